@@ -1,0 +1,39 @@
+# One-word targets: demo, test, lint, bench, eval. Each creates and uses .venv itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DATA := data/demo
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: demo test lint bench eval clean
+
+$(BIN)/foibot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/foibot
+
+demo: $(BIN)/foibot
+	FOIBOT_DATA_DIR=$(DEMO_DATA) $(BIN)/foibot ingest samples/corpus
+	FOIBOT_DATA_DIR=$(DEMO_DATA) $(BIN)/foibot stats
+	FOIBOT_DATA_DIR=$(DEMO_DATA) $(BIN)/foibot demo samples/requests/$$(ls samples/requests | head -n 1)
+
+test: $(BIN)/foibot
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/foibot
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(BIN)/foibot
+	$(BIN)/python bench/knowledge_bench.py
+
+eval: $(BIN)/foibot
+	$(BIN)/foibot eval samples/corpus
+	$(BIN)/foibot eval ../shared/examples
+
+clean:
+	rm -rf $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""foibot: the drafting assistant (core, CLI, and the Slack adapter in bot.slack)."""

@@ -1,0 +1,1 @@
+"""foibot's knowledge base: loaders, response parser, exemption library, store and refresh."""

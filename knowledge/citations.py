@@ -1,0 +1,103 @@
+"""Finding exemption citations in response text and writing them in one normal form.
+
+`s31(3)`, `s40(2)`, `s12(1)`, `s22A` for FOIA and FOISA; `reg 12(4)(a)`, `reg 13` for the EIR.
+A section that is merely mentioned (s16 advice, s17 refusal notices, s50 complaints, or a
+section of another Act) is not an exemption applied, and is dropped here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.models import Regime
+
+# Sections of each Act that are exemptions or procedural refusals a response relies on.
+_FOIA_SECTIONS = {"12", "14", "21", "22", "22A", "23", "24", "26", "27", "28", "29", "30", "31",
+                  "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44"}
+_FOISA_SECTIONS = {"12", "14", "17", "18", "25", "26", "27", "28", "29", "30", "31", "32", "33",
+                   "34", "35", "36", "37", "38", "39", "41"}
+
+_SUB = r"(?:\s?\(\s?[0-9a-zA-Z]{1,4}\s?\))"
+_SECTION = re.compile(
+    rf"\b(?:sections?|ss?\.?|sec\.?)\s?(\d{{1,2}}[A-Z]?)(?!\d)((?:{_SUB})*)"
+    rf"((?:\s*(?:,|and|&|or|/)\s*(?:s\.?\s?)?\d{{1,2}}[A-Z]?(?:{_SUB})*)*)",
+    re.IGNORECASE,
+)
+_LISTED = re.compile(rf"(?:s\.?\s?)?(\d{{1,2}}[A-Z]?)(?!\d)((?:{_SUB})*)", re.IGNORECASE)
+_REGULATION = re.compile(
+    rf"\b(?:regulations?|regs?\.?|r\.)\s?(12|13)((?:{_SUB})*)"
+    rf"((?:\s*(?:,|and|&|or)\s*(?:reg(?:ulation)?\.?\s?)?(?:12|13)(?:{_SUB})*)*)",
+    re.IGNORECASE,
+)
+_LISTED_REG = re.compile(rf"(?:reg(?:ulation)?\.?\s?)?(12|13)((?:{_SUB})*)", re.IGNORECASE)
+_OTHER_ACT = re.compile(
+    r"^\s*(?:\([0-9a-z]{1,4}\)\s*)*(?:of|under|in)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w()]*\s+){1,8}?)(Act|Regulations|Order|Rules)\b"
+)
+
+
+def _subsections(raw: str) -> str:
+    return "".join(f"({part.lower()})" for part in re.findall(r"\(\s?([0-9a-zA-Z]{1,4})\s?\)", raw))
+
+
+def _about_another_law(text: str, end: int) -> bool:
+    match = _OTHER_ACT.match(text[end : end + 90])
+    if not match:
+        return False
+    name = match.group(1).lower()
+    return not re.search(r"freedom|\bfoi|environmental information|\bthe act\b", name)
+
+
+def find_citations(text: str, regime: Regime = Regime.FOIA) -> list[str]:
+    """Exemption citations in `text`, normalised, in order of first mention, without repeats."""
+    found: list[str] = []
+    for match in _REGULATION.finditer(text):
+        if _about_another_law(text, match.end()):
+            continue
+        parts = [(match.group(1), match.group(2))]
+        parts += [(m.group(1), m.group(2)) for m in _LISTED_REG.finditer(match.group(3) or "")]
+        for number, subs in parts:
+            label = f"reg {number}{_subsections(subs)}"
+            if number == "12" and not re.match(r"reg 12\((4|5)\)", label):
+                continue  # reg 12(1), 12(6) and the like are the framework, not an exception
+            found.append((match.start(), label))  # type: ignore[arg-type]
+    for match in _SECTION.finditer(text):
+        if _about_another_law(text, match.end()):
+            continue
+        parts = [(match.group(1), match.group(2))]
+        parts += [(m.group(1), m.group(2)) for m in _LISTED.finditer(match.group(3) or "")]
+        allowed = _FOISA_SECTIONS if regime is Regime.FOISA else _FOIA_SECTIONS
+        for number, subs in parts:
+            number = number.upper()
+            if number not in allowed:
+                continue
+            found.append((match.start(), f"s{number}{_subsections(subs)}"))  # type: ignore[arg-type]
+    ordered = [label for _, label in sorted(found, key=lambda pair: pair[0])]  # type: ignore[index]
+    return list(dict.fromkeys(ordered))
+
+
+def section_key(label: str) -> str:
+    """The part of a label that comparisons use: `s31(3)` -> `s31`; EIR keeps its limb."""
+    label = label.strip().lower()
+    if label.startswith("reg"):
+        match = re.match(r"reg\s?(12\((?:4|5)\)\([a-g]\)|12\((?:4|5)\)|13|12)", label)
+        return f"reg {match.group(1)}" if match else label
+    match = re.match(r"s(\d{1,2}a?)", label)
+    return f"s{match.group(1).upper() if match.group(1)[-1:].isalpha() else match.group(1)}" if match else label
+
+
+def normalise(label: str, regime: Regime = Regime.FOIA) -> str | None:
+    """Normalise one label as a user or a manifest writes it (`S.31 (3)`, `31(3)`, `reg 13`)."""
+    text = label.strip()
+    if re.fullmatch(r"\d{1,2}[A-Za-z]?(?:\s?\(\s?\w{1,4}\s?\))*", text):
+        text = f"s{text}"
+    if re.match(r"(?i)^(?:reg|regulation)", text) or re.match(r"^1[23]\(", label.strip()):
+        found = find_citations(text if text.lower().startswith("reg") else f"reg {text}", regime)
+    else:
+        found = find_citations(text if re.match(r"(?i)^(s|sec)", text) else f"s{text}", regime)
+    return found[0] if found else None
+
+
+def metadata_key(label: str) -> str:
+    """A Chroma metadata key that marks a precedent as citing this section."""
+    return "ex_" + re.sub(r"[^a-z0-9]+", "_", section_key(label)).strip("_")

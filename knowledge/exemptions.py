@@ -1,0 +1,120 @@
+"""The exemption library: one card per FOIA, EIR and FOISA exemption, read from data."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from knowledge.citations import normalise, section_key
+from knowledge.models import Regime
+
+
+@dataclass(frozen=True)
+class ExemptionCard:
+    """What a caseworker needs to know to cite one exemption."""
+
+    id: str
+    regime: Regime
+    section: str
+    title: str
+    kind: str
+    absolute: bool
+    test: str
+    ncnd: str | None
+    subsections: dict[str, str]
+    aliases: tuple[str, ...]
+    summary: str
+    engagement: str
+    factors_for_disclosure: tuple[str, ...]
+    factors_against_disclosure: tuple[str, ...]
+    model_wording: str
+    ncnd_wording: str | None
+
+    @property
+    def qualified(self) -> bool:
+        """Whether a public interest test applies."""
+        return not self.absolute
+
+
+class ExemptionLibrary:
+    """Cards by regime and section, with look-up by any way a section is written."""
+
+    def __init__(self, cards: list[ExemptionCard]) -> None:
+        self.cards = cards
+
+    def find(self, query: str, regime: Regime | None = None) -> list[ExemptionCard]:
+        """Cards matching `s31`, `31(3)`, `reg 12(4)(a)`, `foisa:s35` or a title word."""
+        text = query.strip()
+        if ":" in text:
+            prefix, _, text = text.partition(":")
+            regime = Regime(prefix.lower())
+        label = normalise(text, regime or Regime.FOIA)
+        label = label.lower() if label else None
+        matches: list[ExemptionCard] = []
+        if label:
+            key = section_key(label)
+            order = list(Regime)
+            matches = sorted(
+                (card for card in self.cards if section_key(card.section) == key),
+                # FOIA, EIR, FOISA; within a regime the card for the exact limb or NCND
+                # provision cited comes first (s40(5B) is s40(2)'s).
+                key=lambda card: (order.index(card.regime),
+                                  label not in (card.section.lower(), (card.ncnd or "").lower())),
+            )
+        else:
+            word = text.lower()
+            matches = [card for card in self.cards
+                       if word in card.title.lower() or any(word in alias for alias in card.aliases)]
+        if regime is not None:
+            matches = [card for card in matches if card.regime is regime]
+        return matches
+
+    def get(self, label: str, regime: Regime) -> ExemptionCard | None:
+        """The best card for a cited label under a regime (`s31(3)` finds the s31 card)."""
+        found = self.find(label, regime)
+        return found[0] if found else None
+
+    def knows(self, label: str) -> bool:
+        """Whether a label names an exemption in the library under any regime."""
+        return any(self.find(label, regime) for regime in Regime)
+
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def _card(raw: dict[str, object]) -> ExemptionCard:
+    for field in ("model_wording", "ncnd_wording"):
+        text = raw.get(field)
+        if isinstance(text, str):
+            unknown = set(_PLACEHOLDER.findall(text)) - {"authority", "information"}
+            if unknown:
+                raise ValueError(f"card {raw.get('id')}: unknown placeholder(s) {sorted(unknown)} in {field}")
+    return ExemptionCard(
+        id=str(raw["id"]),
+        regime=Regime(str(raw["regime"])),
+        section=str(raw["section"]),
+        title=str(raw["title"]),
+        kind=str(raw["kind"]),
+        absolute=bool(raw["absolute"]),
+        test=str(raw["test"]),
+        ncnd=raw.get("ncnd") or None,  # type: ignore[arg-type]
+        subsections=dict(raw.get("subsections") or {}),  # type: ignore[call-overload]
+        aliases=tuple(raw.get("aliases") or ()),  # type: ignore[arg-type]
+        summary=str(raw["summary"]),
+        engagement=str(raw.get("engagement", "")),
+        factors_for_disclosure=tuple(raw.get("factors_for_disclosure") or ()),  # type: ignore[arg-type]
+        factors_against_disclosure=tuple(raw.get("factors_against_disclosure") or ()),  # type: ignore[arg-type]
+        model_wording=str(raw["model_wording"]),
+        ncnd_wording=raw.get("ncnd_wording") or None,  # type: ignore[arg-type]
+    )
+
+
+@cache
+def load_library() -> ExemptionLibrary:
+    """The library shipped with the package (knowledge/data/exemptions.json)."""
+    text = resources.files("knowledge").joinpath("data/exemptions.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    return ExemptionLibrary([_card(raw) for raw in data["cards"]])

@@ -1,0 +1,327 @@
+"""Loaders: the formats disclosure logs come as, read into plain-text source documents.
+
+Every loader returns a list (an export or an email can hold several responses) and raises
+`LoadError` with a one-line reason for anything it cannot read.
+"""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+
+from knowledge.models import SourceDocument
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".eml", ".csv", ".json")
+_EXPORT_FIELDS = ("reference", "date", "request", "response")
+_THREAD_SEPARATOR = re.compile(
+    r"^-{3,}\s*(outgoing|incoming) message,\s*([^,]*?)\s*,\s*from\s+(.*?)\s*-{3,}\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ACKNOWLEDGEMENT = re.compile(
+    r"acknowledge (?:receipt|your request)|we (?:have )?received your request|"
+    r"(?:will|aim to) respond (?:promptly|within)|request has been logged",
+    re.IGNORECASE,
+)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a response document; the message is one line."""
+
+
+def load_path(path: Path, max_bytes: int) -> list[SourceDocument]:
+    """Read one file into the source documents it holds."""
+    suffix = path.suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise LoadError(f"unsupported file type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise LoadError(f"cannot read file: {error.strerror}") from None
+    if size == 0:
+        raise LoadError("empty file")
+    if size > max_bytes:
+        raise LoadError(f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)")
+    data = path.read_bytes()
+    documents = loader(data, str(path))
+    documents = [doc for doc in documents if doc.text.strip()]
+    if not documents:
+        raise LoadError("no text found")
+    return documents
+
+
+def decode_text(data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 by BOM, else refused."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("binary content, not text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 is what most non-UTF-8 letters from office software are; accept it
+    # only when the bytes look like text in it.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise LoadError("not valid UTF-8 or Windows-1252 text") from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > len(text) / 100:
+        raise LoadError("binary content, not text")
+    return text
+
+
+def load_text(data: bytes, source: str) -> list[SourceDocument]:
+    """A plain-text or Markdown letter, or a WhatDoTheyKnow thread rendered as text."""
+    text = decode_text(data)
+    if source.lower().endswith(".md"):
+        text = _strip_markdown(text)
+    if len(_THREAD_SEPARATOR.findall(text)) >= 1:
+        return [_thread_document(text, source)]
+    return [SourceDocument(text=text, source=source)]
+
+
+def _strip_markdown(text: str) -> str:
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
+    text = re.sub(r"^\s*\|?\s*:?-{3,}.*$", "", text, flags=re.MULTILINE)
+    return text
+
+
+def _thread_document(text: str, source: str) -> SourceDocument:
+    """A WhatDoTheyKnow thread: the requester's message is the request, replies the response."""
+    markers = list(_THREAD_SEPARATOR.finditer(text))
+    outgoing: list[str] = []
+    incoming: list[tuple[str, str, str]] = []
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
+        body = text[marker.end() : end].strip()
+        if marker.group(1).lower() == "outgoing":
+            outgoing.append(body)
+        else:
+            incoming.append((marker.group(2), marker.group(3), body))
+    substantive = [m for m in incoming if not (_ACKNOWLEDGEMENT.search(m[2]) and len(m[2]) < 1200)]
+    replies = substantive or incoming
+    response = "\n\n".join(body for _, _, body in replies)
+    when = _iso_date(replies[-1][0]) if replies else ""
+    authority = replies[-1][1] if replies else ""
+    request = outgoing[0] if outgoing else ""
+    return SourceDocument(
+        text=response, source=source, date=when, authority=authority, request=request, kind="thread"
+    )
+
+
+def _iso_date(text: str) -> str:
+    from knowledge.parser import find_date
+
+    return find_date([text])
+
+
+def load_html(data: bytes, source: str) -> list[SourceDocument]:
+    """A disclosure-log page: the content, without navigation, banners or footers."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode_text(data), "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "aside",
+                     "svg", "iframe", "button", "template"]):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        marker = " ".join([tag.get("id") or "", *(tag.get("class") or []),
+                           tag.get("role") or "", tag.get("aria-label") or ""]).lower()
+        if re.search(r"cookie|consent|banner|breadcrumb|skip|navigation|\bnav\b|menu|footer|"
+                     r"header|sidebar|share|related", marker):
+            tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    for cell in root.find_all(["td", "th"]):
+        cell.append(" \t ")
+    for block in root.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                                "br", "section", "table", "blockquote", "dt", "dd"]):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    text = root.get_text()
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n\s*\n\s*(\n\s*)+", "\n\n", text)
+    return [SourceDocument(text=text.strip(), source=source)]
+
+
+def load_pdf(data: bytes, source: str) -> list[SourceDocument]:
+    """A PDF letter, its text layer page by page."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise LoadError("encrypted PDF")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except LoadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        raise LoadError(f"corrupt or truncated PDF ({type(error).__name__})") from None
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise LoadError("PDF has no text layer (a scan?)")
+    return [SourceDocument(text=text, source=source)]
+
+
+def load_docx(data: bytes, source: str) -> list[SourceDocument]:
+    """A Word letter: paragraphs and tables in document order."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise LoadError(f"corrupt or truncated DOCX ({type(error).__name__})") from None
+    parts: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, docx.table.Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                parts.append("\n".join(dict.fromkeys(c for c in cells if c)))
+        else:
+            parts.append(block.text)
+    return [SourceDocument(text="\n".join(parts), source=source)]
+
+
+def load_eml(data: bytes, source: str) -> list[SourceDocument]:
+    """An email from the FOI team: its body and its attached letters, quoted history apart."""
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+    except (ValueError, TypeError, IndexError) as error:
+        raise LoadError(f"corrupt email ({type(error).__name__})") from None
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise LoadError("not an email: no headers")
+    from knowledge.parser import find_date
+
+    when = find_date([str(message.get("Date", ""))])
+    texts: list[str] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or not payload:
+            continue
+        if filename:
+            suffix = Path(filename).suffix.lower()
+            loader = _LOADERS.get(suffix)
+            if loader is None or suffix == ".eml":
+                continue
+            try:
+                texts += [doc.text for doc in loader(payload, f"{source}#{filename}")]
+            except LoadError:
+                continue  # a broken attachment does not spoil the message body
+        elif part.get_content_type() == "text/plain":
+            texts.append(_decode_part(part, payload))
+        elif part.get_content_type() == "text/html" and not any(texts):
+            texts += [doc.text for doc in load_html(payload, source)]
+    body = "\n\n".join(t for t in texts if t.strip())
+    request, response = _split_quoted(body)
+    return [SourceDocument(text=response, source=source, date=when, request=request, kind="email")]
+
+
+def _decode_part(part: email.message.Message, payload: bytes) -> str:
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return decode_text(payload)
+
+
+def _split_quoted(body: str) -> tuple[str, str]:
+    """Quoted history ("> " lines, or below "On ... wrote:") is the request being answered."""
+    lines = body.splitlines()
+    quoted = [line.lstrip("> ").rstrip() for line in lines if line.startswith(">")]
+    unquoted = [line for line in lines if not line.startswith(">")]
+    wrote = next((i for i, line in enumerate(unquoted)
+                  if re.match(r"^on .{4,120} wrote:\s*$", line.strip(), re.IGNORECASE)), None)
+    if wrote is not None:
+        if not quoted:
+            quoted = unquoted[wrote + 1 :]
+            unquoted = unquoted[:wrote]
+        else:
+            unquoted = unquoted[:wrote] + unquoted[wrote + 1 :]
+    return "\n".join(quoted).strip(), "\n".join(unquoted).strip()
+
+
+def load_csv(data: bytes, source: str) -> list[SourceDocument]:
+    """A case-management export with columns reference, date, request, response."""
+    text = decode_text(data)
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+    except csv.Error as error:
+        raise LoadError(f"malformed CSV ({error})") from None
+    return _export_rows(rows, source, reader.fieldnames or [])
+
+
+def load_json(data: bytes, source: str) -> list[SourceDocument]:
+    """A case-management export as a JSON list (or {"requests": [...]}) of rows."""
+    try:
+        value = json.loads(decode_text(data))
+    except json.JSONDecodeError as error:
+        raise LoadError(f"malformed JSON (line {error.lineno}: {error.msg})") from None
+    if isinstance(value, dict):
+        value = next((v for v in value.values() if isinstance(v, list)), None)
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        raise LoadError("JSON export must be a list of objects with reference, date, request, response")
+    fields = sorted({key for row in value for key in row})
+    return _export_rows(value, source, fields)
+
+
+def _export_rows(rows: list[dict[str, object]], source: str, fields: list[str] | tuple[str, ...]) -> list[SourceDocument]:
+    lowered = {name.strip().lower(): name for name in fields if isinstance(name, str)}
+    missing = [name for name in ("request", "response") if name not in lowered]
+    if missing:
+        raise LoadError(f"export lacks column(s): {', '.join(missing)} (needs {', '.join(_EXPORT_FIELDS)})")
+
+    def cell(row: dict[str, object], name: str) -> str:
+        value = row.get(lowered.get(name, name))
+        return "" if value is None else str(value).strip()
+
+    from knowledge.parser import find_date
+
+    documents = []
+    for index, row in enumerate(rows, start=1):
+        response = cell(row, "response")
+        if not response:
+            continue
+        reference = cell(row, "reference") or f"row {index}"
+        when = cell(row, "date")
+        documents.append(
+            SourceDocument(
+                text=response,
+                source=f"{source}#{reference}",
+                reference=reference,
+                date=find_date([when]) or when,
+                request=cell(row, "request"),
+                kind="export",
+            )
+        )
+    return documents
+
+
+_LOADERS: dict[str, Callable[[bytes, str], list[SourceDocument]]] = {
+    ".txt": load_text,
+    ".md": load_text,
+    ".html": load_html,
+    ".htm": load_html,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".eml": load_eml,
+    ".csv": load_csv,
+    ".json": load_json,
+}

@@ -1,0 +1,112 @@
+"""The knowledge base's data: source documents, precedents and exemption precedents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Disposition(StrEnum):
+    """How one question of a request was answered (labels of foi-law.md)."""
+
+    DISCLOSED = "disclosed"
+    PARTIALLY_DISCLOSED = "partially_disclosed"
+    NOT_HELD = "not_held"
+    NCND = "ncnd"
+    EXEMPT_WITHHELD = "exempt_withheld"
+    S12_COST = "s12_cost"
+    S21_ACCESSIBLE = "s21_accessible"
+    S14_VEXATIOUS_OR_REPEATED = "s14_vexatious_or_repeated"
+    OTHER = "other"
+
+
+class Regime(StrEnum):
+    """The access regime a response was given under."""
+
+    FOIA = "foia"
+    EIR = "eir"
+    FOISA = "foisa"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """Text of one response as a loader found it, before parsing."""
+
+    text: str
+    source: str
+    reference: str = ""
+    date: str = ""
+    authority: str = ""
+    request: str = ""
+    """The request text when the format keeps it apart (exports, threads, quoted emails)."""
+    kind: str = "letter"
+
+
+@dataclass(frozen=True)
+class RequestStance:
+    """A stance taken across the whole request, such as an opening NCND."""
+
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """One past question with its answer, as the authority gave it."""
+
+    question: str
+    answer: str
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+    reference: str
+    date: str
+    authority: str
+    regime: Regime
+    source: str
+    position: int
+    request_stance: RequestStance | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape printed by `foibot parse --json`."""
+        stance = self.request_stance
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "disposition": self.disposition.value,
+            "exemptions": list(self.exemptions),
+            "reference": self.reference,
+            "date": self.date,
+            "authority": self.authority,
+            "regime": self.regime.value,
+            "source": self.source,
+            "request_level": (
+                {"disposition": stance.disposition.value, "exemptions": list(stance.exemptions)}
+                if stance
+                else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class ExemptionPrecedent:
+    """A paragraph of reasoning (harm test, public interest, NCND) tied to one exemption."""
+
+    section: str
+    kind: str
+    text: str
+    reference: str
+    date: str
+    authority: str
+    regime: Regime
+    source: str
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """Everything the parser read from one source document."""
+
+    source: SourceDocument
+    regime: Regime
+    precedents: tuple[Precedent, ...]
+    exemption_precedents: tuple[ExemptionPrecedent, ...] = field(default=())
+    request_stance: RequestStance | None = None

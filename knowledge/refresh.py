@@ -1,0 +1,396 @@
+"""Ingest and refresh: bring the store up to date with source folders, incrementally.
+
+A SQLite ledger records, per source file, its content hash and the ids it contributed.
+Unchanged files cost a hash and no embedding. Each batch of changed files is written in
+three steps so that a kill at any moment leaves every file fully old or fully new:
+  1. journal the new ids (committed);
+  2. upsert the new records into Chroma;
+  3. one ledger transaction: point each file at its new ids, move its old ids to garbage,
+     clear its journal entry; then delete the garbage from Chroma.
+On the next open, journalled ids (a batch that never reached step 3) are deleted and
+garbage is collected. Searches skip journalled and garbage ids meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
+from knowledge.models import ParsedDocument
+from knowledge.parser import parse_document
+from knowledge.settings import Settings
+from knowledge.store import (
+    EXEMPTION_PRECEDENTS,
+    PRECEDENTS,
+    KnowledgeStore,
+    exemption_metadata,
+    precedent_metadata,
+)
+
+_BATCH_TEXTS = 512
+_SCHEMA = """
+create table if not exists documents (
+    path text primary key, content_hash text not null, ids text not null,
+    precedents integer not null, ingested_at text not null, last_seen text not null);
+create table if not exists journal (path text primary key, ids text not null);
+create table if not exists garbage (id integer primary key, ids text not null);
+create table if not exists runs (id integer primary key, started text, finished text, summary text);
+"""
+
+
+class RefreshBusy(Exception):
+    """Another refresh holds the lock on this data folder."""
+
+
+@dataclass
+class RefreshSummary:
+    """What one ingest or refresh did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    precedents_written: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ingested_nothing(self) -> bool:
+        """True when files were given, none could be read, and nothing else changed."""
+        return bool(self.failed) and not (self.added or self.updated or self.unchanged or self.removed)
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as JSON."""
+        return {
+            "added": self.added, "updated": self.updated, "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [{"file": path, "reason": reason} for path, reason in self.failed],
+            "precedents_written": self.precedents_written, "seconds": round(self.seconds, 2),
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [
+            f"added {self.added}, updated {self.updated}, removed {self.removed}, "
+            f"unchanged {self.unchanged}, failed {len(self.failed)} "
+            f"({self.precedents_written} precedents written) in {self.seconds:.1f} s"
+        ]
+        out += [f"  failed: {path}: {reason}" for path, reason in self.failed]
+        return out
+
+
+class Ledger:
+    """What each source file contributed to the store, plus the crash-safety journal."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("pragma journal_mode=wal")
+        self.db.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic ledger transaction."""
+        self.db.execute("begin immediate")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("rollback")
+            raise
+        self.db.execute("commit")
+
+    def documents(self) -> dict[str, tuple[str, list[str]]]:
+        """Every recorded file: its content hash and ids."""
+        rows = self.db.execute("select path, content_hash, ids from documents")
+        return {path: (digest, json.loads(ids)) for path, digest, ids in rows}
+
+    def pending_ids(self) -> frozenset[str]:
+        """Ids that searches must skip: written but not committed, or committed for deletion."""
+        ids: set[str] = set()
+        for (raw,) in self.db.execute("select ids from journal union all select ids from garbage"):
+            ids.update(json.loads(raw))
+        return frozenset(ids)
+
+    def recover(self, store: KnowledgeStore) -> int:
+        """Undo half-written batches and finish interrupted deletions; returns ids removed."""
+        removed = 0
+        for path, raw in self.db.execute("select path, ids from journal").fetchall():
+            ids = json.loads(raw)
+            store.delete(ids)
+            removed += len(ids)
+            self.db.execute("delete from journal where path = ?", (path,))
+        for row_id, raw in self.db.execute("select id, ids from garbage").fetchall():
+            ids = json.loads(raw)
+            store.delete(ids)
+            removed += len(ids)
+            self.db.execute("delete from garbage where id = ?", (row_id,))
+        return removed
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The newest finished run's times and summary."""
+        row = self.db.execute(
+            "select started, finished, summary from runs where finished is not null order by id desc limit 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return {"started": row[0], "finished": row[1], "summary": json.loads(row[2])}
+
+    def record_run(self, started: str, summary: RefreshSummary) -> None:
+        """Keep a run's summary for `foibot stats` and `/foi status`."""
+        self.db.execute(
+            "insert into runs (started, finished, summary) values (?, ?, ?)",
+            (started, _now(), json.dumps(summary.to_json())),
+        )
+
+    def reset(self) -> None:
+        """Forget every file (the rebuild path)."""
+        with self.transaction() as db:
+            for table in ("documents", "journal", "garbage"):
+                db.execute(f"delete from {table}")  # noqa: S608 - fixed table names
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+@contextlib.contextmanager
+def refresh_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the data folder's refresh lock: one refresh at a time, across processes."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "refresh.lock", "a+")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RefreshBusy(
+                "another refresh is running on this data folder; try again when it ends (or use --wait)"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+    """Files to read, folders scanned (for pruning) and paths that could not be used."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            folders.append(path.resolve())
+            files += sorted(
+                p.resolve() for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path.resolve())
+        else:
+            missing.append((str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), folders, missing
+
+
+@dataclass
+class _Pending:
+    path: str
+    digest: str
+    parsed: list[ParsedDocument]
+    new: bool
+
+
+class Refresher:
+    """Runs ingests and refreshes against one store and ledger."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore, embeddings: SentenceEmbeddings) -> None:
+        self.settings = settings
+        self.store = store
+        self.embeddings = embeddings
+        self.ledger = Ledger(settings.ledger_path)
+
+    def run(
+        self,
+        paths: Sequence[Path],
+        prune: bool = True,
+        progress: TextIO | None = None,
+        on_file: Callable[[int, int], None] | None = None,
+    ) -> RefreshSummary:
+        """Bring the store up to date with `paths`; prune vanished files under scanned folders."""
+        started_clock = time.perf_counter()
+        started = _now()
+        summary = RefreshSummary()
+        self.store.check_model()
+        self.ledger.recover(self.store)
+        files, folders, missing = source_files(paths)
+        summary.failed += missing
+        known = self.ledger.documents()
+        pending: list[_Pending] = []
+        pending_texts = 0
+        bar = _progress_bar(len(files), progress)
+        for index, path in enumerate(files, start=1):
+            key = str(path)
+            outcome = self._examine(path, known.get(key))
+            if isinstance(outcome, str):
+                summary.failed.append((key, outcome))
+            elif outcome is None:
+                summary.unchanged += 1
+            else:
+                pending.append(outcome)
+                pending_texts += sum(len(doc.precedents) + len(doc.exemption_precedents) for doc in outcome.parsed)
+                if pending_texts >= _BATCH_TEXTS:
+                    self._commit(pending, known, summary)
+                    pending, pending_texts = [], 0
+            if bar is not None:
+                bar.update(1)
+            if on_file is not None:
+                on_file(index, len(files))
+        self._commit(pending, known, summary)
+        if bar is not None:
+            bar.close()
+        if prune:
+            self._prune(folders, files, known, summary)
+        with self.ledger.transaction() as db:
+            db.executemany("update documents set last_seen = ? where path = ?",
+                           [(started, str(path)) for path in files])
+        summary.seconds = time.perf_counter() - started_clock
+        self.ledger.record_run(started, summary)
+        return summary
+
+    def _examine(self, path: Path, known: tuple[str, list[str]] | None) -> _Pending | str | None:
+        """None if unchanged, a failure reason, or the parsed documents to write."""
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_file_bytes:
+                limit = self.settings.max_file_bytes / 1e6
+                return f"file too large ({size / 1e6:.1f} MB; the limit is {limit:.1f} MB)"
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            return f"cannot read file: {error.strerror}"
+        if known is not None and known[0] == digest:
+            return None
+        try:
+            documents = load_path(path, self.settings.max_file_bytes)
+            parsed = [parse_document(doc, self.settings.authority) for doc in documents]
+        except LoadError as error:
+            return str(error)
+        except RecursionError:
+            return "document too deeply nested to read"
+        if not any(doc.precedents for doc in parsed):
+            return "no questions or answers found"
+        return _Pending(str(path), digest, parsed, new=known is None)
+
+    def _commit(self, batch: list[_Pending], known: dict[str, tuple[str, list[str]]],
+                summary: RefreshSummary) -> None:
+        if not batch:
+            return
+        self.store.ensure_collections(self.embeddings.dimension)
+        records: dict[str, list[tuple[str, str, dict[str, Any]]]] = {PRECEDENTS: [], EXEMPTION_PRECEDENTS: []}
+        ids_by_file: dict[str, list[str]] = {}
+        for item in batch:
+            file_key = hashlib.sha1(item.path.encode()).hexdigest()[:12]
+            prefix = f"{file_key}-{item.digest[:12]}"
+            ids: list[str] = []
+            for doc_index, doc in enumerate(item.parsed):
+                for precedent in doc.precedents:
+                    record_id = f"{prefix}-{doc_index}-p{precedent.position}"
+                    records[PRECEDENTS].append(
+                        (record_id, precedent.question, precedent_metadata(precedent, item.path, item.digest))
+                    )
+                    ids.append(record_id)
+                for number, reasoning in enumerate(doc.exemption_precedents):
+                    record_id = f"{prefix}-{doc_index}-x{number}"
+                    records[EXEMPTION_PRECEDENTS].append(
+                        (record_id, reasoning.text, exemption_metadata(reasoning, item.path, item.digest))
+                    )
+                    ids.append(record_id)
+            ids_by_file[item.path] = ids
+        with self.ledger.transaction() as db:
+            db.executemany("insert or replace into journal (path, ids) values (?, ?)",
+                           [(path, json.dumps(ids)) for path, ids in ids_by_file.items()])
+        for name, rows in records.items():
+            if rows:
+                vectors = self.embeddings.embed_array([text for _, text, _ in rows])
+                self.store.write(name, [r[0] for r in rows], [r[1] for r in rows], vectors, [r[2] for r in rows])
+        _fault_point("after_upsert")
+        now = _now()
+        with self.ledger.transaction() as db:
+            for item in batch:
+                old = known.get(item.path)
+                if old is not None and old[1]:
+                    db.execute("insert into garbage (ids) values (?)", (json.dumps(old[1]),))
+                new_ids = ids_by_file[item.path]
+                db.execute(
+                    "insert or replace into documents values (?, ?, ?, ?, ?, ?)",
+                    (item.path, item.digest, json.dumps(new_ids),
+                     sum(len(doc.precedents) for doc in item.parsed), now, now),
+                )
+                db.execute("delete from journal where path = ?", (item.path,))
+                known[item.path] = (item.digest, new_ids)
+                summary.precedents_written += sum(len(doc.precedents) for doc in item.parsed)
+                if item.new:
+                    summary.added += 1
+                else:
+                    summary.updated += 1
+        _fault_point("after_ledger")
+        self.ledger.recover(self.store)
+
+    def _prune(self, folders: list[Path], files: list[Path], known: dict[str, tuple[str, list[str]]],
+               summary: RefreshSummary) -> None:
+        present = {str(path) for path in files}
+        gone = [path for path in known if path not in present
+                and any(Path(path).is_relative_to(folder) for folder in folders)
+                and not Path(path).exists()]
+        if not gone:
+            return
+        with self.ledger.transaction() as db:
+            for path in gone:
+                db.execute("insert into garbage (ids) values (?)", (json.dumps(known[path][1]),))
+                db.execute("delete from documents where path = ?", (path,))
+                del known[path]
+        summary.removed += len(gone)
+        self.ledger.recover(self.store)
+
+    def rebuild(self, paths: Sequence[Path], progress: TextIO | None = None) -> RefreshSummary:
+        """Drop the store and ledger, then ingest every source again with the current model."""
+        self.store.reset()
+        self.ledger.reset()
+        return self.run(paths, progress=progress)
+
+    def close(self) -> None:
+        """Release the ledger."""
+        self.ledger.close()
+
+
+def _fault_point(name: str) -> None:
+    # Lets the crash-safety test kill the process at an exact step, like a power cut would.
+    if os.environ.get("FOIBOT_TEST_KILL_AT") == name:
+        os.kill(os.getpid(), 9)
+
+
+def _progress_bar(total: int, stream: TextIO | None) -> Any:
+    if stream is None or not stream.isatty() or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=stream, leave=False)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def stderr_if_terminal() -> TextIO | None:
+    """Where a progress bar goes: standard error when it is a terminal."""
+    return sys.stderr if sys.stderr.isatty() else None

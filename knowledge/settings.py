@@ -1,0 +1,53 @@
+"""One frozen settings object, read from the environment and `.env` (prefix FOIBOT_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Deployment settings for the knowledge base and the tools built on it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FOIBOT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Path("./data")
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_device: Literal["cpu", "cuda"] = "cpu"
+    embedding_batch_size: int = Field(default=64, ge=1)
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection_prefix: str = "foibot"
+    sources: Annotated[tuple[str, ...], NoDecode] = ()
+    authority: str = ""
+    max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        # Folders are listed comma-separated in the environment, e.g. "logs/2023,logs/2024".
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("chroma_host", mode="before")
+    @classmethod
+    def _blank_host_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def ledger_path(self) -> Path:
+        """SQLite file that records what each source file contributed to the store."""
+        return self.data_dir / "ledger.sqlite3"

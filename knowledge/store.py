@@ -1,0 +1,291 @@
+"""The Chroma store of precedents and exemption precedents.
+
+Embedded (`PersistentClient` in the data folder) by default, a Chroma server when
+FOIBOT_CHROMA_HOST is set: the same code either way. Each collection records the
+embedding model and dimension it was built with, and refuses another model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from knowledge.citations import metadata_key
+from knowledge.models import Disposition, ExemptionPrecedent, Precedent
+from knowledge.settings import Settings
+
+PRECEDENTS = "precedents"
+EXEMPTION_PRECEDENTS = "exemption_precedents"
+EXEMPTION_SEPARATOR = ", "
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message is one line and says what to do."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One precedent found by a search, with its cosine similarity to the query."""
+
+    id: str
+    score: float
+    question: str
+    answer: str
+    disposition: str
+    exemptions: tuple[str, ...]
+    reference: str
+    date: str
+    authority: str
+    regime: str
+    source: str
+    request_stance: str
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape printed by `foibot search --json`."""
+        return {
+            "id": self.id, "score": round(self.score, 4), "reference": self.reference,
+            "date": self.date, "disposition": self.disposition, "exemptions": list(self.exemptions),
+            "question": self.question, "answer": self.answer, "authority": self.authority,
+            "regime": self.regime, "source": self.source, "request_stance": self.request_stance,
+        }
+
+
+def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str) -> dict[str, Any]:
+    """Chroma metadata for a precedent; each cited section also gets a boolean key to filter on."""
+    stance = precedent.request_stance
+    metadata: dict[str, Any] = {
+        "kind": "precedent",
+        "answer": precedent.answer,
+        "disposition": precedent.disposition.value,
+        "exemptions": EXEMPTION_SEPARATOR.join(precedent.exemptions),
+        "reference": precedent.reference,
+        "date": precedent.date,
+        "authority": precedent.authority,
+        "regime": precedent.regime.value,
+        "source": precedent.source,
+        "source_file": source_file,
+        "content_hash": content_hash,
+        "position": precedent.position,
+        "request_stance": f"{stance.disposition.value}: {EXEMPTION_SEPARATOR.join(stance.exemptions)}" if stance else "",
+    }
+    for label in precedent.exemptions:
+        metadata[metadata_key(label)] = True
+    return metadata
+
+
+def exemption_metadata(item: ExemptionPrecedent, source_file: str, content_hash: str) -> dict[str, Any]:
+    """Chroma metadata for a paragraph of exemption reasoning."""
+    return {
+        "kind": item.kind, "section": item.section, metadata_key(item.section): True,
+        "reference": item.reference, "date": item.date, "authority": item.authority,
+        "regime": item.regime.value, "source": item.source, "source_file": source_file,
+        "content_hash": content_hash,
+    }
+
+
+class KnowledgeStore:
+    """Precedents and exemption precedents in two Chroma collections."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model_name = settings.embedding_model
+        self._client = _connect(settings)
+        self._collections: dict[str, Any] = {}
+
+    def collection(self, name: str, dimension: int | None = None) -> Any:
+        """A collection, created for this model if new, refused if built with another."""
+        if name in self._collections:
+            return self._collections[name]
+        full_name = f"{self.settings.collection_prefix}_{name}"
+        existing = self._get(full_name)
+        if existing is None:
+            if dimension is None:
+                return None
+            existing = self._client.create_collection(
+                full_name,
+                metadata={"embedding_model": self.model_name, "embedding_dim": dimension},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        built_with = (existing.metadata or {}).get("embedding_model")
+        built_dim = (existing.metadata or {}).get("embedding_dim")
+        if built_with != self.model_name or (dimension is not None and built_dim != dimension):
+            raise StoreError(
+                f"the store was built with embedding model {built_with!r} ({built_dim} dimensions) but "
+                f"FOIBOT_EMBEDDING_MODEL is {self.model_name!r}: set it back, or rebuild the store "
+                "with `foibot rebuild` (re-embeds every source)"
+            )
+        self._collections[name] = existing
+        return existing
+
+    def _get(self, full_name: str) -> Any:
+        try:
+            return self._client.get_collection(full_name, embedding_function=None)
+        except Exception as error:  # chromadb raises NotFoundError or ValueError by version
+            if "does not exist" in str(error) or "not found" in str(error).lower():
+                return None
+            raise StoreError(f"cannot open Chroma collection {full_name}: {error}") from None
+
+    def ensure_collections(self, dimension: int) -> None:
+        """Create both collections for this model if they do not exist yet."""
+        for name in (PRECEDENTS, EXEMPTION_PRECEDENTS):
+            self.collection(name, dimension=dimension)
+
+    def check_model(self) -> None:
+        """Raise StoreError now if the store was built with another model."""
+        for name in (PRECEDENTS, EXEMPTION_PRECEDENTS):
+            self.collection(name)
+
+    def write(
+        self,
+        name: str,
+        ids: Sequence[str],
+        documents: Sequence[str],
+        embeddings: NDArray[np.float32],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Upsert records into a collection, in batches Chroma accepts."""
+        if not ids:
+            return
+        collection = self.collection(name, dimension=int(embeddings.shape[1]))
+        step = max(1, min(5000, self._client.get_max_batch_size()))
+        for start in range(0, len(ids), step):
+            end = start + step
+            collection.upsert(
+                ids=list(ids[start:end]), documents=list(documents[start:end]),
+                embeddings=embeddings[start:end], metadatas=list(metadatas[start:end]),
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove records by id from both collections (unknown ids are ignored)."""
+        id_list = list(ids)
+        if not id_list:
+            return
+        for name in (PRECEDENTS, EXEMPTION_PRECEDENTS):
+            collection = self.collection(name)
+            if collection is None:
+                continue
+            step = 5000
+            for start in range(0, len(id_list), step):
+                collection.delete(ids=id_list[start : start + step])
+
+    def search(
+        self,
+        query_embedding: NDArray[np.float32],
+        k: int = 5,
+        disposition: str | None = None,
+        exemption: str | None = None,
+        exclude_ids: frozenset[str] = frozenset(),
+        where: dict[str, Any] | None = None,
+    ) -> list[SearchHit]:
+        """The k precedents nearest the query, optionally filtered."""
+        collection = self.collection(PRECEDENTS)
+        if collection is None or k <= 0:
+            return []
+        clauses: list[dict[str, Any]] = [dict(where)] if where else []
+        if disposition:
+            clauses.append({"disposition": Disposition(disposition).value})
+        if exemption:
+            clauses.append({metadata_key(exemption): True})
+        condition: dict[str, Any] | None = None
+        if len(clauses) == 1:
+            condition = clauses[0]
+        elif clauses:
+            condition = {"$and": clauses}
+        total = collection.count()
+        if total == 0:
+            return []
+        result = collection.query(
+            query_embeddings=query_embedding.reshape(1, -1),
+            n_results=min(total, k + len(exclude_ids)),
+            where=condition,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        for record_id, document, metadata, distance in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0],
+            strict=True,
+        ):
+            if record_id in exclude_ids:
+                continue
+            hits.append(_hit(record_id, document, metadata, float(distance)))
+        return hits[:k]
+
+    def counts(self) -> dict[str, Any]:
+        """Sizes, and counts of precedents by disposition and by exemption section."""
+        precedents = self.collection(PRECEDENTS)
+        reasoning = self.collection(EXEMPTION_PRECEDENTS)
+        by_disposition: Counter[str] = Counter()
+        by_exemption: Counter[str] = Counter()
+        total = precedents.count() if precedents is not None else 0
+        for start in range(0, total, 5000):
+            batch = precedents.get(include=["metadatas"], limit=5000, offset=start)
+            for metadata in batch["metadatas"]:
+                by_disposition[str(metadata.get("disposition"))] += 1
+                for label in str(metadata.get("exemptions") or "").split(EXEMPTION_SEPARATOR):
+                    if label:
+                        by_exemption[label] += 1
+        return {
+            "precedents": total,
+            "exemption_precedents": reasoning.count() if reasoning is not None else 0,
+            "by_disposition": dict(by_disposition.most_common()),
+            "by_exemption": dict(by_exemption.most_common()),
+        }
+
+    def records_for(self, source_file: str) -> list[str]:
+        """Ids of all precedents and exemption precedents a source file contributed."""
+        ids: list[str] = []
+        for name in (PRECEDENTS, EXEMPTION_PRECEDENTS):
+            collection = self.collection(name)
+            if collection is not None:
+                ids += collection.get(where={"source_file": source_file}, include=[])["ids"]
+        return ids
+
+    def reset(self) -> None:
+        """Drop both collections (the rebuild path)."""
+        for name in (PRECEDENTS, EXEMPTION_PRECEDENTS):
+            full_name = f"{self.settings.collection_prefix}_{name}"
+            if self._get(full_name) is not None:
+                self._client.delete_collection(full_name)
+        self._collections.clear()
+
+
+def _hit(record_id: str, document: str, metadata: dict[str, Any], distance: float) -> SearchHit:
+    return SearchHit(
+        id=record_id,
+        score=1.0 - distance,
+        question=document or "",
+        answer=str(metadata.get("answer", "")),
+        disposition=str(metadata.get("disposition", "")),
+        exemptions=tuple(label for label in str(metadata.get("exemptions", "")).split(EXEMPTION_SEPARATOR) if label),
+        reference=str(metadata.get("reference", "")),
+        date=str(metadata.get("date", "")),
+        authority=str(metadata.get("authority", "")),
+        regime=str(metadata.get("regime", "")),
+        source=str(metadata.get("source", "")),
+        request_stance=str(metadata.get("request_stance", "")),
+    )
+
+
+def _connect(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as error:  # connection refused, bad folder: one line for the user
+        where = (f"Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+                 if settings.chroma_host else f"Chroma folder {settings.chroma_dir}")
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StoreError(f"cannot open {where}: {first_line}") from None

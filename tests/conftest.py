@@ -1,0 +1,32 @@
+"""Shared fixtures: settings on a temporary data folder, and the real model loaded once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from knowledge.embeddings import SentenceEmbeddings  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CORPUS = ROOT / "samples" / "corpus"
+SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> SentenceEmbeddings:
+    """The real default model, loaded once for the whole run."""
+    model = SentenceEmbeddings("all-MiniLM-L6-v2")
+    _ = model.model
+    return model
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on an empty data folder, isolated from any .env."""
+    return Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
