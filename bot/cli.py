@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         overrides = {"embedding_device": args.device} if getattr(args, "device", None) else {}
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)
         return int(args.handler(args, settings))
     except ValidationError as error:
         problem = error.errors()[0]

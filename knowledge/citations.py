@@ -18,8 +18,9 @@ _FOISA_SECTIONS = {"12", "14", "17", "18", "25", "26", "27", "28", "29", "30", "
                    "34", "35", "36", "37", "38", "39", "41"}
 
 _SUB = r"(?:\s?\(\s?[0-9a-zA-Z]{1,4}\s?\))"
+_SUB_LIST = rf"(?:{_SUB}|\s?(?:and|&|,)\s?\([a-z]\)(?!\s?\w{{2,}}\)))"
 _SECTION = re.compile(
-    rf"\b(?:sections?|ss?\.?|sec\.?)\s?(\d{{1,2}}[A-Z]?)(?!\d)((?:{_SUB})*)"
+    rf"\b(?:sections?|ss?\.?|sec\.?)\s?(\d{{1,2}}[A-Z]?)(?!\d)({_SUB_LIST}*)"
     rf"((?:\s*(?:,|and|&|or|/)\s*(?:s\.?\s?)?\d{{1,2}}[A-Z]?(?:{_SUB})*)*)",
     re.IGNORECASE,
 )
@@ -50,7 +51,7 @@ def _about_another_law(text: str, end: int) -> bool:
 
 def find_citations(text: str, regime: Regime = Regime.FOIA) -> list[str]:
     """Exemption citations in `text`, normalised, in order of first mention, without repeats."""
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     for match in _REGULATION.finditer(text):
         if _about_another_law(text, match.end()):
             continue
@@ -60,7 +61,7 @@ def find_citations(text: str, regime: Regime = Regime.FOIA) -> list[str]:
             label = f"reg {number}{_subsections(subs)}"
             if number == "12" and not re.match(r"reg 12\((4|5)\)", label):
                 continue  # reg 12(1), 12(6) and the like are the framework, not an exception
-            found.append((match.start(), label))  # type: ignore[arg-type]
+            found.append((match.start(), label))
     for match in _SECTION.finditer(text):
         if _about_another_law(text, match.end()):
             continue
@@ -71,8 +72,8 @@ def find_citations(text: str, regime: Regime = Regime.FOIA) -> list[str]:
             number = number.upper()
             if number not in allowed:
                 continue
-            found.append((match.start(), f"s{number}{_subsections(subs)}"))  # type: ignore[arg-type]
-    ordered = [label for _, label in sorted(found, key=lambda pair: pair[0])]  # type: ignore[index]
+            found.append((match.start(), f"s{number}{_subsections(subs)}"))
+    ordered = [label for _, label in sorted(found, key=lambda pair: pair[0])]
     return list(dict.fromkeys(ordered))
 
 
@@ -89,6 +90,8 @@ def section_key(label: str) -> str:
 def normalise(label: str, regime: Regime = Regime.FOIA) -> str | None:
     """Normalise one label as a user or a manifest writes it (`S.31 (3)`, `31(3)`, `reg 13`)."""
     text = label.strip()
+    if regime is Regime.EIR and re.match(r"^1[23]\b", text):
+        text = f"reg {text}"
     if re.fullmatch(r"\d{1,2}[A-Za-z]?(?:\s?\(\s?\w{1,4}\s?\))*", text):
         text = f"s{text}"
     if re.match(r"(?i)^(?:reg|regulation)", text) or re.match(r"^1[23]\(", label.strip()):
@@ -100,4 +103,4 @@ def normalise(label: str, regime: Regime = Regime.FOIA) -> str | None:
 
 def metadata_key(label: str) -> str:
     """A Chroma metadata key that marks a precedent as citing this section."""
-    return "ex_" + re.sub(r"[^a-z0-9]+", "_", section_key(label)).strip("_")
+    return "ex_" + re.sub(r"[^a-z0-9]+", "_", section_key(label).lower()).strip("_")

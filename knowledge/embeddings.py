@@ -67,7 +67,7 @@ class SentenceEmbeddings(Embeddings):
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         try:
             return SentenceTransformer(path, device=self.device)
         except (OSError, ValueError) as error:

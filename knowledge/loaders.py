@@ -11,9 +11,10 @@ import email
 import email.policy
 import io
 import json
+import logging
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -138,12 +139,11 @@ def load_html(data: bytes, source: str) -> list[SourceDocument]:
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
-        marker = " ".join([tag.get("id") or "", *(tag.get("class") or []),
-                           tag.get("role") or "", tag.get("aria-label") or ""]).lower()
+        marker = " ".join(str(tag.get(name) or "") for name in ("id", "class", "role", "aria-label")).lower()
         if re.search(r"cookie|consent|banner|breadcrumb|skip|navigation|\bnav\b|menu|footer|"
                      r"header|sidebar|share|related", marker):
             tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("main") or soup.find("article") or soup.find(role="main") or soup.body or soup
     for cell in root.find_all(["td", "th"]):
         cell.append(" \t ")
     for block in root.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -161,6 +161,8 @@ def load_pdf(data: bytes, source: str) -> list[SourceDocument]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs its repairs of damaged files; the one-line LoadError is what users see.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -189,8 +191,11 @@ def load_docx(data: bytes, source: str) -> list[SourceDocument]:
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
             for row in block.rows:
-                cells = [cell.text.strip() for cell in row.cells]
-                parts.append("\n".join(dict.fromkeys(c for c in cells if c)))
+                cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells if cell.text.strip()))
+                if len(cells) >= 2 and re.fullmatch(r"(?:Q\s?)?\d{1,2}[.)]?", cells[0]):
+                    # A "No. | Question | Response" table: keep the number with its question.
+                    cells = [f"{cells[0].rstrip('.)')}. {cells[1]}", *cells[2:]]
+                parts.append("\n".join(cells))
         else:
             parts.append(block.text)
     return [SourceDocument(text="\n".join(parts), source=source)]
@@ -282,7 +287,9 @@ def load_json(data: bytes, source: str) -> list[SourceDocument]:
     return _export_rows(value, source, fields)
 
 
-def _export_rows(rows: list[dict[str, object]], source: str, fields: list[str] | tuple[str, ...]) -> list[SourceDocument]:
+def _export_rows(
+    rows: list[dict[str, object]], source: str, fields: Sequence[str]
+) -> list[SourceDocument]:
     lowered = {name.strip().lower(): name for name in fields if isinstance(name, str)}
     missing = [name for name in ("request", "response") if name not in lowered]
     if missing:

@@ -67,7 +67,7 @@ _RESPONSE_HEAD = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"(?:our\s+ref(?:erence)?|your\s+ref(?:erence)?|reference(?:\s+(?:no|number))?|ref\.?"
+    r"(?:our\s+ref(?:erence)?|reference(?:\s+(?:no|number))?|ref\.?"
     r"(?:\s*(?:no|number))?|(?:foi|foisa|eir|request)\s+(?:request\s+)?(?:ref(?:erence)?|number|no)"
     r"|case\s+(?:ref(?:erence)?|number|no)|disclosure\s+id)\.?\s*[:.\-#]?\s*"
     r"((?=[A-Z0-9/._\-]*(?: \d)?\d)[A-Z0-9][A-Z0-9/._\-]{1,40}(?: \d[A-Z0-9/._\-]{1,20})?)",
@@ -75,7 +75,7 @@ _REFERENCE = re.compile(
 )
 _TITLE_REFERENCE = re.compile(r"\s[-\u2013]\s*(\d{1,6}/\d{2,4})\s*$")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_LONG_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}|[a-z]{{3}})\.?,?\s+(\d{{4}})\b", re.I)
+_LONG_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}|sept|[a-z]{{3}})\.?,?\s+(\d{{4}})\b", re.I)
 _US_DATE = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -129,7 +129,7 @@ _WITHHELD = re.compile(
 )
 _DISCLOSED = re.compile(
     r"please find|attached|enclosed|as follows|see (?:below|the table|table|attached)|"
-    r"(?:is|are|was|were)\s+(?:\d|£)|\b\d[\d,.]*\b|£\s?\d|^(?:yes|no)\b|"
+    r"(?:is|are|was|were)\s+(?:\d|£)|\b\d[\d,.]*\b|£\s?\d|^(?:yes|no)\b(?!\s+(?:information|records?|data))|"
     r"(?:we|i) (?:can|am able to|are able to) (?:confirm|provide|advise|tell)|"
     r"(?:has|have) been (?:provided|disclosed|released)|(?:is|are) published",
     re.IGNORECASE,
@@ -137,15 +137,16 @@ _DISCLOSED = re.compile(
 _PARTIAL_HINT = re.compile(
     r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredact|partial|remainder|"
     r"(?:other|remaining) (?:information|parts?|details)[^.]{0,60}(?:withheld|exempt)|"
-    r"(?:withheld|exempt)[^.]{0,80}(?:other|remaining|rest)",
+    r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b",
     re.IGNORECASE,
 )
+_OWN_DATA = re.compile(r"subject access request|your own personal (?:data|information)", re.IGNORECASE)
 _HELD_CONFIRMATION = re.compile(
     r"(?:can|do|hereby|to)?\s*confirm (?:that )?(?:the )?(?:information|we hold|it is held|"
     r"(?:the )?[a-z ]{0,30} holds? (?:some |the )?information)|information (?:is|was) held",
     re.IGNORECASE,
 )
-_GREETING = re.compile(r"^(?:dear|hello|hi|good (?:morning|afternoon))\b.*$", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:dear|hello|hi|good (?:morning|afternoon))\b[^,.!?]{0,40}[,.!]?\s*", re.IGNORECASE)
 _QUESTION_REFERENCE = re.compile(
     r"\b(?:questions?|points?|parts?|items?|requests?|Q)\s?(\d{1,2})((?:\s*(?:,|and|&|to|-|"
     r"\u2013)\s*(?:q|question\s)?\d{1,2})*)",
@@ -224,6 +225,7 @@ def detect_regime(text: str) -> Regime:
 def find_reference(lines: list[str]) -> str:
     """The authority's reference for the request, if the document states one."""
     for line in lines[:60]:
+        line = re.sub(r"(?i)\byour\s+ref(?:erence)?\b\S*\s*\S*", " ", line)
         match = _REFERENCE.search(line)
         if match and re.search(r"\d", match.group(1)):
             return match.group(1).rstrip(".-/")
@@ -296,6 +298,8 @@ def classify_disposition(
         return Disposition.S12_COST
     if _ACCESSIBLE.search(text) or "s21" in keys or (regime is Regime.FOISA and "s25" in keys):
         return Disposition.S21_ACCESSIBLE
+    if _OWN_DATA.search(text):
+        return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
     signals: list[tuple[int, Disposition]] = []
     not_held = _NOT_HELD.search(text)
     if not_held:
@@ -308,27 +312,33 @@ def classify_disposition(
         signals.append((disclosed, Disposition.DISCLOSED))
     other = _OTHER.search(text)
     if not signals:
+        if context_ncnd and re.search(r"\babove\b|as (?:explained|set out|stated)|same (?:reasons|exemptions)",
+                                      text, re.I):
+            return Disposition.NCND
         if cited:
             # "Covered by the exemptions above": the answer leans on the letter's stance.
             return Disposition.NCND if context_ncnd else Disposition.EXEMPT_WITHHELD
         return Disposition.OTHER if other else Disposition.DISCLOSED
+    # At the same position ("No information is held") the specific reading wins over "disclosed".
+    signals.sort(key=lambda signal: (signal[0], signal[1] is Disposition.DISCLOSED))
+    first = signals[0][1]
     kinds = {kind for _, kind in signals}
     if Disposition.EXEMPT_WITHHELD in kinds:
         if Disposition.DISCLOSED in kinds and _PARTIAL_HINT.search(text):
             return Disposition.PARTIALLY_DISCLOSED
-        if Disposition.DISCLOSED in kinds and min(signals)[1] is Disposition.DISCLOSED:
+        if first is Disposition.DISCLOSED:
             return Disposition.PARTIALLY_DISCLOSED
-        if Disposition.NOT_HELD in kinds and min(signals)[1] is Disposition.NOT_HELD:
+        if first is Disposition.NOT_HELD:
             return Disposition.NOT_HELD
         return Disposition.EXEMPT_WITHHELD
-    return min(signals)[1]
+    return first
 
 
 def _first_disclosure_signal(text: str) -> int | None:
     # "We can confirm that the information is held" is a confirmation, not a disclosure.
     scrubbed = _HELD_CONFIRMATION.sub(lambda m: " " * len(m.group(0)), text)
     scrubbed = re.sub(
-        r"(?:section|regulation|reg|s)\.?\s?\d{1,2}[A-Z]?(?:\s?\(\w{1,4}\))*|\b(?:19|20)\d\d\b",
+        r"(?:section|regulation|reg|s)\.?\s?\d{1,3}[A-Z]?(?:\s?\(\w{1,4}\))*|\b(?:19|20)\d\d\b",
         lambda m: " " * len(m.group(0)), scrubbed, flags=re.IGNORECASE,
     )
     match = _DISCLOSED.search(scrubbed)
@@ -347,8 +357,10 @@ def exemptions_relied_on(
     if disposition is Disposition.NOT_HELD:
         if regime is Regime.EIR:
             return ["reg 12(4)(a)"]
-        return ["s17"] if regime is Regime.FOISA and "s17" in find_citations(answer, regime) else []
-    if disposition in (Disposition.DISCLOSED, Disposition.OTHER):
+        return ["s17"] if regime is Regime.FOISA else []  # FOISA's not-held notice is s17
+    if disposition is Disposition.OTHER:
+        return [label for label in find_citations(answer, regime) if label.startswith("s40(1)")]
+    if disposition is Disposition.DISCLOSED:
         return []
     cited = find_citations(answer, regime)
     if not cited and disposition in (Disposition.NCND, Disposition.EXEMPT_WITHHELD,
@@ -357,15 +369,15 @@ def exemptions_relied_on(
     procedural = _PROCEDURAL_BY_DISPOSITION.get(disposition)
     if regime is Regime.FOISA and disposition is Disposition.S21_ACCESSIBLE:
         procedural = "s25"
-    kept = []
+    kept: list[str] = []
     for label in cited:
         key = section_key(label)
         if key in ("s12", "s14", "s21") and key != procedural:
             continue  # cost, vexatious and accessible-elsewhere sections are dispositions of their own
         if regime is Regime.FOISA and key in ("s17", "s25", "s12", "s14") and key != procedural:
             continue
-        if key == "reg 12(4)(a)" and disposition is not Disposition.NOT_HELD:
-            continue
+        if key == "reg 12(4)(a)":
+            continue  # not held is a disposition of its own, handled above
         kept.append(label)
     if procedural and not any(section_key(label) == procedural for label in kept):
         if regime is Regime.EIR and disposition in (Disposition.S12_COST, Disposition.S14_VEXATIOUS_OR_REPEATED):
@@ -403,7 +415,7 @@ def _numbered_items(lines: list[str], start: int = 0, end: int | None = None) ->
     for index in range(start, len(lines) if end is None else end):
         line = lines[index]
         match = _NUMBERED.match(line)
-        if match and (match.group(3) or "").strip() != "" or (match and re.match(r"(?i)^(q|question)", line)):
+        if (match and (match.group(3) or "").strip() != "") or (match and re.match(r"(?i)^(q|question)", line)):
             number = int(match.group(1) or match.group(2))
             items.append(_Item(number, index, match.group(3).strip()))
             continue
@@ -491,6 +503,11 @@ def _item_texts(lines: list[str], run: list[_Item], stop: int | None = None) -> 
 
 def _response_head_between(lines: list[str], after: int, before: int) -> int | None:
     for index in range(after + 1, before):
+        if _CLOSING.match(lines[index]):
+            return None
+        previous = lines[index - 1] if index > 0 else ""
+        if previous and not re.search(r"[.:?!\"')\]]$", previous):
+            continue  # a wrapped line ending in "decision." is not a heading
         if _RESPONSE_HEAD.match(lines[index]) or re.match(
             r"^(?:in response|response|our response)\b.{0,60}[:.]$", lines[index], re.IGNORECASE
         ):
@@ -512,7 +529,7 @@ def _answer_by_number(
     answers: dict[int, str] = {}
     for position, item in enumerate(answers_run):
         end = answers_run[position + 1].start if position + 1 < len(answers_run) else len(lines)
-        body = [item.text] + _until_closing(lines[item.start + 1 : end])
+        body = [item.text, *_until_closing(lines[item.start + 1 : end])]
         text = "\n".join(part for part in body if part).strip()
         number = _matching_question(item.text, questions) or item.number
         answers.setdefault(number, "")
@@ -586,10 +603,17 @@ def _referenced_numbers(text: str, count: int) -> list[int]:
     return sorted({n for n in numbers if 1 <= n <= count})
 
 
+_SECTION_END = re.compile(
+    r"^(?:reasons? for (?:the |my |our )?decision|reasons|public interest test|harm test|"
+    r"exemptions? (?:applied|used)|explanation of (?:the )?exemptions?|refusal notice)\s*:?$",
+    re.IGNORECASE,
+)
+
+
 def _until_closing(lines: list[str]) -> list[str]:
-    kept = []
+    kept: list[str] = []
     for line in lines:
-        if _CLOSING.match(line):
+        if _CLOSING.match(line) or (kept and _SECTION_END.match(line)):
             break
         kept.append(line)
     return kept
@@ -600,11 +624,11 @@ def _response_text(lines: list[str], start: int) -> str:
 
 
 def _inline_pairs(lines: list[str], run: list[_Item]) -> tuple[list[tuple[str, str]], str, str]:
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for position, item in enumerate(run):
         end = run[position + 1].start if position + 1 < len(run) else len(lines)
         body = _until_closing(lines[item.start + 1 : end])
-        pairs.append(_split_question_answer(item.text, body))
+        pairs += _separately_answered_parts(item.text, body) or [_split_question_answer(item.text, body)]
     if len(run) >= 2 and not any(answer for _, answer in pairs[:-1]):
         # Only the last item has text under it: a list of questions, then the response.
         start = _question_end(lines, run[-1].start)
@@ -612,6 +636,23 @@ def _inline_pairs(lines: list[str], run: list[_Item]) -> tuple[list[tuple[str, s
     preamble = "\n".join(_until_closing(lines[: run[0].start]))
     # Text before the first question (an opening NCND, say) is shared only as a stance.
     return pairs, "", _after_request_head(preamble)
+
+
+def _separately_answered_parts(intro: str, body: list[str]) -> list[tuple[str, str]]:
+    """Lettered sub-questions each with its own answer become questions of their own."""
+    starts = [index for index, line in enumerate(body) if _LETTERED.match(line)]
+    if len(starts) < 2 or starts[0] > 1:
+        return []
+    bounds = [*starts, len(body)]
+    parts = []
+    for index, start in enumerate(starts):
+        match = _LETTERED.match(body[start])
+        assert match is not None
+        question, answer = _split_question_answer(match.group(2), body[start + 1 : bounds[index + 1]])
+        if not answer:
+            return []  # sub-questions answered together stay with their parent
+        parts.append((f"{intro} {question}".strip() if intro.endswith(":") else question, answer))
+    return parts
 
 
 def _question_end(lines: list[str], start: int) -> int:
@@ -636,7 +677,7 @@ def _split_question_answer(first: str, body: list[str]) -> tuple[str, str]:
         match = _ANSWER.match(line)
         if match:
             question = " ".join([first] + [ln for ln in body[:index] if ln]).strip()
-            answer = "\n".join([match.group(1)] + body[index + 1 :]).strip()
+            answer = "\n".join([match.group(1), *body[index + 1 :]]).strip()
             return question, answer
     inline = _ANSWER_INLINE.search(first)
     if inline:
@@ -691,20 +732,23 @@ _ASKING = re.compile(
 
 
 def _request_sentence(lines: list[str]) -> str:
-    body = [ln for ln in lines if ln and not _GREETING.match(ln) and not _HEADER_LINE.match(ln)]
-    sentences = re.split(r"(?<=[.?!])\s+", " ".join(body))
+    body = [_GREETING.sub("", ln) for ln in _until_closing(lines) if ln and not _HEADER_LINE.match(ln)]
+    sentences = re.split(r"(?<=[.?!])\s+", " ".join(ln for ln in body if ln))
     for sentence in sentences:
-        if sentence.endswith("?") or _ASKING.match(sentence):
+        if sentence.endswith("?") or _ASKING.match(sentence) or _ASKED_WITHIN.search(sentence):
             return sentence.strip()
     return ""
+
+
+_ASKED_WITHIN = re.compile(r"\b(?:in which|where) you (?:asked|requested|sought)\b", re.IGNORECASE)
 
 
 _HEADER_LINE = re.compile(r"^(?:[\w ]{1,30}:\s.{0,60}|.{0,60}\b(?:19|20)\d\d)$")
 
 
 def _prose_request(request_lines: list[str]) -> str:
-    body = [ln for ln in request_lines if ln and not _GREETING.match(ln) and not _CLOSING.match(ln)]
-    return " ".join(_until_closing(body))[:_MAX_QUESTION]
+    body = [_GREETING.sub("", ln) for ln in _until_closing(request_lines) if ln]
+    return " ".join(ln for ln in body if ln)[:_MAX_QUESTION]
 
 
 def _request_stance(text: str, regime: Regime) -> RequestStance | None:

@@ -40,7 +40,7 @@ from knowledge.store import (
     precedent_metadata,
 )
 
-_BATCH_TEXTS = 512
+_BATCH_TEXTS = 2048
 _SCHEMA = """
 create table if not exists documents (
     path text primary key, content_hash text not null, ids text not null,
@@ -299,7 +299,7 @@ class Refresher:
         records: dict[str, list[tuple[str, str, dict[str, Any]]]] = {PRECEDENTS: [], EXEMPTION_PRECEDENTS: []}
         ids_by_file: dict[str, list[str]] = {}
         for item in batch:
-            file_key = hashlib.sha1(item.path.encode()).hexdigest()[:12]
+            file_key = hashlib.sha256(item.path.encode()).hexdigest()[:12]
             prefix = f"{file_key}-{item.digest[:12]}"
             ids: list[str] = []
             for doc_index, doc in enumerate(item.parsed):

@@ -71,7 +71,9 @@ def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str
         "source_file": source_file,
         "content_hash": content_hash,
         "position": precedent.position,
-        "request_stance": f"{stance.disposition.value}: {EXEMPTION_SEPARATOR.join(stance.exemptions)}" if stance else "",
+        "request_stance": (
+            f"{stance.disposition.value}: {EXEMPTION_SEPARATOR.join(stance.exemptions)}" if stance else ""
+        ),
     }
     for label in precedent.exemptions:
         metadata[metadata_key(label)] = True

@@ -10,8 +10,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from knowledge.embeddings import SentenceEmbeddings  # noqa: E402
-from knowledge.settings import Settings  # noqa: E402
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "samples" / "corpus"

@@ -83,7 +83,8 @@ def test_refresh_killed_between_chroma_and_ledger_leaves_old_versions(
     assert _assert_every_document_fully_old_or_new(settings) == before
     summary = Refresher(settings, KnowledgeStore(settings), embeddings).run([corpus])
     after = _assert_every_document_fully_old_or_new(settings)
-    assert summary.updated > 0 and summary.failed == []
+    assert summary.updated > 0
+    assert summary.failed == []
     changed = [path for path in after if after[path] != before[path]]
     assert len(changed) == summary.updated
 
@@ -179,12 +180,14 @@ def test_store_on_a_chroma_server_ingests_and_searches(
                         chroma_port=chroma_server)
     corpus = _copy_corpus(tmp_path / "corpus")
     summary = Refresher(settings, KnowledgeStore(settings), embeddings).run([corpus])
-    assert summary.failed == [] and summary.added > 40
+    assert summary.failed == []
+    assert summary.added > 40
     assert not (settings.data_dir / "chroma").exists()
 
     store = KnowledgeStore(settings)
     hits = store.search(embeddings.embed_array(["covert surveillance with drones"])[0], k=3)
-    assert hits and hits[0].disposition == "ncnd"
+    assert hits
+    assert hits[0].disposition == "ncnd"
     again = Refresher(settings, store, embeddings).run([corpus])
     assert again.unchanged == summary.added
     assert store.counts()["precedents"] == summary.precedents_written

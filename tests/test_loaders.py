@@ -268,6 +268,20 @@ def test_quoted_history_becomes_the_request(tmp_path: Path) -> None:
     assert "wrote:" not in document.text
 
 
+def test_quoted_lines_without_a_wrote_line_become_the_request(tmp_path: Path) -> None:
+    body = (
+        "> Please tell me how many school buses the council contracts.\n"
+        ">\n"
+        "> Thank you, Sam\n"
+        "\n"
+        "Dear Sam,\nThe council contracts 58 school bus routes.\nFOI Team\n"
+    )
+    document = load_path(_write(tmp_path, "reply.eml", _email(body).as_bytes()), LIMIT)[0]
+    assert "how many school buses the council contracts" in document.request
+    assert "58 school bus routes" in document.text
+    assert "school buses" not in document.text
+
+
 def test_email_without_headers_is_refused(tmp_path: Path) -> None:
     error = _load_error(_write(tmp_path, "odd.eml", "\n\nJust a body with no headers at all."))
     _assert_one_line(error)
