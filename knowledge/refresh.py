@@ -22,10 +22,14 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+import numpy as np
+from numpy.typing import NDArray
 
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
@@ -40,7 +44,7 @@ from knowledge.store import (
     precedent_metadata,
 )
 
-_BATCH_TEXTS = 2048
+_BATCH_TEXTS = 1024
 _SCHEMA = """
 create table if not exists documents (
     path text primary key, content_hash text not null, ids text not null,
@@ -204,6 +208,14 @@ def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tu
 
 
 @dataclass
+class _Batch:
+    batch: list[_Pending]
+    records: dict[str, list[tuple[str, str, dict[str, Any]]]]
+    vectors: dict[str, NDArray[np.float32]]
+    ids_by_file: dict[str, list[str]]
+
+
+@dataclass
 class _Pending:
     path: str
     digest: str
@@ -239,24 +251,47 @@ class Refresher:
         pending: list[_Pending] = []
         pending_texts = 0
         bar = _progress_bar(len(files), progress)
-        for index, path in enumerate(files, start=1):
-            key = str(path)
-            outcome = self._examine(path, known.get(key))
-            if isinstance(outcome, str):
-                summary.failed.append((key, outcome))
-            elif outcome is None:
-                summary.unchanged += 1
-            else:
-                pending.append(outcome)
-                pending_texts += sum(len(doc.precedents) + len(doc.exemption_precedents) for doc in outcome.parsed)
-                if pending_texts >= _BATCH_TEXTS:
-                    self._commit(pending, known, summary)
-                    pending, pending_texts = [], 0
-            if bar is not None:
-                bar.update(1)
-            if on_file is not None:
-                on_file(index, len(files))
-        self._commit(pending, known, summary)
+        # Chroma writes one batch on a worker thread while the next batch is embedded.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-writer") as writer:
+            in_flight: tuple[_Batch, Future[None]] | None = None
+
+            def submit(batch: list[_Pending]) -> None:
+                nonlocal in_flight
+                if not batch:
+                    return
+                self.store.ensure_collections(self.embeddings.dimension)
+                prepared = self._prepare(batch)
+                settle()
+                self._journal(prepared)
+                in_flight = (prepared, writer.submit(self._write, prepared))
+
+            def settle() -> None:
+                nonlocal in_flight
+                if in_flight is not None:
+                    prepared, future = in_flight
+                    in_flight = None
+                    future.result()
+                    self._finish(prepared, known, summary)
+
+            for index, path in enumerate(files, start=1):
+                key = str(path)
+                outcome = self._examine(path, known.get(key))
+                if isinstance(outcome, str):
+                    summary.failed.append((key, outcome))
+                elif outcome is None:
+                    summary.unchanged += 1
+                else:
+                    pending.append(outcome)
+                    pending_texts += sum(len(d.precedents) + len(d.exemption_precedents) for d in outcome.parsed)
+                    if pending_texts >= _BATCH_TEXTS:
+                        submit(pending)
+                        pending, pending_texts = [], 0
+                if bar is not None:
+                    bar.update(1)
+                if on_file is not None:
+                    on_file(index, len(files))
+            submit(pending)
+            settle()
         if bar is not None:
             bar.close()
         if prune:
@@ -291,11 +326,8 @@ class Refresher:
             return "no questions or answers found"
         return _Pending(str(path), digest, parsed, new=known is None)
 
-    def _commit(self, batch: list[_Pending], known: dict[str, tuple[str, list[str]]],
-                summary: RefreshSummary) -> None:
-        if not batch:
-            return
-        self.store.ensure_collections(self.embeddings.dimension)
+    def _prepare(self, batch: list[_Pending]) -> _Batch:
+        """Ids, texts, metadata and embeddings for a batch of changed files (no writes yet)."""
         records: dict[str, list[tuple[str, str, dict[str, Any]]]] = {PRECEDENTS: [], EXEMPTION_PRECEDENTS: []}
         ids_by_file: dict[str, list[str]] = {}
         for item in batch:
@@ -316,21 +348,31 @@ class Refresher:
                     )
                     ids.append(record_id)
             ids_by_file[item.path] = ids
+        vectors = {name: self.embeddings.embed_array([text for _, text, _ in rows]) for name, rows in records.items()}
+        return _Batch(batch, records, vectors, ids_by_file)
+
+    def _journal(self, prepared: _Batch) -> None:
+        """Step 1: record the ids about to be written, so a kill can be undone."""
         with self.ledger.transaction() as db:
             db.executemany("insert or replace into journal (path, ids) values (?, ?)",
-                           [(path, json.dumps(ids)) for path, ids in ids_by_file.items()])
-        for name, rows in records.items():
+                           [(path, json.dumps(ids)) for path, ids in prepared.ids_by_file.items()])
+
+    def _write(self, prepared: _Batch) -> None:
+        """Step 2: the records into Chroma (runs on the writer thread)."""
+        for name, rows in prepared.records.items():
             if rows:
-                vectors = self.embeddings.embed_array([text for _, text, _ in rows])
-                self.store.write(name, [r[0] for r in rows], [r[1] for r in rows], vectors, [r[2] for r in rows])
+                self.store.write(name, [r[0] for r in rows], prepared.vectors[name], [r[2] for r in rows])
         _fault_point("after_upsert")
+
+    def _finish(self, prepared: _Batch, known: dict[str, tuple[str, list[str]]], summary: RefreshSummary) -> None:
+        """Step 3: point the ledger at the new records in one transaction, then collect garbage."""
         now = _now()
         with self.ledger.transaction() as db:
-            for item in batch:
+            for item in prepared.batch:
                 old = known.get(item.path)
                 if old is not None and old[1]:
                     db.execute("insert into garbage (ids) values (?)", (json.dumps(old[1]),))
-                new_ids = ids_by_file[item.path]
+                new_ids = prepared.ids_by_file[item.path]
                 db.execute(
                     "insert or replace into documents values (?, ?, ?, ?, ?, ?)",
                     (item.path, item.digest, json.dumps(new_ids),

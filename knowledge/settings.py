@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     authority: str = ""
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
 
+    # Drafting and letters
+    database_url: str | None = None
+    review_contact: str = ""
+    default_regime: Literal["foia", "eir", "foisa"] = "foia"
+    precedent_max_age_years: float = Field(default=4.0, gt=0)
+    min_similarity: float = Field(default=0.45, ge=0, le=1)
+    max_request_chars: int = Field(default=100_000, ge=1)
+
     @field_validator("sources", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:
@@ -46,6 +54,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Folder of the embedded Chroma store."""
         return self.data_dir / "chroma"
+
+    @property
+    def case_database_url(self) -> str:
+        """SQLAlchemy URL of the case database: FOIBOT_DATABASE_URL, else SQLite in the data folder."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'cases.sqlite3').resolve()}"
 
     @property
     def ledger_path(self) -> Path:

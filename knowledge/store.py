@@ -7,6 +7,7 @@ embedding model and dimension it was built with, and refuses another model.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class SearchHit:
     regime: str
     source: str
     request_stance: str
+    source_file: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape printed by `foibot search --json`."""
@@ -56,24 +58,32 @@ class SearchHit:
 
 
 def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str) -> dict[str, Any]:
-    """Chroma metadata for a precedent; each cited section also gets a boolean key to filter on."""
+    """Chroma metadata for a precedent.
+
+    Only what searches filter on is a key of its own (each cited section gets a boolean
+    key); the rest travels as one JSON payload, which keeps writes fast.
+    """
     stance = precedent.request_stance
-    metadata: dict[str, Any] = {
-        "kind": "precedent",
+    payload = {
+        "question": precedent.question,
         "answer": precedent.answer,
-        "disposition": precedent.disposition.value,
-        "exemptions": EXEMPTION_SEPARATOR.join(precedent.exemptions),
+        "exemptions": list(precedent.exemptions),
         "reference": precedent.reference,
-        "date": precedent.date,
         "authority": precedent.authority,
-        "regime": precedent.regime.value,
         "source": precedent.source,
-        "source_file": source_file,
-        "content_hash": content_hash,
         "position": precedent.position,
         "request_stance": (
             f"{stance.disposition.value}: {EXEMPTION_SEPARATOR.join(stance.exemptions)}" if stance else ""
         ),
+    }
+    metadata: dict[str, Any] = {
+        "disposition": precedent.disposition.value,
+        "exemptions": EXEMPTION_SEPARATOR.join(precedent.exemptions),
+        "date": precedent.date,
+        "regime": precedent.regime.value,
+        "source_file": source_file,
+        "content_hash": content_hash,
+        "payload": json.dumps(payload, ensure_ascii=False),
     }
     for label in precedent.exemptions:
         metadata[metadata_key(label)] = True
@@ -82,11 +92,11 @@ def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str
 
 def exemption_metadata(item: ExemptionPrecedent, source_file: str, content_hash: str) -> dict[str, Any]:
     """Chroma metadata for a paragraph of exemption reasoning."""
+    payload = {"text": item.text, "reference": item.reference, "authority": item.authority, "source": item.source}
     return {
-        "kind": item.kind, "section": item.section, metadata_key(item.section): True,
-        "reference": item.reference, "date": item.date, "authority": item.authority,
-        "regime": item.regime.value, "source": item.source, "source_file": source_file,
-        "content_hash": content_hash,
+        "kind": item.kind, "section": item.section, metadata_key(item.section): True, "date": item.date,
+        "regime": item.regime.value, "source_file": source_file, "content_hash": content_hash,
+        "payload": json.dumps(payload, ensure_ascii=False),
     }
 
 
@@ -147,7 +157,6 @@ class KnowledgeStore:
         self,
         name: str,
         ids: Sequence[str],
-        documents: Sequence[str],
         embeddings: NDArray[np.float32],
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
@@ -159,8 +168,7 @@ class KnowledgeStore:
         for start in range(0, len(ids), step):
             end = start + step
             collection.upsert(
-                ids=list(ids[start:end]), documents=list(documents[start:end]),
-                embeddings=embeddings[start:end], metadatas=list(metadatas[start:end]),
+                ids=list(ids[start:end]), embeddings=embeddings[start:end], metadatas=list(metadatas[start:end]),
             )
 
     def delete(self, ids: Iterable[str]) -> None:
@@ -206,16 +214,15 @@ class KnowledgeStore:
             query_embeddings=query_embedding.reshape(1, -1),
             n_results=min(total, k + len(exclude_ids)),
             where=condition,
-            include=["documents", "metadatas", "distances"],
+            include=["metadatas", "distances"],
         )
         hits = []
-        for record_id, document, metadata, distance in zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0],
-            strict=True,
+        for record_id, metadata, distance in zip(
+            result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
         ):
             if record_id in exclude_ids:
                 continue
-            hits.append(_hit(record_id, document, metadata, float(distance)))
+            hits.append(hit_from_record(record_id, metadata, 1.0 - float(distance)))
         return hits[:k]
 
     def counts(self) -> dict[str, Any]:
@@ -257,20 +264,23 @@ class KnowledgeStore:
         self._collections.clear()
 
 
-def _hit(record_id: str, document: str, metadata: dict[str, Any], distance: float) -> SearchHit:
+def hit_from_record(record_id: str, metadata: dict[str, Any], score: float) -> SearchHit:
+    """A search hit from a stored precedent's metadata."""
+    payload = json.loads(str(metadata.get("payload") or "{}"))
     return SearchHit(
         id=record_id,
-        score=1.0 - distance,
-        question=document or "",
-        answer=str(metadata.get("answer", "")),
+        score=score,
+        question=str(payload.get("question", "")),
+        answer=str(payload.get("answer", "")),
         disposition=str(metadata.get("disposition", "")),
-        exemptions=tuple(label for label in str(metadata.get("exemptions", "")).split(EXEMPTION_SEPARATOR) if label),
-        reference=str(metadata.get("reference", "")),
+        exemptions=tuple(payload.get("exemptions") or ()),
+        reference=str(payload.get("reference", "")),
         date=str(metadata.get("date", "")),
-        authority=str(metadata.get("authority", "")),
+        authority=str(payload.get("authority", "")),
         regime=str(metadata.get("regime", "")),
-        source=str(metadata.get("source", "")),
-        request_stance=str(metadata.get("request_stance", "")),
+        source=str(payload.get("source", "")),
+        request_stance=str(payload.get("request_stance", "")),
+        source_file=str(metadata.get("source_file", "")),
     )
 
 

@@ -133,10 +133,10 @@ def test_changed_file_replaces_its_precedents_and_removed_file_is_pruned(
     assert (summary.updated, summary.removed, summary.unchanged) == (1, 1, 1)
     store = KnowledgeStore(settings)
     precedents = store.collection(PRECEDENTS).get(include=["metadatas"])
-    answers = " ".join(str(m["answer"]) for m in precedents["metadatas"])
+    answers = " ".join(str(m["payload"]) for m in precedents["metadatas"])
     assert "398,500" in answers
     assert "412,000" not in answers
-    assert not any(m["reference"] == "LAC-FOISA-22-9" for m in precedents["metadatas"])
+    assert "LAC-FOISA-22-9" not in " ".join(str(m["payload"]) for m in precedents["metadatas"])
     assert store.counts()["precedents"] == 4
 
 

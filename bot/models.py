@@ -1,0 +1,120 @@
+"""The drafting core's data: cases, their questions, and every version of each draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from knowledge.models import Disposition, Regime
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Personal data of the person who asked: kept with the case, never embedded or logged."""
+
+    name: str = ""
+    email: str = ""
+    address: str = ""
+    phone: str = ""
+
+    def is_empty(self) -> bool:
+        """True when nothing about the requester was found."""
+        return not (self.name or self.email or self.address or self.phone)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A precedent a draft rests on."""
+
+    reference: str
+    date: str
+    score: float
+    disposition: str
+    exemptions: tuple[str, ...]
+    question: str
+    answer: str
+    source: str
+    precedent_id: str = ""
+    flags: tuple[str, ...] = ()
+    """`stale` (older than the configured age) or `superseded` (a later answer to the same question)."""
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape of `foibot draft --json`'s precedents."""
+        return {
+            "reference": self.reference, "date": self.date, "score": round(self.score, 3),
+            "disposition": self.disposition, "exemptions": list(self.exemptions),
+            "question": self.question, "source": self.source, "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another way to answer, from the next distinct precedent."""
+
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+    wording: str
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One version of the proposed answer to one question."""
+
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+    wording: str
+    confidence: float
+    precedents: tuple[Evidence, ...] = ()
+    warnings: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    advice: str = ""
+    """s16 (FOISA s15) advice and assistance to add after the answer."""
+    author: str = "foibot"
+    created_at: str = ""
+    note: str = "drafted from precedents"
+
+    def revised(self, **changes: object) -> Draft:
+        """A new version with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass
+class CaseQuestion:
+    """One question of a request, with every version of its draft (the last is current)."""
+
+    number: int
+    text: str
+    versions: list[Draft] = field(default_factory=list)
+
+    @property
+    def draft(self) -> Draft:
+        """The current version."""
+        return self.versions[-1]
+
+
+@dataclass
+class Case:
+    """A request being answered."""
+
+    reference: str
+    received: date
+    regime: Regime
+    due_date: date
+    request_text: str
+    """The request with requester personal data redacted."""
+    questions: list[CaseQuestion]
+    requester: Requester = field(default_factory=Requester)
+    status: str = "open"
+    extended_due_date: date | None = None
+    slack_channel: str = ""
+    slack_thread_ts: str = ""
+    created_at: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def question(self, number: int) -> CaseQuestion:
+        """Question `number` (1-based); KeyError if there is none."""
+        for question in self.questions:
+            if question.number == number:
+                return question
+        raise KeyError(number)
