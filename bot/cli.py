@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from textwrap import shorten
 
 from pydantic import ValidationError
 
+from bot.cases import CaseError
+from bot.models import Case
+from bot.refinement import RefinementError
+from bot.service import CaseService, DraftError
 from bot.templates import TemplateError, render
 from knowledge.embeddings import EmbeddingError, SentenceEmbeddings
 from knowledge.evaluation import CorpusError, evaluate_reading
 from knowledge.exemptions import ExemptionCard, load_library
-from knowledge.loaders import LoadError, load_path
+from knowledge.loaders import LoadError, decode_text, load_path
 from knowledge.models import Disposition, Regime
 from knowledge.parser import parse_document
 from knowledge.refresh import Ledger, RefreshBusy, Refresher, refresh_lock, stderr_if_terminal
@@ -59,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"])
         print(f"foibot: error: bad setting FOIBOT_{where.upper()}: {problem['msg']}", file=sys.stderr)
-    except (StoreError, EmbeddingError, LoadError, RefreshBusy, CorpusError, UsageError, TemplateError) as error:
+    except (StoreError, EmbeddingError, LoadError, RefreshBusy, CorpusError, UsageError, TemplateError,
+            DraftError, RefinementError, CaseError) as error:
         print(f"foibot: error: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("foibot: interrupted", file=sys.stderr)
@@ -108,14 +113,39 @@ def _arguments() -> argparse.ArgumentParser:
     exemption.add_argument("--json", action="store_true")
     exemption.set_defaults(handler=_exemption)
 
-    evaluate = commands.add_parser("eval", help="reading metrics on a labelled corpus")
+    evaluate = commands.add_parser("eval", help="reading and leave-one-out drafting metrics on a labelled corpus")
     evaluate.add_argument("corpus", type=Path)
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--reading-only", action="store_true", help="parse only; no model, no store")
     evaluate.set_defaults(handler=_eval)
 
-    demo = commands.add_parser("demo", help="show what foibot finds for each question of a request")
+    draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
+    draft.add_argument("request")
+    draft.add_argument("--received", help="date received, YYYY-MM-DD (default today)")
+    draft.add_argument("--regime", choices=[r.value for r in Regime])
+    draft.add_argument("--author", default="cli")
+    draft.add_argument("--json", action="store_true")
+    draft.set_defaults(handler=_draft)
+
+    refine = commands.add_parser("refine", help='change a draft: foibot refine CASE "Q2 not held"')
+    refine.add_argument("case")
+    refine.add_argument("instruction")
+    refine.add_argument("--author", default="cli")
+    refine.add_argument("--json", action="store_true")
+    refine.set_defaults(handler=_refine)
+
+    letter = commands.add_parser("letter", help="assemble a case's response letter (Markdown; --docx for Word)")
+    letter.add_argument("case")
+    letter.add_argument("--docx", type=Path)
+    letter.set_defaults(handler=_letter)
+
+    cases = commands.add_parser("cases", help="list cases with their due dates")
+    cases.add_argument("--status")
+    cases.add_argument("--json", action="store_true")
+    cases.set_defaults(handler=_cases)
+
+    demo = commands.add_parser("demo", help="draft a sample request end to end and show the letter check")
     demo.add_argument("request", type=Path)
-    demo.add_argument("-k", type=int, default=3)
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -260,48 +290,204 @@ def _card_text(card: ExemptionCard) -> str:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    report = evaluate_reading(args.corpus, settings.max_file_bytes)
-    details = report.pop("details")
+    if args.reading_only:
+        report = evaluate_reading(args.corpus, settings.max_file_bytes)
+        report.pop("details")
+    else:
+        from bot.evaluation import evaluate
+
+        services = build_services(settings)
+        report = evaluate(args.corpus, settings, services.embeddings)
     if args.json:
-        print(json.dumps(report | {"details": details}, indent=2, ensure_ascii=False))
+        print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
+    print(f"corpus: {args.corpus}")
     for key, value in report.items():
-        if key != "failures":
-            print(f"{key:30} {value}")
-    for failure in report["failures"]:  # type: ignore[attr-defined]
-        print(f"failed: {failure}")
+        if key not in ("failures", "confusion", "section_keys_compared"):
+            print(f"  {key:32} {value}")
+    failures = report.get("failures")
+    for failure in failures if isinstance(failures, list) else []:
+        print(f"  failed: {failure}")
+    return 0
+
+
+def _read_request(source: str, settings: Settings) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read(settings.max_request_chars * 4 + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"no such file: {source}")
+        if path.stat().st_size > settings.max_request_chars * 4:
+            raise UsageError(f"{source} is {path.stat().st_size:,} bytes; the limit is "
+                             f"{settings.max_request_chars:,} characters (FOIBOT_MAX_REQUEST_CHARS)")
+        if path.suffix.lower() == ".eml":
+            documents = load_path(path, settings.max_file_bytes)
+            return documents[0].text
+        data = path.read_bytes()
+    if not data.strip():
+        raise UsageError("the request is empty")
+    return decode_text(data)
+
+
+def _case_service(settings: Settings) -> CaseService:
+    from bot.service import build_case_service
+
+    services = build_services(settings)
+    services.store.check_model()
+    return build_case_service(settings, services.store, services.embeddings, load_library())
+
+
+def _draft(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import parse_received
+
+    text = _read_request(args.request, settings)
+    try:
+        received = parse_received(args.received) if args.received else None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    service = _case_service(settings)
+    case = service.open_case(text, received=received, regime=Regime(args.regime) if args.regime else None,
+                             author=args.author)
+    if args.json:
+        print(json.dumps(case_json(case), indent=2, ensure_ascii=False))
+    else:
+        print(_case_text(case))
+    return 0
+
+
+def case_json(case: Case) -> dict[str, object]:
+    """The JSON shape of `foibot draft --json`."""
+    return {
+        "case": case.reference,
+        "received": case.received.isoformat(),
+        "regime": case.regime.value,
+        "due_date": case.due_date.isoformat(),
+        "extended_due_date": case.extended_due_date.isoformat() if case.extended_due_date else None,
+        "status": case.status,
+        "warnings": list(case.warnings),
+        "questions": [
+            {
+                "number": q.number,
+                "question": q.text,
+                "disposition": q.draft.disposition.value,
+                "exemptions": list(q.draft.exemptions),
+                "confidence": q.draft.confidence,
+                "wording": q.draft.wording,
+                "advice": q.draft.advice,
+                "precedents": [p.to_json() for p in q.draft.precedents],
+                "alternatives": [
+                    {"disposition": a.disposition.value, "exemptions": list(a.exemptions), "wording": a.wording,
+                     "reference": a.evidence.reference if a.evidence else ""}
+                    for a in q.draft.alternatives
+                ],
+                "warnings": list(q.draft.warnings),
+                "version": len(q.versions),
+                "author": q.draft.author,
+            }
+            for q in case.questions
+        ],
+    }
+
+
+def _case_text(case: Case) -> str:
+    lines = [
+        f"Case {case.reference}  ({case.regime.value.upper()}, received {case.received.isoformat()}, "
+        f"due {case.due_date.isoformat()}"
+        + (f", extended {case.extended_due_date.isoformat()}" if case.extended_due_date else "") + ")",
+    ]
+    lines += [f"  ! {warning}" for warning in case.warnings]
+    for question in case.questions:
+        draft = question.draft
+        exemptions = ", ".join(draft.exemptions) or "-"
+        lines.append("")
+        lines.append(f"Q{question.number}. {shorten(question.text, 150)}")
+        lines.append(f"   => {draft.disposition.value}  [{exemptions}]  confidence {draft.confidence:.2f}  "
+                     f"(v{len(question.versions)} by {draft.author})")
+        for paragraph in draft.wording.split("\n\n"):
+            lines.append("      " + shorten(paragraph, 300))
+        if draft.advice:
+            lines.append("      advice: " + shorten(draft.advice, 200))
+        for evidence in draft.precedents:
+            flags = f" ({', '.join(evidence.flags)})" if evidence.flags else ""
+            lines.append(f"      rests on {evidence.reference or '-'} {evidence.date or ''} "
+                         f"[{evidence.disposition}] similarity {evidence.score:.2f}{flags}")
+        if draft.alternatives:
+            lines.append("      alternatives: " + "; ".join(
+                f"{n}) {a.disposition.value} {', '.join(a.exemptions)}".rstrip()
+                for n, a in enumerate(draft.alternatives, start=1)))
+        lines += [f"      ! {warning}" for warning in draft.warnings]
+    return "\n".join(lines)
+
+
+def _refine(args: argparse.Namespace, settings: Settings) -> int:
+    service = _case_service(settings)
+    outcome = service.refine(args.case, args.instruction, args.author)
+    if args.json:
+        print(json.dumps(case_json(outcome.case), indent=2, ensure_ascii=False))
+        return 0
+    for number, change in outcome.changes:
+        print(f"Q{number}: {change}")
+    print()
+    print(_case_text(outcome.case))
+    return 0
+
+
+def _letter(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.letter import write_docx
+
+    service = _case_service(settings)
+    letter = service.letter(args.case)
+    print(letter.markdown())
+    if args.docx:
+        write_docx(letter, args.docx)
+        print(f"\nwrote {args.docx}", file=sys.stderr)
+    if letter.findings:
+        print("\nRefusal-notice check: the letter still lacks", file=sys.stderr)
+        for finding in letter.findings:
+            print(f"  - {finding}", file=sys.stderr)
+    return 0
+
+
+def _cases(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cases import CaseStore
+    from bot.clock import working_days_left
+
+    store = CaseStore(settings.case_database_url)
+    cases = store.list_cases(args.status)
+    if args.json:
+        print(json.dumps([{"case": c.reference, "status": c.status, "received": c.received.isoformat(),
+                           "due_date": c.due_date.isoformat(), "questions": len(c.questions)} for c in cases],
+                         indent=2))
+        return 0
+    if not cases:
+        print("no cases")
+    today = date.today()
+    for case in cases:
+        left = working_days_left(case.due_date, today, case.regime)
+        when = f"{left} working days left" if left >= 0 else f"OVERDUE by {-left} working days"
+        print(f"{case.reference}  {case.status:8} {case.regime.value:5} due {case.due_date.isoformat()} "
+              f"({when})  {len(case.questions)} question(s)")
     return 0
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    documents = load_path(args.request, settings.max_file_bytes)
-    questions = _request_questions(documents[0].text)
-    services = build_services(settings)
-    services.store.check_model()
+    text = _read_request(str(args.request), settings)
+    service = _case_service(settings)
     started = time.perf_counter()
-    vectors = services.embeddings.embed_array(questions)
-    print(f"{args.request.name}: {len(questions)} question(s)\n")
-    for number, (question, vector) in enumerate(zip(questions, vectors, strict=True), start=1):
-        print(f"Q{number}. {shorten(question, 150)}")
-        hits = services.store.search(vector, k=args.k)
-        for hit in hits:
-            exemptions = ", ".join(hit.exemptions) or "-"
-            print(f"   [{hit.score:.2f}] {hit.disposition:26} {exemptions:22} {hit.reference} {hit.date}")
-            print(f"          past question: {shorten(hit.question, 110)}")
-        if not hits:
-            print("   no precedents: run foibot ingest first")
-        print()
-    print(f"searched {len(questions)} question(s) in {1000 * (time.perf_counter() - started):.0f} ms")
+    case = service.open_case(text, author="demo")
+    elapsed = 1000 * (time.perf_counter() - started)
+    print(_case_text(case))
+    print(f"\ndrafted {len(case.questions)} question(s) in {elapsed:.0f} ms")
+    refinement = service.refine(case.reference, "Q1 add s16 advice", "demo")
+    print(f"\nrefined: foibot refine {case.reference} \"Q1 add s16 advice\" -> "
+          f"{'; '.join(change for _, change in refinement.changes)}")
+    letter = service.letter(case.reference)
+    print(f"\nletter: foibot letter {case.reference} --docx letter.docx  "
+          f"({len(letter.sections)} sections; the refusal-notice check lists {len(letter.findings)} gap(s))")
+    for finding in letter.findings[:6]:
+        print(f"  - {finding}")
     return 0
-
-
-def _request_questions(text: str) -> list[str]:
-    # Until the drafting engine's request splitter exists, numbered lines are the questions.
-    numbered = re.findall(r"(?m)^\s*(?:Q\s*)?\d{1,2}[.)]\s*(.+)$", text)
-    if numbered:
-        return numbered
-    sentences = [s.strip() for s in re.split(r"(?<=[?])\s+", " ".join(text.split())) if s.strip().endswith("?")]
-    return sentences or [" ".join(text.split())[:1000]]
 
 
 if __name__ == "__main__":

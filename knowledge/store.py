@@ -81,6 +81,7 @@ def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str
         "exemptions": EXEMPTION_SEPARATOR.join(precedent.exemptions),
         "date": precedent.date,
         "regime": precedent.regime.value,
+        "source": precedent.source,
         "source_file": source_file,
         "content_hash": content_hash,
         "payload": json.dumps(payload, ensure_ascii=False),

@@ -1,0 +1,113 @@
+"""Finding the requester's personal data in a request and redacting it.
+
+Names, email addresses, phone numbers and postal addresses go into the case's requester
+record; everything embedded, stored as text, sent to a model or logged is redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.models import Requester
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/])")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_SIGN_OFF = re.compile(
+    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|"
+    r"many thanks|thanks(?: in advance)?|thank you|best wishes|best|cheers)[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]*\.?){0,3}$")
+_MY_NAME = re.compile(r"\bmy name is\s+([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+){0,2})")
+_FROM_HEADER = re.compile(r"^From:\s*\"?([^<\"\n]+?)\"?\s*<", re.MULTILINE)
+_STREET = re.compile(
+    r"^\d{1,4}[a-zA-Z]?,?\s+[A-Z][\w' -]+\b(?:street|st|road|rd|lane|ln|avenue|ave|close|drive|dr|way|"
+    r"court|ct|crescent|place|terrace|gardens|grove|hill|row|square|walk|mews|park)\b\.?,?.*$",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:council|police|constabulary|team|office|department|officer|authority|service|trust|"
+    r"ministry|commissioner|foi|freedom|information|request|sent|from|iphone|android)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """A request with the requester's details taken out, and those details."""
+
+    text: str
+    requester: Requester
+
+
+def find_requester(text: str) -> Requester:
+    """The requester's name, email, postal address and phone number, as far as the text shows."""
+    lines = [line.strip() for line in text.splitlines()]
+    name = ""
+    match = _FROM_HEADER.search(text)
+    if match and not _NOT_A_NAME.search(match.group(1)):
+        name = match.group(1).strip()
+    for index, line in enumerate(lines):
+        if _SIGN_OFF.match(line):
+            following = [ln for ln in lines[index + 1 : index + 4] if ln]
+            if following and _NAME.match(following[0]) and not _NOT_A_NAME.search(following[0]):
+                name = following[0]
+            break
+    if not name:
+        found = _MY_NAME.search(text)
+        if found:
+            name = found.group(1)
+    emails = EMAIL.findall(text)
+    phones = PHONE.findall(text)
+    return Requester(
+        name=name,
+        email=emails[0] if emails else "",
+        address=", ".join(_address_lines(lines)),
+        phone=phones[0].strip() if phones else "",
+    )
+
+
+def _address_lines(lines: list[str]) -> list[str]:
+    """Address lines: a street line through to the postcode line, if a postcode is present."""
+    for index, line in enumerate(lines):
+        if POSTCODE.search(line):
+            start = index
+            while start > 0 and index - start < 4 and lines[start - 1] and not _SIGN_OFF.match(lines[start - 1]) \
+                    and len(lines[start - 1]) < 60 and not EMAIL.search(lines[start - 1]) \
+                    and not _NAME.match(lines[start - 1]):
+                start -= 1
+            if start > 0 and _STREET.match(lines[start - 1]):
+                start -= 1
+            return [ln for ln in lines[start : index + 1] if ln]
+    return [line for line in lines if _STREET.match(line)][:1]
+
+
+def redact(text: str, requester: Requester | None = None) -> Redacted:
+    """Replace the requester's details (and any email, phone or postcode) with placeholders."""
+    requester = requester or find_requester(text)
+    out = text
+    # Whole address lines only: a town name elsewhere in the request is not personal data.
+    address_lines = _address_lines([line.strip() for line in text.splitlines()])
+    if requester.address and requester.address not in ", ".join(address_lines):
+        address_lines.append(requester.address)
+    for line in sorted(address_lines, key=len, reverse=True):
+        if len(line) >= 6:
+            out = out.replace(line, "[address]")
+    out = EMAIL.sub("[email]", out)
+    out = PHONE.sub("[phone]", out)
+    out = POSTCODE.sub("[postcode]", out)
+    if requester.name:
+        for variant in _name_variants(requester.name):
+            out = re.sub(rf"\b{re.escape(variant)}\b", "[requester]", out)
+    return Redacted(out, requester)
+
+
+def _name_variants(name: str) -> list[str]:
+    parts = [p for p in re.split(r"\s+", name) if p]
+    bare = [p for p in parts if not re.fullmatch(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?", p)]
+    variants = [name, " ".join(bare)]
+    if len(bare) >= 2:
+        variants.append(bare[-1])  # the surname on its own ("Dear Ms Okafor")
+    return sorted({v for v in variants if len(v) >= 3}, key=len, reverse=True)

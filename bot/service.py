@@ -1,0 +1,222 @@
+"""The drafting core's one entry point: open a case, refine it, assemble its letter.
+
+The CLI and the Slack adapter both call this; it never renders anything for a surface.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from bot.cases import CaseStore
+from bot.clock import deadlines
+from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
+from bot.letter import Letter, assemble_letter
+from bot.models import Case, CaseQuestion, Draft, Evidence
+from bot.redaction import redact
+from bot.refinement import Edit, RefinementError, describe, parse_instruction, same_section
+from bot.splitting import split_request
+from bot.templates import render
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.exemptions import ExemptionLibrary
+from knowledge.models import Disposition, Regime
+from knowledge.refresh import Ledger
+from knowledge.settings import Settings
+from knowledge.store import KnowledgeStore, SearchHit
+
+_ENGLISH = frozenset((
+    "the of and to a in is that for it as was with be by on not he i this are or his from at which but "
+    "have an they you were her all she there would their we him been has when who will more no if out so "
+    "said what up its about than into them can only other new some could time these two may then do first "
+    "any my now such like our over how many much please provide information request held "
+).split())
+
+
+class DraftError(Exception):
+    """A request that cannot be drafted; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """The case after a refinement, and what changed."""
+
+    case: Case
+    changes: tuple[tuple[int, str], ...]
+
+
+class CaseService:
+    """Cases from requests, drafted from precedents and refined by caseworkers."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore, embeddings: SentenceEmbeddings,
+                 library: ExemptionLibrary, cases: CaseStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.embeddings = embeddings
+        self.library = library
+        self.cases = cases
+        self.drafter = Drafter(store, embeddings, library, DraftingPolicy(
+            authority=settings.authority, min_similarity=settings.min_similarity,
+            max_age_years=settings.precedent_max_age_years,
+        ))
+
+    def open_case(self, text: str, received: date | None = None, regime: Regime | None = None,
+                  author: str = "foibot", channel: str = "", thread_ts: str = "") -> Case:
+        """Redact, split, draft every question and store the case (all or nothing)."""
+        if "\x00" in text:
+            raise DraftError("the request is binary data, not text")
+        if len(text) > self.settings.max_request_chars:
+            raise DraftError(f"the request is {len(text):,} characters; the limit is "
+                             f"{self.settings.max_request_chars:,} (FOIBOT_MAX_REQUEST_CHARS)")
+        if not text.strip():
+            raise DraftError("the request is empty")
+        regime = regime or Regime(self.settings.default_regime)
+        received = received or date.today()
+        redacted = redact(text)
+        questions = split_request(redacted.text)
+        if not questions:
+            raise DraftError("the request has no text to draft from")
+        warnings = []
+        if not _looks_english(redacted.text):
+            warnings.append("the request may not be in English: the drafts come from English precedents, so "
+                            "check each one (or ask for a translation)")
+        if len(questions) == 1 and "?" not in questions[0] and not re.search(r"(?i)please|request|copy|details",
+                                                                               questions[0]):
+            warnings.append("nothing in the request reads as a question: drafted as one question")
+        drafts = self.draft_questions(questions, regime)
+        clock = deadlines(received, regime)
+        reference = self.cases.next_reference()
+        now = _now()
+        case = Case(
+            reference=reference, received=received, regime=regime, due_date=clock.due,
+            request_text=redacted.text, requester=redacted.requester,
+            questions=[CaseQuestion(number, question, [replace(draft, author=author, created_at=now)])
+                       for number, (question, draft) in enumerate(zip(questions, drafts, strict=True), start=1)],
+            extended_due_date=clock.extended_due, slack_channel=channel, slack_thread_ts=thread_ts,
+            created_at=now, warnings=warnings,
+        )
+        return self.cases.create(case)
+
+    def draft_questions(self, questions: list[str], regime: Regime, exclude_source: str | None = None) -> list[Draft]:
+        """Drafts for questions, without storing anything (evaluation uses this directly)."""
+        exclude = self._pending_ids()
+        vectors = self.embeddings.embed_array(questions)
+        retrieved = self.drafter.retrieve(questions, exclude, exclude_source, vectors)
+        return [self.drafter.draft(q, c, regime) for q, c in zip(questions, retrieved, strict=True)]
+
+    def refine(self, reference: str, instruction: str, author: str) -> Refinement:
+        """Apply an instruction to a case's drafts, each change a new version."""
+        case = self.cases.get(reference)
+        if case.status != "open":
+            raise RefinementError(f"case {reference} is {case.status}; reopen it to change drafts")
+        edits = parse_instruction(instruction, case.regime, self.library)
+        changes: list[tuple[int, str]] = []
+        for edit in edits:
+            try:
+                question = case.question(edit.question)
+            except KeyError:
+                raise RefinementError(f"case {reference} has no question {edit.question} "
+                                      f"(it has {len(case.questions)})") from None
+            draft = self._apply(case, question, edit)
+            draft = replace(draft, author=author, created_at=_now(), note=describe(edit))
+            case = self.cases.add_version(reference, edit.question, draft)
+            changes.append((edit.question, describe(edit)))
+        return Refinement(case, tuple(changes))
+
+    def letter(self, reference: str) -> Letter:
+        """The assembled response letter, with the refusal-notice check's findings."""
+        case = self.cases.get(reference)
+        return assemble_letter(case, self.library, self.settings.authority or "[authority name]",
+                               self.settings.review_contact)
+
+    def _apply(self, case: Case, question: CaseQuestion, edit: Edit) -> Draft:
+        current = question.draft
+        if edit.kind == "undo":
+            if len(question.versions) < 2:
+                raise RefinementError(f"Q{edit.question} has no earlier version to go back to")
+            return question.versions[-2]
+        if edit.kind == "accept":
+            return current
+        if edit.kind == "wording":
+            return replace(current, wording=edit.text.strip())
+        if edit.kind == "set_advice":
+            return replace(current, advice=edit.text)
+        if edit.kind == "remove_advice":
+            return replace(current, advice="")
+        if edit.kind == "add_advice":
+            return replace(current, advice=render(f"draft/advice_{case.regime.value}.md").strip())
+        if edit.kind == "alternative":
+            if not 1 <= edit.number <= len(current.alternatives):
+                raise RefinementError(f"Q{edit.question} has {len(current.alternatives)} alternative(s)")
+            chosen = current.alternatives[edit.number - 1]
+            evidence = (chosen.evidence,) if chosen.evidence else current.precedents
+            return self._with_guard(replace(current, disposition=chosen.disposition, exemptions=chosen.exemptions,
+                                            wording=chosen.wording, precedents=evidence), current)
+        exemptions = list(current.exemptions)
+        disposition = current.disposition
+        if edit.kind == "disposition" and edit.disposition is not None:
+            disposition = edit.disposition
+            exemptions = list(edit.exemptions) if edit.exemptions or disposition != current.disposition else exemptions
+        elif edit.kind == "add_exemptions":
+            exemptions += [e for e in edit.exemptions if not any(same_section(e, x) for x in exemptions)]
+        elif edit.kind == "remove_exemptions":
+            exemptions = [x for x in exemptions if not any(same_section(e, x) for e in edit.exemptions)]
+        precedent = _matching_precedent(current, disposition, exemptions)
+        wording = self.drafter.compose(question.text, disposition, exemptions, case.regime, precedent)
+        advice = current.advice
+        if disposition is Disposition.S12_COST and not advice:
+            advice = render(f"draft/advice_{case.regime.value}.md").strip()
+        return self._with_guard(replace(current, disposition=disposition, exemptions=tuple(exemptions),
+                                        wording=wording, advice=advice), current)
+
+    def _with_guard(self, draft: Draft, before: Draft) -> Draft:
+        """Re-run the consistency guard against everything the draft was based on."""
+        context = [*before.precedents, *(a.evidence for a in before.alternatives if a.evidence)]
+        candidates = [_candidate(e) for e in context]
+        kept = [w for w in draft.warnings if not w.startswith("consistency:")]
+        return replace(draft, warnings=(*kept, *consistency_warnings(draft.disposition, candidates)))
+
+    def _pending_ids(self) -> frozenset[str]:
+        if not self.settings.ledger_path.exists():
+            return frozenset()
+        ledger = Ledger(self.settings.ledger_path)
+        try:
+            return ledger.pending_ids()
+        finally:
+            ledger.close()
+
+
+def _matching_precedent(draft: Draft, disposition: Disposition, exemptions: list[str]) -> Candidate | None:
+    evidence = [*draft.precedents, *(a.evidence for a in draft.alternatives if a.evidence)]
+    for item in evidence:
+        if item.disposition == disposition.value and {e.split("(")[0] for e in item.exemptions} == \
+                {e.split("(")[0] for e in exemptions}:
+            return _candidate(item)
+    return None
+
+
+def _candidate(evidence: Evidence) -> Candidate:
+    hit = SearchHit(
+        id=evidence.precedent_id, score=evidence.score, question=evidence.question, answer=evidence.answer,
+        disposition=evidence.disposition, exemptions=evidence.exemptions, reference=evidence.reference,
+        date=evidence.date, authority="", regime="", source=evidence.source, request_stance="",
+    )
+    return Candidate(hit, evidence.score)
+
+
+def _looks_english(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 8:
+        return True
+    return sum(word in _ENGLISH for word in words) / len(words) >= 0.12
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def build_case_service(settings: Settings, store: KnowledgeStore, embeddings: SentenceEmbeddings,
+                       library: ExemptionLibrary) -> CaseService:
+    """The service over the configured case database."""
+    return CaseService(settings, store, embeddings, library, CaseStore(settings.case_database_url))
+
