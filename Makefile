@@ -30,6 +30,7 @@ lint: $(BIN)/foibot
 
 bench: $(BIN)/foibot
 	$(BIN)/python bench/knowledge_bench.py
+	$(BIN)/python bench/drafting_bench.py
 
 eval: $(BIN)/foibot
 	$(BIN)/foibot eval samples/corpus

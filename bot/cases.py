@@ -194,6 +194,17 @@ class ProcessedEventRow(Base):
     seen_at: Mapped[float] = mapped_column(Float, index=True)
 
 
+class SlackMessageRow(Base):
+    """Where a case's messages live in Slack (question 0 is the parent), so edits land in place."""
+
+    __tablename__ = "slack_messages"
+
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str] = mapped_column(String(64))
+
+
 # --- Conversions ----------------------------------------------------------------------------
 
 
@@ -559,6 +570,17 @@ class CaseStore:
         except IntegrityError:
             return False
         return True
+
+    def set_message(self, reference: str, number: int, channel: str, ts: str) -> None:
+        """Remember the Slack message that shows question `number` (0: the case's parent message)."""
+        with self._write() as session:
+            session.merge(SlackMessageRow(reference=reference, number=number, channel=channel, ts=ts))
+
+    def message(self, reference: str, number: int) -> tuple[str, str] | None:
+        """The (channel, ts) of the message showing question `number`, if one was posted."""
+        with self._read() as session:
+            row = session.get(SlackMessageRow, (reference, number))
+            return (row.channel, row.ts) if row else None
 
     def forget_events_older_than(self, seconds: float) -> int:
         """Drop event ids seen more than `seconds` ago; how many were dropped."""

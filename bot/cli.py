@@ -144,6 +144,13 @@ def _arguments() -> argparse.ArgumentParser:
     cases.add_argument("--json", action="store_true")
     cases.set_defaults(handler=_cases)
 
+    serve = commands.add_parser("serve", help="run the Slack bot (HTTP on --port, or --socket for Socket Mode)")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens where it is deployed
+    serve.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    serve.add_argument("--threads", type=int, default=16, help="HTTP server threads")
+    serve.set_defaults(handler=_serve)
+
     demo = commands.add_parser("demo", help="draft a sample request end to end and show the letter check")
     demo.add_argument("request", type=Path)
     demo.set_defaults(handler=_demo)
@@ -331,11 +338,9 @@ def _read_request(source: str, settings: Settings) -> str:
 
 
 def _case_service(settings: Settings) -> CaseService:
-    from bot.service import build_case_service
-
     services = build_services(settings)
     services.store.check_model()
-    return build_case_service(settings, services.store, services.embeddings, load_library())
+    return _case_service_from(settings, services)
 
 
 def _draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -469,6 +474,44 @@ def _cases(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{case.reference}  {case.status:8} {case.regime.value:5} due {case.due_date.isoformat()} "
               f"({when})  {len(case.questions)} question(s)")
     return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from bot.slack.app import ConfigurationError, Core, build_app, wsgi_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.socket and not settings.slack_app_token:
+        raise UsageError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
+    services = build_services(settings)
+    services.store.check_model()
+    services.embeddings.embed_array(["load the model once, at start"])
+    core_service = _case_service_from(settings, services)
+    core = Core(settings, core_service, services.store, services.embeddings, load_library())
+    try:
+        app, jobs = build_app(core, socket_mode=args.socket)
+        if settings.refresh_schedule:
+            jobs.schedule(settings.refresh_schedule)
+    except (ConfigurationError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    if args.socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        print("foibot: Socket Mode, connecting to Slack", file=sys.stderr)
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        return 0
+    from waitress import serve
+
+    print(f"foibot: listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr)
+    serve(wsgi_app(app), host=args.host, port=args.port, threads=args.threads, ident="foibot")
+    return 0
+
+
+def _case_service_from(settings: Settings, services: Services) -> CaseService:
+    from bot.service import build_case_service
+
+    return build_case_service(settings, services.store, services.embeddings, load_library())
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

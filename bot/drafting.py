@@ -245,10 +245,8 @@ class Drafter:
             mapped = map_exemptions(candidate.hit.exemptions, Regime(candidate.hit.regime or "foia"), regime)
             key = (candidate.disposition, frozenset(section_key(e) for e in mapped))
             fingerprint = _fingerprint(candidate.hit.answer)
-            if key in seen and fingerprint in seen_answers:
-                continue
-            if key in seen and candidate.disposition is disposition and fingerprint in seen_answers:
-                continue
+            if fingerprint in seen_answers:
+                continue  # the same words again are no alternative, whatever the labels say
             seen.add(key)
             seen_answers.add(fingerprint)
             out.append(Alternative(
@@ -345,8 +343,24 @@ def _adapt(answer: str, their_authority: str, our_authority: str, disposition: D
     if disposition in (Disposition.DISCLOSED, Disposition.PARTIALLY_DISCLOSED):
         # Figures from a past answer are not this year's: mark them for the caseworker.
         text = re.sub(r"£\s?\d[\d,]*(?:\.\d+)?", "£[figure]", text)
-        text = re.sub(r"(?<![\w(/£-])(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?(?![\w)/-])", "[figure]", text)
+        text = _FIGURE.sub(_mark_figure, text)
     return text
+
+
+_FIGURE = re.compile(r"(?<![\w(/£-])\d[\d,]*(?:\.\d+)?(?![\w)/-])")
+_MONTH_AFTER = re.compile(r"^\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def _mark_figure(match: re.Match[str]) -> str:
+    """A past figure becomes [figure]; years, dates and section numbers stay as they are."""
+    number = match.group(0)
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    after = match.string[match.end() : match.end() + 12]
+    if re.fullmatch(r"(?:19|20)\d\d", number) or after.startswith("(") or _MONTH_AFTER.match(after):
+        return number
+    if re.search(r"\b(?:section|sections|regulation|reg|s|part|paragraph|question|q)\.?\s?$", before, re.IGNORECASE):
+        return number
+    return "[figure]"
 
 
 def _information(question: str) -> str:

@@ -20,7 +20,7 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]*\.?){0,3}$")
-_MY_NAME = re.compile(r"\bmy name is\s+([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+){0,2})")
+_MY_NAME = re.compile(r"\b(?i:my name is)\s+([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+){0,2})")
 _FROM_HEADER = re.compile(r"^From:\s*\"?([^<\"\n]+?)\"?\s*<", re.MULTILINE)
 _STREET = re.compile(
     r"^\d{1,4}[a-zA-Z]?,?\s+[A-Z][\w' -]+\b(?:street|st|road|rd|lane|ln|avenue|ave|close|drive|dr|way|"
@@ -74,14 +74,21 @@ def _address_lines(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if POSTCODE.search(line):
             start = index
-            while start > 0 and index - start < 4 and lines[start - 1] and not _SIGN_OFF.match(lines[start - 1]) \
-                    and len(lines[start - 1]) < 60 and not EMAIL.search(lines[start - 1]) \
-                    and not _NAME.match(lines[start - 1]):
+            while start > 0 and index - start < 4 and _address_like(lines, start - 1):
                 start -= 1
             if start > 0 and _STREET.match(lines[start - 1]):
                 start -= 1
             return [ln for ln in lines[start : index + 1] if ln]
     return [line for line in lines if _STREET.match(line)][:1]
+
+
+def _address_like(lines: list[str], index: int) -> bool:
+    """Whether a line above a postcode can still be part of the address block."""
+    line = lines[index]
+    if not line or len(line) >= 60 or _SIGN_OFF.match(line) or EMAIL.search(line) or PHONE.search(line):
+        return False
+    # The line right under the sign-off is the requester's name, not their address.
+    return not (index > 0 and _SIGN_OFF.match(lines[index - 1]))
 
 
 def redact(text: str, requester: Requester | None = None) -> Redacted:

@@ -92,7 +92,10 @@ def _parse_line(line: str, regime: Regime, library: ExemptionLibrary) -> list[Ed
     colon = re.match(r"^\s*q(?:uestion)?\s*\d{1,2}\s*:", line, re.I) is not None
     if not rest:
         raise RefinementError(f"What should change in Q{number}? {HELP}")
-    clauses = [c.strip() for c in re.split(r",\s*|\s+and\s+(?=(?:add|remove|drop|use|undo)\b)", rest) if c.strip()]
+    # Commas separate clauses ("Q2 not held, add s16 advice") but not a list of sections.
+    clauses = [c.strip() for c in re.split(
+        r",(?!\s*(?:and\s+)?(?:s\.?\s?\d|sections?\s|reg(?:ulation)?\.?\s?\d))\s*|\s+and\s+(?=(?:add|remove|drop|use|undo)\b)",
+        rest) if c.strip()]
     edits: list[Edit] = []
     for clause in clauses:
         edit = _parse_clause(number, clause, regime, library)

@@ -20,8 +20,8 @@ from bot.splitting import split_request
 from bot.templates import render
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
-from knowledge.models import Disposition, Regime
-from knowledge.refresh import Ledger
+from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, SourceDocument
+from knowledge.refresh import Ledger, Refresher, refresh_lock
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore, SearchHit
 
@@ -122,6 +122,46 @@ class CaseService:
             case = self.cases.add_version(reference, edit.question, draft)
             changes.append((edit.question, describe(edit)))
         return Refinement(case, tuple(changes))
+
+    def regenerate(self, reference: str, number: int, author: str) -> Case:
+        """Draft one question again from the current knowledge base, as a new version."""
+        case = self.cases.get(reference)
+        if case.status != "open":
+            raise RefinementError(f"case {reference} is {case.status}; reopen it to change drafts")
+        try:
+            question = case.question(number)
+        except KeyError:
+            raise RefinementError(f"case {reference} has no question {number}") from None
+        draft = self.draft_questions([question.text], case.regime)[0]
+        return self.cases.add_version(reference, number, replace(draft, author=author, created_at=_now(),
+                                                                  note="regenerated from the knowledge base"))
+
+    def approve(self, reference: str, author: str) -> Case:
+        """Mark a case answered and teach the knowledge base its final answers."""
+        case = self.cases.get(reference)
+        today = date.today().isoformat()
+        precedents = tuple(
+            Precedent(
+                question=question.text, answer=question.draft.wording, disposition=question.draft.disposition,
+                exemptions=question.draft.exemptions, reference=case.reference, date=today,
+                authority=self.settings.authority, regime=case.regime, source=f"case:{case.reference}",
+                position=index,
+            )
+            for index, question in enumerate(case.questions)
+            if question.draft.wording.strip() and not question.draft.wording.startswith("[No close precedent")
+        )
+        document = ParsedDocument(
+            source=SourceDocument(text=case.request_text, source=f"case:{case.reference}", reference=case.reference,
+                                  date=today, authority=self.settings.authority, kind="case"),
+            regime=case.regime, precedents=precedents,
+        )
+        with refresh_lock(self.settings.data_dir, wait=True):
+            refresher = Refresher(self.settings, self.store, self.embeddings)
+            try:
+                refresher.ingest_parsed(f"case:{case.reference}", [document])
+            finally:
+                refresher.close()
+        return self.cases.set_status(reference, "answered")
 
     def letter(self, reference: str) -> Letter:
         """The assembled response letter, with the refusal-notice check's findings."""

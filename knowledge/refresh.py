@@ -404,6 +404,27 @@ class Refresher:
         summary.removed += len(gone)
         self.ledger.recover(self.store)
 
+    def ingest_parsed(self, key: str, parsed: list[ParsedDocument]) -> int:
+        """Write documents that come from no file (an approved case) under a key of their own.
+
+        The same crash-safe steps as a refresh; a second call with the same key replaces
+        what the first wrote. Returns the number of precedents written.
+        """
+        self.store.check_model()
+        self.ledger.recover(self.store)
+        content = json.dumps([[p.to_json() for p in doc.precedents] for doc in parsed], sort_keys=True)
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        known = self.ledger.documents()
+        if known.get(key, ("", []))[0] == digest:
+            return 0
+        summary = RefreshSummary()
+        self.store.ensure_collections(self.embeddings.dimension)
+        prepared = self._prepare([_Pending(key, digest, parsed, new=key not in known)])
+        self._journal(prepared)
+        self._write(prepared)
+        self._finish(prepared, known, summary)
+        return summary.precedents_written
+
     def rebuild(self, paths: Sequence[Path], progress: TextIO | None = None) -> RefreshSummary:
         """Drop the store and ledger, then ingest every source again with the current model."""
         self.store.reset()

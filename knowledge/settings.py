@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     """Deployment settings for the knowledge base and the tools built on it."""
 
     model_config = SettingsConfigDict(
-        env_prefix="FOIBOT_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="FOIBOT_", env_file=".env", extra="ignore", frozen=True, populate_by_name=True
     )
 
     data_dir: Path = Path("./data")
@@ -37,7 +37,21 @@ class Settings(BaseSettings):
     min_similarity: float = Field(default=0.45, ge=0, le=1)
     max_request_chars: int = Field(default=100_000, ge=1)
 
-    @field_validator("sources", mode="before")
+    # Slack (the usual Slack variable names, no FOIBOT_ prefix)
+    slack_bot_token: str = Field(default="", validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: str = Field(
+        default="", validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_app_token: str = Field(default="", validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url")
+    )
+    allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
+    allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
+    refresh_schedule: str = ""
+    slack_workers: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("sources", "allowed_channels", "allowed_users", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:
         # Folders are listed comma-separated in the environment, e.g. "logs/2023,logs/2024".

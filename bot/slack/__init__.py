@@ -1,0 +1,1 @@
+"""The Slack surface: Bolt app, handlers, Block Kit rendering. The core never imports this."""

@@ -1,0 +1,443 @@
+"""The Slack app: composition root, listeners, and the HTTP and Socket Mode servers.
+
+Handlers translate a payload, make one core call and render the result; the core never
+sees Slack. Commands, buttons and modal submissions are acknowledged at once and the work
+runs after the ack on Bolt's listener pool (`lazy=`). Retried or duplicated deliveries are
+dropped using ids remembered in the case database, so a restart does not forget them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.cases import CaseError
+from bot.letter import docx_bytes
+from bot.models import Case
+from bot.refinement import RefinementError
+from bot.service import CaseService, DraftError
+from bot.slack import blocks, payloads
+from bot.slack.jobs import RefreshJobs
+from bot.slack.text import escape, shorten
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.exemptions import ExemptionLibrary
+from knowledge.models import Regime
+from knowledge.refresh import Ledger
+from knowledge.settings import Settings
+from knowledge.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+_REFUSAL = "foibot is not available to you here. Ask your FOI team lead to add you or this channel."
+
+
+class ConfigurationError(Exception):
+    """A setting the bot cannot start without; the message is one line."""
+
+
+@dataclass
+class Core:
+    """What the Slack layer calls: the drafting core and the knowledge base."""
+
+    settings: Settings
+    service: CaseService
+    store: KnowledgeStore
+    embeddings: SentenceEmbeddings
+    library: ExemptionLibrary
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client that honours Retry-After on 429s and retries dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def build_app(core: Core, client: WebClient | None = None, socket_mode: bool = False) -> tuple[App, RefreshJobs]:
+    """The Bolt app with every listener registered; fails fast on a bad token."""
+    settings = core.settings
+    if not settings.slack_bot_token:
+        raise ConfigurationError("SLACK_BOT_TOKEN is not set")
+    if not socket_mode and not settings.slack_signing_secret:
+        raise ConfigurationError("SLACK_SIGNING_SECRET is not set (needed to verify Slack's requests)")
+    client = client or web_client(settings)
+    try:
+        app = App(
+            token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
+            client=client, process_before_response=False, raise_error_for_unhandled_request=False,
+            listener_executor=ThreadPoolExecutor(max_workers=settings.slack_workers,
+                                                 thread_name_prefix="foibot-listener"),
+        )
+    except Exception as error:  # Bolt checks the token with auth.test here
+        raise ConfigurationError(f"Slack rejected the bot token or could not be reached: {error}") from None
+    jobs = RefreshJobs(settings, core.store, core.embeddings, client)
+    SlackBot(core, client, jobs).register(app)
+    return app, jobs
+
+
+class SlackBot:
+    """The listeners: thin translations between Slack payloads and the core."""
+
+    def __init__(self, core: Core, client: WebClient, jobs: RefreshJobs) -> None:
+        self.core = core
+        self.client = client
+        self.jobs = jobs
+        self.cases = core.service.cases
+
+    def register(self, app: App) -> None:
+        """Attach every listener to the app."""
+        app.command("/foi")(ack=self.ack_command, lazy=[self.run_command])
+        app.view(blocks.DRAFT_MODAL)(ack=self.ack_draft_form, lazy=[self.run_draft_form])
+        for action_id in (blocks.ACCEPT, blocks.ALTERNATIVES, blocks.USE_ALTERNATIVE, blocks.REGENERATE,
+                          blocks.LETTER, blocks.APPROVE):
+            app.action(action_id)(ack=self.ack_only, lazy=[self.run_button])
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_message)
+        app.error(self.on_error)
+
+    # --- access and dedupe -------------------------------------------------------------------
+
+    def allowed(self, user: str, channel: str) -> bool:
+        """Whether this user in this channel may use foibot."""
+        settings = self.core.settings
+        if settings.allowed_channels and channel not in settings.allowed_channels:
+            return False
+        return not (settings.allowed_users and user not in settings.allowed_users)
+
+    def first_time(self, key: str) -> bool:
+        """True the first time a delivery is seen; retries and duplicates get False."""
+        if not key or key.endswith(":"):
+            return True
+        return self.cases.remember_event(key)
+
+    # --- slash command -----------------------------------------------------------------------
+
+    def ack_command(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Acknowledge at once: refuse, open the modal, or say the work has started."""
+        try:
+            command = payloads.command(body)
+        except payloads.PayloadError as error:
+            log.warning("malformed command: %s", error)
+            ack(text="That command arrived incomplete; please try again.")
+            return
+        if not self.allowed(command.user, command.channel):
+            ack(response_type="ephemeral", text=_REFUSAL)
+            return
+        if command.verb == "draft" and not command.text.strip():
+            try:
+                client.views_open(trigger_id=command.trigger_id, view=blocks.draft_modal(command.channel))
+            except SlackApiError as error:
+                ack(response_type="ephemeral", text=f"I could not open the form: {_api_error(error)}")
+                return
+            ack()
+            return
+        ack(response_type="ephemeral",
+            text={"draft": "Drafting: the case will appear in this channel.",
+                  "refresh": "Starting a refresh of the knowledge base."}.get(command.verb, ""))
+
+    def run_command(self, body: dict[str, Any], respond: Respond) -> None:
+        """The command's work, after the ack."""
+        try:
+            command = payloads.command(body)
+        except payloads.PayloadError:
+            return
+        if not self.allowed(command.user, command.channel):
+            return
+        if not self.first_time(f"command:{command.trigger_id}"):
+            log.info("duplicate command delivery dropped")
+            return
+        if command.verb == "draft" and command.text.strip():
+            self.draft_and_post(command.text, command.channel, command.user, None, None, respond)
+        elif command.verb == "search":
+            self._respond(respond, self._search(command.text))
+        elif command.verb == "exemption":
+            cards = self.core.library.find(command.text) if command.text.strip() else []
+            self._respond(respond, blocks.exemption_cards(cards) if cards else blocks.notice(
+                f"No exemption card matches _{escape(shorten(command.text, 80))}_ (try s31, s40(2), reg 12(4)(a))."))
+        elif command.verb == "status":
+            self._respond(respond, self._status())
+        elif command.verb == "refresh":
+            self.jobs.start(command.channel)
+        elif command.verb == "help":
+            self._respond(respond, blocks.help_message())
+
+    def _search(self, text: str) -> blocks.Message:
+        if not text.strip():
+            return blocks.notice("Say what to search for: `/foi search drones covert surveillance`.")
+        ledger = Ledger(self.core.settings.ledger_path)
+        try:
+            vector = self.core.embeddings.embed_array([text[:2000]])[0]
+            hits = self.core.store.search(vector, k=5, exclude_ids=ledger.pending_ids())
+        finally:
+            ledger.close()
+        return blocks.search_results(text, hits)
+
+    def _status(self) -> blocks.Message:
+        ledger = Ledger(self.core.settings.ledger_path)
+        try:
+            last = ledger.last_run()
+        finally:
+            ledger.close()
+        return blocks.status_message(self.core.store.counts(), last, self.cases.list_cases("open"))
+
+    # --- modal ---------------------------------------------------------------------------------
+
+    def ack_draft_form(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Close the modal, or show what is missing."""
+        try:
+            form = payloads.draft_form(body)
+        except payloads.PayloadError as error:
+            ack(response_action="errors", errors={"received": str(error)})
+            return
+        if not form.text.strip():
+            ack(response_action="errors", errors={"request": "Paste the request text here."})
+            return
+        ack()
+
+    def run_draft_form(self, body: dict[str, Any]) -> None:
+        """Draft the request from the modal into the channel it was opened from."""
+        try:
+            form = payloads.draft_form(body)
+        except payloads.PayloadError:
+            return
+        if not form.text.strip() or not self.allowed(form.user, form.channel):
+            return
+        if not self.first_time(f"view:{form.view_id}"):
+            return
+        try:
+            regime = Regime(form.regime)
+        except ValueError:
+            regime = None
+        self.draft_and_post(form.text, form.channel, form.user, form.received, regime, None)
+
+    # --- drafting into a thread -----------------------------------------------------------------
+
+    def draft_and_post(self, text: str, channel: str, user: str, received: Any, regime: Regime | None,
+                       respond: Respond | None) -> Case | None:
+        """Open the case, post its parent message, then one message per question in the thread."""
+        try:
+            case = self.core.service.open_case(text, received=received, regime=regime, author=user)
+        except DraftError as error:
+            self._tell(channel, user, respond, f"I could not draft that: {escape(str(error))}")
+            return None
+        try:
+            parent = blocks.case_parent(case)
+            ts = self._post(channel, parent)
+            self.cases.set_thread(case.reference, channel, ts)
+            self.cases.set_message(case.reference, 0, channel, ts)
+            for question in case.questions:
+                first = ""
+                for message in blocks.question_messages(case, question):
+                    posted = self._post(channel, message, thread_ts=ts)
+                    first = first or posted
+                self.cases.set_message(case.reference, question.number, channel, first)
+        except SlackApiError as error:
+            self._tell(channel, user, respond,
+                       f"Case {case.reference} was drafted and saved, but I could not post it here: "
+                       f"{_api_error(error)}. Invite me to the channel (`/invite @foibot`) and try again.")
+        return case
+
+    # --- thread replies and mentions --------------------------------------------------------------
+
+    def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A reply in a case thread: refine, assemble the letter or approve."""
+        try:
+            reply = payloads.thread_message(event)
+        except payloads.PayloadError as error:
+            log.warning("malformed message event: %s", error)
+            return
+        if reply is None:
+            return
+        # A mention arrives as app_mention and as message: one key for the message covers both.
+        if not self.first_time(f"message:{reply.channel}:{reply.ts}"):
+            return
+        case = self.cases.find_by_thread(reply.channel, reply.thread_ts)
+        if case is None:
+            return
+        if not self.allowed(reply.user, reply.channel):
+            self._ephemeral(reply.channel, reply.user, _REFUSAL, reply.thread_ts)
+            return
+        word = reply.text.strip().lower().rstrip(".!")
+        if word in ("letter", "assemble letter", "assemble the letter"):
+            self.upload_letter(case.reference, reply.channel, reply.thread_ts)
+        elif word in ("approve", "approved", "approve and file"):
+            self.approve(case.reference, reply.channel, reply.thread_ts, reply.user)
+        elif word in ("help", "?"):
+            self._reply(reply.channel, reply.thread_ts, blocks.help_message())
+        else:
+            self.refine(case.reference, reply.text, reply.user, reply.channel, reply.thread_ts)
+
+    def refine(self, reference: str, instruction: str, user: str, channel: str, thread_ts: str) -> None:
+        """Apply a refinement and update each changed question's message in place."""
+        try:
+            outcome = self.core.service.refine(reference, instruction, user)
+        except (RefinementError, CaseError) as error:
+            self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        changed = sorted({number for number, _ in outcome.changes})
+        notes = {number: "; ".join(text for n, text in outcome.changes if n == number) for number in changed}
+        for number in changed:
+            self._update_question(outcome.case, number, notes[number])
+        summary = "; ".join(f"Q{n}: {notes[n]}" for n in changed)
+        self._reply(channel, thread_ts, blocks.notice(f"Updated: {escape(summary)}"))
+
+    def _update_question(self, case: Case, number: int, change: str) -> None:
+        where = self.cases.message(case.reference, number)
+        message = blocks.question_messages(case, case.question(number), change)[0]
+        if where is None:
+            return
+        channel, ts = where
+        try:
+            self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+        except SlackApiError as error:
+            self._reply(channel, case.slack_thread_ts, blocks.notice(
+                f"I could not update Q{number}'s message: {_api_error(error)}"))
+
+    # --- buttons -------------------------------------------------------------------------------
+
+    def ack_only(self, ack: Ack) -> None:
+        """Buttons are acknowledged at once; the work follows."""
+        ack()
+
+    def run_button(self, body: dict[str, Any]) -> None:
+        """Accept, alternatives, use an alternative, regenerate, letter or approve."""
+        try:
+            press = payloads.button(body)
+        except payloads.PayloadError as error:
+            log.warning("malformed button payload: %s", error)
+            return
+        if not self.allowed(press.user, press.channel):
+            self._ephemeral(press.channel, press.user, _REFUSAL, press.thread_ts or None)
+            return
+        if not self.first_time(f"action:{press.trigger_id}"):
+            return
+        thread_ts = press.thread_ts or press.message_ts
+        handlers: dict[str, Callable[[], None]] = {
+            blocks.ACCEPT: lambda: self.refine(press.reference, f"accept Q{press.question}", press.user,
+                                               press.channel, thread_ts),
+            blocks.USE_ALTERNATIVE: lambda: self.refine(press.reference,
+                                                        f"Q{press.question} use alternative {press.option}",
+                                                        press.user, press.channel, thread_ts),
+            blocks.ALTERNATIVES: lambda: self._alternatives(press, thread_ts),
+            blocks.REGENERATE: lambda: self._regenerate(press, thread_ts),
+            blocks.LETTER: lambda: self.upload_letter(press.reference, press.channel, thread_ts),
+            blocks.APPROVE: lambda: self.approve(press.reference, press.channel, thread_ts, press.user),
+        }
+        handler = handlers.get(press.action_id)
+        if handler is not None:
+            handler()
+
+    def _alternatives(self, press: payloads.ButtonPress, thread_ts: str) -> None:
+        try:
+            case = self.cases.get(press.reference)
+            message = blocks.alternatives_message(case, case.question(press.question))
+        except (CaseError, KeyError) as error:
+            self._ephemeral(press.channel, press.user, escape(str(error)), thread_ts)
+            return
+        self._reply(press.channel, thread_ts, message)
+
+    def _regenerate(self, press: payloads.ButtonPress, thread_ts: str) -> None:
+        try:
+            case = self.core.service.regenerate(press.reference, press.question, press.user)
+        except (RefinementError, CaseError) as error:
+            self._reply(press.channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        self._update_question(case, press.question, "regenerated from the knowledge base")
+
+    # --- letter and approval ----------------------------------------------------------------------
+
+    def upload_letter(self, reference: str, channel: str, thread_ts: str) -> None:
+        """Assemble the letter and upload the .docx into the thread with the check's findings."""
+        try:
+            letter = self.core.service.letter(reference)
+        except CaseError as error:
+            self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        findings = ("\n".join(f"• {escape(f)}" for f in letter.findings)
+                    if letter.findings else "The refusal-notice check found nothing missing.")
+        comment = f"Draft response letter for {escape(reference)}.\n*Refusal-notice check:*\n{findings}"
+        try:
+            self.client.files_upload_v2(channel=channel, thread_ts=thread_ts, content=docx_bytes(letter),
+                                        filename=f"{reference}-response.docx", title=f"{reference} response letter",
+                                        initial_comment=shorten(comment, 3900))
+        except SlackApiError as error:
+            self._reply(channel, thread_ts, blocks.notice(f"I could not upload the letter: {_api_error(error)}"))
+
+    def approve(self, reference: str, channel: str, thread_ts: str, user: str) -> None:
+        """Mark the case answered and file its answers as precedents."""
+        try:
+            case = self.core.service.approve(reference, user)
+        except CaseError as error:
+            self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        where = self.cases.message(reference, 0)
+        if where is not None:
+            parent = blocks.case_parent(case)
+            try:
+                self.client.chat_update(channel=where[0], ts=where[1], text=parent.text, blocks=parent.blocks)
+            except SlackApiError as error:
+                log.warning("could not update the parent message: %s", error.response.get("error"))
+        self._reply(channel, thread_ts, blocks.notice(
+            f"Approved by <@{escape(user)}>: {escape(reference)} is marked answered and its "
+            f"{len(case.questions)} answer(s) are now precedents in the knowledge base."))
+
+    # --- posting -----------------------------------------------------------------------------------
+
+    def _post(self, channel: str, message: blocks.Message, thread_ts: str | None = None) -> str:
+        response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
+                                                blocks=message.blocks, unfurl_links=False, unfurl_media=False)
+        return str(response.get("ts") or "")
+
+    def _reply(self, channel: str, thread_ts: str, message: blocks.Message) -> None:
+        try:
+            self._post(channel, message, thread_ts=thread_ts)
+        except SlackApiError as error:
+            log.warning("could not reply in a thread: %s", error.response.get("error"))
+
+    def _ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None) -> None:
+        try:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
+        except SlackApiError as error:
+            log.warning("could not send an ephemeral message: %s", error.response.get("error"))
+
+    def _tell(self, channel: str, user: str, respond: Respond | None, text: str) -> None:
+        if respond is not None:
+            try:
+                respond(response_type="ephemeral", text=text)
+                return
+            except Exception as error:  # the response_url can expire; fall back to an ephemeral message
+                log.warning("response_url failed: %s", type(error).__name__)
+        self._ephemeral(channel, user, text, None)
+
+    def _respond(self, respond: Respond, message: blocks.Message) -> None:
+        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+    def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        """Log listener failures by type only: payloads carry personal data."""
+        log.error("listener failed: %s (%s)", type(error).__name__, body.get("type", "unknown payload"))
+
+
+def _api_error(error: SlackApiError) -> str:
+    return str(error.response.get("error") or "unknown Slack error")
+
+
+def wsgi_app(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """Slack events at /slack/events and a health check at /healthz, as one WSGI app."""
+    handler = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return handler(environ, start_response)
+
+    return application

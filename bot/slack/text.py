@@ -1,0 +1,40 @@
+"""Making text safe and small enough for Slack."""
+
+from __future__ import annotations
+
+import re
+
+SECTION_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    """User text as Slack shows it literally: no mentions, links or broadcasts nobody wrote."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A zero-width joiner after "@" keeps "@channel" from ever being read as a broadcast.
+    return _BROADCAST.sub(lambda m: "@\u200d" + m.group(1), text)
+
+
+def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Text cut into pieces of at most `limit` characters, at paragraph, line or word breaks."""
+    text = text.strip()
+    if not text:
+        return []
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(". ", 0, limit) + 1,
+                  text.rfind(" ", 0, limit))
+        if cut <= limit // 4:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

@@ -1,0 +1,503 @@
+"""The drafter's decisions on hand-made precedents: no model, no Chroma.
+
+Candidates are built from SearchHit values written here; the Drafter gets a fake store and
+embedder, which draft() and compose() must not touch.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions
+from knowledge.exemptions import ExemptionLibrary, load_library
+from knowledge.models import Disposition, Regime
+from knowledge.store import SearchHit
+
+TODAY = date(2025, 6, 1)
+OUR_NAME = "Fenmoor Constabulary"
+THEIR_NAME = "Marsh Valley Police"
+QUESTION = "How many covert surveillance cameras does the force use in the town centre?"
+
+
+def hit(
+    ident: str, score: float, disposition: str, exemptions: tuple[str, ...] = (), *,
+    question: str = QUESTION, answer: str = "", reference: str = "", when: str = "2024-02-01",
+    authority: str = THEIR_NAME, regime: str = "foia",
+) -> SearchHit:
+    return SearchHit(
+        id=ident, score=score, question=question, answer=answer or f"Answer given in {ident}.",
+        disposition=disposition, exemptions=exemptions, reference=reference or f"FOI-{ident}", date=when,
+        authority=authority, regime=regime, source=f"{ident}.pdf", request_stance="",
+    )
+
+
+def cand(search_hit: SearchHit) -> Candidate:
+    return Candidate(search_hit, search_hit.score)
+
+
+class FakeStore:
+    """Returns the hits it was given; records every search."""
+
+    def __init__(self, hits: list[SearchHit] | None = None) -> None:
+        self.hits = hits or []
+        self.calls: list[dict[str, object]] = []
+
+    def search(self, vector: object, k: int, exclude_ids: frozenset[str] = frozenset(),
+               where: dict[str, object] | None = None) -> list[SearchHit]:
+        self.calls.append({"k": k, "exclude_ids": exclude_ids, "where": where})
+        return [h for h in self.hits if h.id not in exclude_ids][:k]
+
+
+class FakeEmbed:
+    """A fixed vector per text; records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(texts)
+        return np.zeros((len(texts), 4), dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def library() -> ExemptionLibrary:
+    return load_library()
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def embed() -> FakeEmbed:
+    return FakeEmbed()
+
+
+@pytest.fixture
+def drafter(store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> Drafter:
+    return Drafter(store, embed, library, DraftingPolicy(authority=OUR_NAME, today=TODAY))  # type: ignore[arg-type]
+
+
+# --- the disposition vote -------------------------------------------------------------------------------------
+
+
+def test_two_close_ncnd_precedents_outvote_one_weaker_disclosed(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("b", 0.80, "ncnd", ("s31(3)",))),
+                  cand(hit("c", 0.70, "disclosed"))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.NCND
+    assert draft.confidence > 0.5
+
+
+def test_two_ncnd_outvote_a_disclosed_that_sits_between_them(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("c", 0.81, "disclosed")),
+                  cand(hit("b", 0.80, "ncnd", ("s31(3)",)))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.NCND
+    assert 0.0 < draft.confidence < 1.0
+
+
+def test_a_much_closer_precedent_outvotes_distant_ones(drafter: Drafter) -> None:
+    candidates = [cand(hit("c", 0.92, "disclosed")), cand(hit("a", 0.76, "ncnd", ("s31(3)",))),
+                  cand(hit("b", 0.75, "ncnd", ("s31(3)",)))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.DISCLOSED
+    assert draft.exemptions == ()
+
+
+def test_a_single_strong_precedent_gives_full_confidence(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("a", 0.85, "not_held"))], Regime.FOIA)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.confidence == 1.0
+
+
+def test_precedents_are_those_backing_the_chosen_disposition(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("c", 0.81, "disclosed")),
+                  cand(hit("b", 0.80, "ncnd", ("s31(3)",)))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert [evidence.reference for evidence in draft.precedents] == ["FOI-a", "FOI-b"]
+    assert all(evidence.disposition == "ncnd" for evidence in draft.precedents)
+
+
+# --- the exemption vote ---------------------------------------------------------------------------------------
+
+
+def test_an_exemption_cited_by_both_backing_precedents_wins_and_a_one_off_on_the_weaker_does_not(
+        drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("b", 0.80, "ncnd", ("s31(3)", "s40(2)"))),
+                  cand(hit("c", 0.70, "disclosed"))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.exemptions == ("s31(3)",)
+
+
+def test_exemptions_of_precedents_with_another_disposition_are_not_voted(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "exempt_withheld", ("s43(2)",))), cand(hit("c", 0.81, "ncnd", ("s24(2)",))),
+                  cand(hit("b", 0.80, "exempt_withheld", ("s43(2)",)))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.EXEMPT_WITHHELD
+    assert draft.exemptions == ("s43(2)",)
+
+
+def test_foia_precedent_exemptions_are_carried_into_an_eir_draft(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.84, "exempt_withheld", ("s40(2)",)))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.EIR)
+
+    assert draft.exemptions == ("reg 13",)
+
+
+# --- no close precedent ---------------------------------------------------------------------------------------
+
+
+def test_below_min_similarity_warns_no_close_precedent_with_zero_confidence(drafter: Drafter) -> None:
+    candidates = [cand(hit("far", 0.30, "disclosed", reference="FOI-2022-0007"))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.confidence == 0.0
+    assert draft.warnings[0].startswith("no close precedent")
+    assert "0.30" in draft.warnings[0]
+    assert "FOI-2022-0007" in draft.wording
+
+
+def test_min_similarity_comes_from_the_policy(store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> None:
+    strict = Drafter(store, embed, library, DraftingPolicy(authority=OUR_NAME, min_similarity=0.9,  # type: ignore[arg-type]
+                                                           today=TODAY))
+
+    draft = strict.draft(QUESTION, [cand(hit("a", 0.85, "disclosed"))], Regime.FOIA)
+
+    assert draft.confidence == 0.0
+    assert draft.warnings[0].startswith("no close precedent")
+
+
+def test_no_candidates_at_all_warns_no_close_precedent(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [], Regime.FOIA)
+
+    assert draft.confidence == 0.0
+    assert draft.disposition is Disposition.OTHER
+    assert draft.precedents == ()
+    assert draft.warnings[0].startswith("no close precedent")
+
+
+def test_no_precedent_wording_says_to_check_and_draft_by_hand(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [], Regime.FOIA)
+
+    assert "check whether" in draft.wording
+    assert "by hand" in draft.wording
+    assert OUR_NAME in draft.wording
+
+
+# --- stale and superseded -------------------------------------------------------------------------------------
+
+
+def test_a_precedent_older_than_max_age_is_flagged_stale(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("old", 0.85, "disclosed", when="2019-01-15"))], Regime.FOIA)
+
+    assert draft.precedents[0].flags == ("stale",)
+    assert any("older than 4 years" in warning and "FOI-old" in warning for warning in draft.warnings)
+
+
+def test_a_recent_precedent_is_not_stale(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("new", 0.85, "disclosed", when="2024-11-01"))], Regime.FOIA)
+
+    assert draft.precedents[0].flags == ()
+    assert draft.warnings == ()
+
+
+def test_max_age_comes_from_the_policy(store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> None:
+    short = Drafter(store, embed, library, DraftingPolicy(max_age_years=1.0, today=TODAY))  # type: ignore[arg-type]
+
+    draft = short.draft(QUESTION, [cand(hit("a", 0.85, "disclosed", when="2023-12-01"))], Regime.FOIA)
+
+    assert draft.precedents[0].flags == ("stale",)
+
+
+def test_a_precedent_is_superseded_by_a_later_answer_to_the_same_question(drafter: Drafter) -> None:
+    question = "How many speed cameras are there on the A12 trunk road?"
+    earlier = cand(hit("earlier", 0.85, "disclosed", question=question, when="2022-05-01"))
+    later = cand(hit("later", 0.80, "disclosed", question=question, when="2024-03-01"))
+
+    draft = drafter.draft(question, [earlier, later], Regime.FOIA)
+
+    flags = {evidence.reference: evidence.flags for evidence in draft.precedents}
+    assert flags == {"FOI-earlier": ("superseded",), "FOI-later": ()}
+    assert any("superseded" in warning and "FOI-earlier" in warning for warning in draft.warnings)
+
+
+def test_a_later_answer_to_a_different_question_does_not_supersede(drafter: Drafter) -> None:
+    earlier = cand(hit("earlier", 0.85, "disclosed", question="How many speed cameras are on the A12 trunk road?",
+                       when="2022-05-01"))
+    later = cand(hit("later", 0.80, "disclosed", question="What did the council spend on pothole repairs?",
+                     when="2024-03-01"))
+
+    draft = drafter.draft(QUESTION, [earlier, later], Regime.FOIA)
+
+    assert all(evidence.flags == () for evidence in draft.precedents)
+
+
+# --- the consistency guard ------------------------------------------------------------------------------------
+
+
+def test_disclosing_what_a_similar_precedent_neither_confirmed_nor_denied_warns_naming_it() -> None:
+    candidates = [cand(hit("x", 0.75, "ncnd", ("s31(3)",), reference="FOI-2023-0099"))]
+
+    warnings = consistency_warnings(Disposition.DISCLOSED, candidates)
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith("consistency:")
+    assert "FOI-2023-0099" in warnings[0]
+
+
+def test_denying_holding_what_a_similar_precedent_ncnd_also_warns() -> None:
+    candidates = [cand(hit("x", 0.70, "ncnd", ("s31(3)",), reference="FOI-2023-0099"))]
+
+    warnings = consistency_warnings(Disposition.NOT_HELD, candidates)
+
+    assert len(warnings) == 1
+    assert "FOI-2023-0099" in warnings[0]
+
+
+def test_disclosing_what_a_similar_precedent_withheld_warns_naming_the_sections() -> None:
+    candidates = [cand(hit("x", 0.75, "exempt_withheld", ("s43(2)",), reference="FOI-2023-0142"))]
+
+    warnings = consistency_warnings(Disposition.DISCLOSED, candidates)
+
+    assert len(warnings) == 1
+    assert "s43(2)" in warnings[0]
+    assert "FOI-2023-0142" in warnings[0]
+
+
+def test_dissimilar_precedents_raise_no_consistency_warning() -> None:
+    candidates = [cand(hit("x", 0.5, "ncnd", ("s31(3)",))), cand(hit("y", 0.5, "exempt_withheld", ("s43(2)",)))]
+
+    assert consistency_warnings(Disposition.DISCLOSED, candidates) == []
+
+
+def test_an_ncnd_draft_agreeing_with_ncnd_precedents_raises_no_warning() -> None:
+    candidates = [cand(hit("x", 0.85, "ncnd", ("s31(3)",)))]
+
+    assert consistency_warnings(Disposition.NCND, candidates) == []
+
+
+def test_draft_carries_the_consistency_warning(drafter: Drafter) -> None:
+    candidates = [cand(hit("d", 0.90, "disclosed")),
+                  cand(hit("n", 0.72, "ncnd", ("s31(3)",), reference="FOI-2021-0456"))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.DISCLOSED
+    assert any(warning.startswith("consistency:") and "FOI-2021-0456" in warning for warning in draft.warnings)
+
+
+# --- alternatives ---------------------------------------------------------------------------------------------
+
+
+def test_alternatives_differ_from_the_chosen_draft_and_from_each_other(drafter: Drafter) -> None:
+    candidates = [
+        cand(hit("a", 0.82, "ncnd", ("s31(3)",), answer="The force can neither confirm nor deny holding this.")),
+        cand(hit("b", 0.80, "ncnd", ("s31(3)",), answer="The force can neither confirm nor deny holding this.")),
+        cand(hit("c", 0.72, "disclosed", answer="The force uses cameras in three wards.")),
+        cand(hit("d", 0.71, "disclosed", answer="The force uses cameras in three wards.")),
+        cand(hit("e", 0.65, "exempt_withheld", ("s43(2)",), answer="The contract prices are withheld.")),
+    ]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    chosen = (draft.disposition, frozenset(draft.exemptions), draft.wording)
+    offered = [(alt.disposition, frozenset(alt.exemptions), alt.wording) for alt in draft.alternatives]
+    assert chosen not in offered
+    assert len(set(offered)) == len(offered)
+    assert [alt.disposition for alt in draft.alternatives] == [Disposition.DISCLOSED, Disposition.EXEMPT_WITHHELD]
+    assert [alt.evidence.reference for alt in draft.alternatives if alt.evidence] == ["FOI-c", "FOI-e"]
+
+
+def test_alternatives_stop_below_min_similarity(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("c", 0.40, "disclosed"))]
+
+    assert drafter.draft(QUESTION, candidates, Regime.FOIA).alternatives == ()
+
+
+# --- map_exemptions -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("labels", "source", "target", "expected"),
+    [
+        (["s40(2)"], Regime.FOIA, Regime.EIR, ["reg 13"]),
+        (["s12"], Regime.FOIA, Regime.EIR, ["reg 12(4)(b)"]),
+        (["s40(2)", "s12"], Regime.FOIA, Regime.EIR, ["reg 13", "reg 12(4)(b)"]),
+        (["s43(2)"], Regime.FOIA, Regime.FOISA, ["s33"]),
+        (["s31"], Regime.FOIA, Regime.FOISA, ["s35"]),
+        (["s31(3)"], Regime.FOIA, Regime.FOISA, ["s35"]),
+        (["s33"], Regime.FOISA, Regime.FOIA, ["s43"]),
+        (["s43(2)", "s31(3)"], Regime.FOIA, Regime.FOIA, ["s43(2)", "s31(3)"]),
+        (["reg 12(5)(e)"], Regime.EIR, Regime.EIR, ["reg 12(5)(e)"]),
+        (["s35"], Regime.FOISA, Regime.FOISA, ["s35"]),
+    ],
+)
+def test_map_exemptions_between_regimes(labels: list[str], source: Regime, target: Regime,
+                                        expected: list[str]) -> None:
+    assert map_exemptions(labels, source, target) == expected
+
+
+def test_map_exemptions_drops_repeats_that_map_to_the_same_label() -> None:
+    assert map_exemptions(["s12", "s14"], Regime.FOIA, Regime.EIR) == ["reg 12(4)(b)"]
+
+
+# --- compose --------------------------------------------------------------------------------------------------
+
+
+def test_compose_marks_figures_in_a_reused_disclosed_answer_but_keeps_years(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "disclosed",
+                         answer="In 2023 Marsh Valley Police issued 1,234 fines worth £56,789.50 across 3 districts."))
+
+    wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
+
+    assert wording == "In 2023 Fenmoor Constabulary issued [figure] fines worth £[figure] across [figure] districts."
+
+
+def test_compose_keeps_a_financial_year(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "disclosed", answer="In 2022/23 the force spent 17 hours on this."))
+
+    wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
+
+    assert wording == "In 2022/23 the force spent [figure] hours on this."
+
+
+def test_compose_replaces_the_precedent_authority_with_ours(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",),
+                         answer="Marsh Valley Police can neither confirm nor deny that it holds this information."))
+
+    wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)"], Regime.FOIA, precedent)
+
+    assert THEIR_NAME not in wording
+    assert wording == f"{OUR_NAME} can neither confirm nor deny that it holds this information."
+
+
+def test_compose_leaves_figures_alone_in_a_refusal(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), answer="Under section 31(3) the force neither confirms "
+                                                                  "nor denies holding 4 kinds of record."))
+
+    wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)"], Regime.FOIA, precedent)
+
+    assert "31(3)" in wording
+    assert "4 kinds" in wording
+
+
+def test_compose_keeps_section_numbers_in_a_reused_partial_disclosure(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "partially_disclosed", ("s40(2)",),
+                         answer="The names of staff are withheld under section 40(2) of the Act. "
+                                "The force employs 14 analysts."))
+
+    wording = drafter.compose(QUESTION, Disposition.PARTIALLY_DISCLOSED, ["s40(2)"], Regime.FOIA, precedent)
+
+    assert wording == ("The names of staff are withheld under section 40(2) of the Act. "
+                       "The force employs [figure] analysts.")
+
+
+def test_compose_adds_card_wording_for_an_exemption_the_precedent_did_not_cite(
+        drafter: Drafter, library: ExemptionLibrary) -> None:
+    answer = "The contract prices are withheld because they are commercially sensitive."
+    precedent = cand(hit("p", 0.85, "exempt_withheld", ("s43(2)",), answer=answer))
+
+    wording = drafter.compose(QUESTION, Disposition.EXEMPT_WITHHELD, ["s43(2)", "s40(2)"], Regime.FOIA, precedent)
+
+    card = library.get("s40(2)", Regime.FOIA)
+    assert card is not None
+    assert wording.startswith(answer)
+    assert "section 40(2)" in wording
+    assert wording.count(OUR_NAME) >= 1
+
+
+def test_compose_without_a_precedent_uses_the_default_template(drafter: Drafter) -> None:
+    wording = drafter.compose(QUESTION, Disposition.S12_COST, [], Regime.FOIA, None)
+
+    assert wording.startswith(f"{OUR_NAME} estimates that the cost")
+    assert "£450" in wording
+
+
+def test_compose_ignores_a_precedent_with_another_disposition(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "disclosed", answer="The force has 12 cameras."))
+
+    wording = drafter.compose(QUESTION, Disposition.NOT_HELD, [], Regime.FOIA, precedent)
+
+    assert "12 cameras" not in wording
+    assert "does not hold" in wording
+
+
+# --- not held under each regime -------------------------------------------------------------------------------
+
+
+def test_eir_not_held_draft_carries_reg_12_4_a(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.EIR)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.exemptions == ("reg 12(4)(a)",)
+
+
+def test_foisa_not_held_draft_carries_s17(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.FOISA)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.exemptions == ("s17",)
+
+
+def test_foia_not_held_draft_cites_nothing(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.FOIA)
+
+    assert draft.exemptions == ()
+
+
+@pytest.mark.parametrize(
+    ("regime", "basis"),
+    [(Regime.EIR, "regulation 12(4)(a)"), (Regime.FOISA, "section 17")],
+)
+def test_default_not_held_wording_names_the_regime_basis(drafter: Drafter, regime: Regime, basis: str) -> None:
+    wording = drafter.compose(QUESTION, Disposition.NOT_HELD, [], regime, None)
+
+    assert wording.startswith(f"{OUR_NAME} does not hold recorded information")
+    assert basis in wording
+
+
+# --- the fakes ------------------------------------------------------------------------------------------------
+
+
+def test_draft_and_compose_do_not_touch_the_store_or_the_embedder(
+        drafter: Drafter, store: FakeStore, embed: FakeEmbed) -> None:
+    candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("c", 0.70, "disclosed"))]
+
+    drafter.draft(QUESTION, candidates, Regime.FOIA)
+    drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, candidates[1])
+
+    assert store.calls == []
+    assert embed.calls == []
+
+
+def test_retrieve_reranks_with_shared_words(drafter: Drafter, store: FakeStore, embed: FakeEmbed) -> None:
+    store.hits = [hit("other", 0.62, "disclosed", question="What are the opening hours of the central library?"),
+                  hit("same", 0.60, "disclosed", question="How many speed cameras are on the ring road?")]
+
+    [candidates] = drafter.retrieve(["How many speed cameras are on the ring road?"], exclude_source="mine.pdf")
+
+    assert [c.hit.id for c in candidates] == ["same", "other"]
+    assert candidates[0].score > candidates[0].hit.score
+    assert candidates[1].score == pytest.approx(0.62)
+    assert store.calls[0]["where"] == {"source": {"$ne": "mine.pdf"}}
+    assert len(embed.calls) == 1

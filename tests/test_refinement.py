@@ -1,0 +1,166 @@
+"""Refinement instructions: every form the help lists, the errors, and how edits are described."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
+from knowledge.exemptions import ExemptionLibrary, load_library
+from knowledge.models import Disposition, Regime
+
+
+@pytest.fixture(scope="module")
+def library() -> ExemptionLibrary:
+    return load_library()
+
+
+def parse(instruction: str, library: ExemptionLibrary, regime: Regime = Regime.FOIA) -> list[Edit]:
+    return parse_instruction(instruction, regime, library)
+
+
+@pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("Q5: ncnd s24(2) s31(3)", Edit(5, "disposition", Disposition.NCND, ("s24(2)", "s31(3)"))),
+        ("Q2 not held", Edit(2, "disposition", Disposition.NOT_HELD)),
+        ("Q1 disclosed", Edit(1, "disposition", Disposition.DISCLOSED)),
+        ("Q3 exempt s43(2)", Edit(3, "disposition", Disposition.EXEMPT_WITHHELD, ("s43(2)",))),
+        ("Q4 partially disclosed s40(2)", Edit(4, "disposition", Disposition.PARTIALLY_DISCLOSED, ("s40(2)",))),
+        ("Q6 cost", Edit(6, "disposition", Disposition.S12_COST)),
+        ("Q6 s21", Edit(6, "disposition", Disposition.S21_ACCESSIBLE, ("s21",))),
+        ("Q7 vexatious", Edit(7, "disposition", Disposition.S14_VEXATIOUS_OR_REPEATED)),
+        ("Q2 add s40(2)", Edit(2, "add_exemptions", exemptions=("s40(2)",))),
+        ("Q2 remove s31", Edit(2, "remove_exemptions", exemptions=("s31",))),
+        ("Q3 add s16 advice", Edit(3, "add_advice")),
+        ("Q3 remove advice", Edit(3, "remove_advice")),
+        ("Q4 use alternative 2", Edit(4, "alternative", number=2)),
+        ("undo Q3", Edit(3, "undo")),
+        ("accept Q1", Edit(1, "accept")),
+    ],
+)
+def test_each_help_form_parses_to_one_edit(instruction: str, expected: Edit, library: ExemptionLibrary) -> None:
+    assert parse(instruction, library) == [expected]
+
+
+def test_every_form_in_help_parses(library: ExemptionLibrary) -> None:
+    forms = re.findall(r"`([^`]+)`", HELP)
+    assert len(forms) >= 17
+
+    for form in forms:
+        instruction = form.replace("<text>", "Try asking for one year.").replace("<new wording>", "New words here.")
+        assert parse(instruction, library), form
+
+
+def test_advice_with_a_colon_sets_the_advice_text(library: ExemptionLibrary) -> None:
+    edits = parse("Q3 advice: You may wish to narrow the request to one financial year.", library)
+
+    assert edits == [Edit(3, "set_advice", text="You may wish to narrow the request to one financial year.")]
+
+
+def test_free_text_after_a_colon_is_new_wording(library: ExemptionLibrary) -> None:
+    edits = parse("Q3: The council publishes its gritting routes on its website.", library)
+
+    assert edits == [Edit(3, "wording", text="The council publishes its gritting routes on its website.")]
+
+
+def test_new_wording_with_commas_is_kept_whole(library: ExemptionLibrary) -> None:
+    wording = "The council holds this information, and a copy is attached, as requested."
+
+    assert parse(f"Q3: {wording}", library) == [Edit(3, "wording", text=wording)]
+
+
+@pytest.mark.parametrize(("instruction", "kind"), [("Q3 undo", "undo"), ("Q1 accept", "accept")])
+def test_undo_and_accept_may_follow_the_question_number(instruction: str, kind: str,
+                                                        library: ExemptionLibrary) -> None:
+    assert [edit.kind for edit in parse(instruction, library)] == [kind]
+
+
+def test_two_clauses_for_one_question_give_two_edits(library: ExemptionLibrary) -> None:
+    edits = parse("Q2 not held, add s16 advice", library)
+
+    assert edits == [Edit(2, "disposition", Disposition.NOT_HELD), Edit(2, "add_advice")]
+
+
+def test_add_with_and_lists_several_exemptions(library: ExemptionLibrary) -> None:
+    assert parse("Q2 add s40(2) and s31(3)", library) == [Edit(2, "add_exemptions", exemptions=("s40(2)", "s31(3)"))]
+
+
+def test_several_lines_give_edits_in_order(library: ExemptionLibrary) -> None:
+    edits = parse("Q1 disclosed\nQ2 not held\nundo Q3\naccept Q4", library)
+
+    assert [(edit.question, edit.kind) for edit in edits] == [
+        (1, "disposition"), (2, "disposition"), (3, "undo"), (4, "accept"),
+    ]
+    assert [edit.disposition for edit in edits[:2]] == [Disposition.DISCLOSED, Disposition.NOT_HELD]
+
+
+def test_semicolons_separate_instructions_like_lines(library: ExemptionLibrary) -> None:
+    edits = parse("Q2 not held; accept Q3", library)
+
+    assert [(edit.question, edit.kind) for edit in edits] == [(2, "disposition"), (3, "accept")]
+
+
+def test_a_comma_separated_exemption_list_stays_with_its_disposition(library: ExemptionLibrary) -> None:
+    assert parse("Q5 ncnd s23(5), s24(2)", library) == [
+        Edit(5, "disposition", Disposition.NCND, ("s23(5)", "s24(2)")),
+    ]
+
+
+def test_eir_exceptions_are_understood_under_the_eir(library: ExemptionLibrary) -> None:
+    edits = parse("Q2 exempt reg 12(5)(e)", library, Regime.EIR)
+
+    assert edits == [Edit(2, "disposition", Disposition.EXEMPT_WITHHELD, ("reg 12(5)(e)",))]
+
+
+def test_a_foia_section_is_refused_under_the_eir(library: ExemptionLibrary) -> None:
+    with pytest.raises(RefinementError, match=r"s43\(2\).*EIR"):
+        parse("Q2 exempt s43(2)", library, Regime.EIR)
+
+
+@pytest.mark.parametrize("instruction", ["please make it better", "Q2 frobnicate", "Q2"])
+def test_an_unknown_instruction_raises_with_the_help_list(instruction: str, library: ExemptionLibrary) -> None:
+    with pytest.raises(RefinementError) as error:
+        parse(instruction, library)
+
+    assert HELP in str(error.value)
+
+
+def test_an_empty_instruction_raises_with_the_help_list(library: ExemptionLibrary) -> None:
+    with pytest.raises(RefinementError) as error:
+        parse("  \n ; ", library)
+
+    assert HELP in str(error.value)
+
+
+@pytest.mark.parametrize("instruction", ["Q2 exempt s99", "Q2 add s99"])
+def test_an_unknown_exemption_raises_naming_it(instruction: str, library: ExemptionLibrary) -> None:
+    with pytest.raises(RefinementError, match="s99"):
+        parse(instruction, library)
+
+
+@pytest.mark.parametrize(
+    ("edit", "text"),
+    [
+        (Edit(5, "disposition", Disposition.NCND, ("s24(2)", "s31(3)")),
+         "disposition set to ncnd under s24(2), s31(3)"),
+        (Edit(2, "disposition", Disposition.NOT_HELD), "disposition set to not_held"),
+        (Edit(2, "add_exemptions", exemptions=("s40(2)",)), "added s40(2)"),
+        (Edit(2, "remove_exemptions", exemptions=("s31",)), "removed s31"),
+        (Edit(3, "add_advice"), "added advice and assistance"),
+        (Edit(3, "set_advice", text="Narrow it."), "advice rewritten"),
+        (Edit(3, "remove_advice"), "advice removed"),
+        (Edit(4, "alternative", number=2), "alternative 2 used"),
+        (Edit(3, "wording", text="New words."), "wording rewritten"),
+        (Edit(3, "undo"), "last change undone"),
+        (Edit(1, "accept"), "accepted"),
+    ],
+)
+def test_describe_gives_a_short_account(edit: Edit, text: str) -> None:
+    assert describe(edit) == text
+
+
+def test_same_section_ignores_subsections() -> None:
+    assert same_section("s31", "s31(3)")
+    assert not same_section("s31", "s30(3)")

@@ -1,0 +1,211 @@
+"""Splitting a request into its questions: email furniture goes, list items and asking sentences stay.
+
+Every request here is invented for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.splitting import MAX_QUESTIONS, clean_request, split_request
+
+EMAIL_REQUEST = """From: Rowan Pike <rowan.pike@example.org>
+To: foi@marshvalley.example
+Subject: Freedom of Information request - drones
+Date: 3 March 2025
+
+Dear Information Rights Team,
+
+1. How many drones does the force operate?
+2. What was spent on drone pilot training in 2023?
+
+Yours sincerely,
+Rowan Pike
+
+On 1 March 2025, Information Rights Team <foi@marshvalley.example> wrote:
+> Thank you for your earlier enquiry.
+> How many staff work in the air support unit?
+"""
+
+
+def test_email_headers_greeting_sign_off_and_quoted_history_are_removed() -> None:
+    questions = split_request(EMAIL_REQUEST)
+
+    assert questions == [
+        "How many drones does the force operate?",
+        "What was spent on drone pilot training in 2023?",
+    ]
+    joined = " ".join(questions)
+    for furniture in ("From:", "Subject", "Dear", "Yours sincerely", "Rowan Pike", "wrote:", "air support unit"):
+        assert furniture not in joined
+
+
+def test_clean_request_keeps_only_the_body() -> None:
+    body = clean_request(EMAIL_REQUEST)
+
+    assert body.startswith("1. How many drones")
+    assert body.endswith("training in 2023?")
+
+
+def test_quoted_lines_without_a_wrote_line_are_dropped() -> None:
+    request = (
+        "Good morning,\n\nWhat is the annual cost of the leader's official car?\n\n"
+        "> In your last reply you said:\n> How much is the driver paid?\n"
+    )
+
+    assert split_request(request) == ["What is the annual cost of the leader's official car?"]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "1. How many parking fines were issued?\n2. How many were cancelled on appeal?",
+        "1) How many parking fines were issued?\n2) How many were cancelled on appeal?",
+        "Q1 - How many parking fines were issued?\nQ2 - How many were cancelled on appeal?",
+        "(1) How many parking fines were issued?\n(2) How many were cancelled on appeal?",
+    ],
+    ids=["dot", "bracket", "q-dash", "parenthesised"],
+)
+def test_numbered_items_each_become_one_question(request_text: str) -> None:
+    assert split_request(request_text) == [
+        "How many parking fines were issued?",
+        "How many were cancelled on appeal?",
+    ]
+
+
+def test_numbered_items_that_are_noun_phrases_are_still_questions() -> None:
+    request = ("Q1 - The number of pothole claims received.\nQ2 - The total paid out on those claims.\n"
+               "Q3 - The average time taken to settle a claim.")
+
+    assert split_request(request) == [
+        "The number of pothole claims received.",
+        "The total paid out on those claims.",
+        "The average time taken to settle a claim.",
+    ]
+
+
+def test_a_wrapped_numbered_item_is_joined_into_one_question() -> None:
+    request = ("1. Please provide the number of foxes culled\n   in each of the last two years.\n"
+               "2. Who carried out the culls?")
+
+    assert split_request(request) == [
+        "Please provide the number of foxes culled in each of the last two years.",
+        "Who carried out the culls?",
+    ]
+
+
+def test_bulleted_items_each_become_one_question() -> None:
+    request = "* The annual budget for street lighting\n* The number of lamps converted to LED\n"
+
+    assert split_request(request) == [
+        "The annual budget for street lighting",
+        "The number of lamps converted to LED",
+    ]
+
+
+def test_lettered_sub_questions_stay_with_their_numbered_parent() -> None:
+    request = (
+        "1. For each of the last three years:\n"
+        "a) how many complaints about noise were received\n"
+        "b) how many of them were upheld\n"
+        "2. Who chairs the complaints panel?"
+    )
+
+    questions = split_request(request)
+
+    assert len(questions) == 2
+    assert questions[0].startswith("For each of the last three years:")
+    assert "how many complaints about noise were received" in questions[0]
+    assert "how many of them were upheld" in questions[0]
+    assert questions[1] == "Who chairs the complaints panel?"
+
+
+def test_lettered_sub_questions_stay_with_a_parent_that_does_not_end_with_a_colon() -> None:
+    request = (
+        "1. Please provide details of complaints about barking dogs.\n"
+        "a) How many were received?\n"
+        "b) How many led to a warning letter?\n"
+        "2. What is the animal welfare team's budget?"
+    )
+
+    questions = split_request(request)
+
+    assert len(questions) == 2
+    assert "How many were received?" in questions[0]
+    assert "How many led to a warning letter?" in questions[0]
+
+
+def test_bullets_after_a_prose_lead_in_each_carry_the_lead_in() -> None:
+    request = (
+        "Hi,\n\nI am researching rural bus services. For each depot, please provide:\n\n"
+        "\u2022 the number of buses\n"
+        "\u2022 the average age of the fleet\n"
+        "\u2022 the number of drivers\n\n"
+        "Thank you for your help\nDev"
+    )
+
+    assert split_request(request) == [
+        "For each depot, please provide: the number of buses",
+        "For each depot, please provide: the average age of the fleet",
+        "For each depot, please provide: the number of drivers",
+    ]
+
+
+def test_prose_questions_and_please_provide_sentences_are_split_out() -> None:
+    request = (
+        "Dear Sir or Madam,\n\n"
+        "I am researching library closures in the county. How many libraries has the council closed since 2020? "
+        "Please provide the savings made by each closure. Which libraries are due to close next year?\n\n"
+        "Kind regards,\nSam"
+    )
+
+    assert split_request(request) == [
+        "How many libraries has the council closed since 2020?",
+        "Please provide the savings made by each closure.",
+        "Which libraries are due to close next year?",
+    ]
+
+
+def test_delivery_and_format_preferences_are_not_questions() -> None:
+    request = (
+        "This is a request under the Freedom of Information Act 2000. How many trees were felled in Ashcombe "
+        "Park in 2024? Please send the response by email. I would like the information in Excel format. "
+        "I look forward to your reply."
+    )
+
+    assert split_request(request) == ["How many trees were felled in Ashcombe Park in 2024?"]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "1. How many wardens are employed?\n2. Please send the response by email.",
+        "- How many wardens are employed?\n- I would like the information in Excel format",
+    ],
+    ids=["numbered", "bulleted"],
+)
+def test_a_format_preference_written_as_a_list_item_is_not_a_question(request_text: str) -> None:
+    assert split_request(request_text) == ["How many wardens are employed?"]
+
+
+def test_a_request_with_nothing_question_like_is_one_question_holding_the_text() -> None:
+    request = "I am writing about the footpath by Millbrook Green,\nwhich has been flooded for weeks."
+
+    assert split_request(request) == [
+        "I am writing about the footpath by Millbrook Green, which has been flooded for weeks."
+    ]
+
+
+@pytest.mark.parametrize("request_text", ["", "   \n\n  "])
+def test_an_empty_request_has_no_questions(request_text: str) -> None:
+    assert split_request(request_text) == []
+
+
+def test_questions_are_capped_at_max_questions_keeping_the_first_in_order() -> None:
+    request = "\n".join(f"{n}. How many benches were installed in ward {n}?" for n in range(1, MAX_QUESTIONS + 16))
+
+    questions = split_request(request)
+
+    assert len(questions) == MAX_QUESTIONS
+    assert questions[0] == "How many benches were installed in ward 1?"
+    assert questions[-1] == f"How many benches were installed in ward {MAX_QUESTIONS}?"
