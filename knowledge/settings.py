@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     authority: str = ""
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
 
+    # Crawling disclosure logs and importing from WhatDoTheyKnow
+    crawl_delay: float = Field(default=1.0, ge=0)
+    crawl_contact: str = ""
+    crawl_max_pages: int = Field(default=1000, ge=1)
+    crawl_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    crawl_timeout: float = Field(default=30.0, gt=0)
+    wdtk_url: str = "https://www.whatdotheyknow.com"
+
     # Drafting and letters
     database_url: str | None = None
     review_contact: str = ""
@@ -49,7 +57,18 @@ class Settings(BaseSettings):
     allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
     allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
     refresh_schedule: str = ""
-    slack_workers: int = Field(default=8, ge=1, le=64)
+    slack_workers: int = Field(default=2, ge=1, le=64)
+
+    # Language model (optional: none drafts from precedents only; see bot/llm/providers.py)
+    llm_provider: Literal["none", "openai", "anthropic", "ollama", "openai-compatible"] = "none"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0, le=5)
+    llm_concurrency: int = Field(default=8, ge=1, le=32)
+    llm_local_only: bool = False
+    llm_stream_interval: float = Field(default=1.0, ge=0.1)
 
     @field_validator("sources", "allowed_channels", "allowed_users", mode="before")
     @classmethod
@@ -78,3 +97,8 @@ class Settings(BaseSettings):
     def ledger_path(self) -> Path:
         """SQLite file that records what each source file contributed to the store."""
         return self.data_dir / "ledger.sqlite3"
+
+    @property
+    def crawl_state_path(self) -> Path:
+        """SQLite file, next to the ledger, that keeps crawl validators, frontiers and imports."""
+        return self.data_dir / "crawl.sqlite3"

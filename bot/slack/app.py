@@ -8,7 +8,10 @@ dropped using ids remembered in the case database, so a restart does not forget 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,8 +77,8 @@ def build_app(core: Core, client: WebClient | None = None, socket_mode: bool = F
         app = App(
             token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
             client=client, process_before_response=False, raise_error_for_unhandled_request=False,
-            listener_executor=ThreadPoolExecutor(max_workers=settings.slack_workers,
-                                                 thread_name_prefix="foibot-listener"),
+            # Bolt runs ack functions on this pool too: keep it wide so acks never queue behind work.
+            listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="foibot-listener"),
         )
     except Exception as error:  # Bolt checks the token with auth.test here
         raise ConfigurationError(f"Slack rejected the bot token or could not be reached: {error}") from None
@@ -92,17 +95,44 @@ class SlackBot:
         self.client = client
         self.jobs = jobs
         self.cases = core.service.cases
+        # Drafting is CPU work: a pool sized for the machine (FOIBOT_SLACK_WORKERS), apart from
+        # the threads that acknowledge Slack, so a burst of drafts never delays an ack.
+        self.work = ThreadPoolExecutor(max_workers=core.settings.slack_workers, thread_name_prefix="foibot-draft",
+                                       initializer=_lower_priority)
 
     def register(self, app: App) -> None:
         """Attach every listener to the app."""
-        app.command("/foi")(ack=self.ack_command, lazy=[self.run_command])
-        app.view(blocks.DRAFT_MODAL)(ack=self.ack_draft_form, lazy=[self.run_draft_form])
+        # Bolt injects arguments by parameter name, so each listener spells out what it needs;
+        # each hands the work to the drafting pool and returns at once.
+        def command_work(body: dict[str, Any], respond: Respond) -> None:
+            self._submit(self.run_command, body, respond)
+
+        def form_work(body: dict[str, Any]) -> None:
+            self._submit(self.run_draft_form, body)
+
+        def button_work(body: dict[str, Any]) -> None:
+            self._submit(self.run_button, body)
+
+        def message_work(event: dict[str, Any], body: dict[str, Any]) -> None:
+            self._submit(self.on_message, event, body)
+
+        app.command("/foi")(ack=self.ack_command, lazy=[command_work])
+        app.view(blocks.DRAFT_MODAL)(ack=self.ack_draft_form, lazy=[form_work])
         for action_id in (blocks.ACCEPT, blocks.ALTERNATIVES, blocks.USE_ALTERNATIVE, blocks.REGENERATE,
                           blocks.LETTER, blocks.APPROVE):
-            app.action(action_id)(ack=self.ack_only, lazy=[self.run_button])
-        app.event("message")(self.on_message)
-        app.event("app_mention")(self.on_message)
+            app.action(action_id)(ack=self.ack_only, lazy=[button_work])
+        app.event("message")(message_work)
+        app.event("app_mention")(message_work)
         app.error(self.on_error)
+
+    def _submit(self, handler: Callable[..., None], *arguments: Any) -> None:
+        self.work.submit(self._guarded, handler, *arguments)
+
+    def _guarded(self, handler: Callable[..., None], *arguments: Any) -> None:
+        try:
+            handler(*arguments)
+        except Exception as error:  # a failed job is logged by type only: payloads carry personal data
+            log.error("%s failed: %s", getattr(handler, "__name__", "job"), type(error).__name__)
 
     # --- access and dedupe -------------------------------------------------------------------
 
@@ -424,6 +454,13 @@ class SlackBot:
     def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         """Log listener failures by type only: payloads carry personal data."""
         log.error("listener failed: %s (%s)", type(error).__name__, body.get("type", "unknown payload"))
+
+
+def _lower_priority() -> None:
+    """Drafting threads yield the CPU to the threads that acknowledge Slack (Linux: per-thread nice)."""
+    # Not Linux, or not permitted: acks are still fast, just less protected.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def _api_error(error: SlackApiError) -> str:
