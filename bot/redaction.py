@@ -91,20 +91,29 @@ def _address_like(lines: list[str], index: int) -> bool:
     return not (index > 0 and _SIGN_OFF.match(lines[index - 1]))
 
 
-def redact(text: str, requester: Requester | None = None) -> Redacted:
-    """Replace the requester's details (and any email, phone or postcode) with placeholders."""
+def redact(text: str, requester: Requester | None = None, only_requester: bool = False) -> Redacted:
+    """Replace the requester's details (and any email, phone or postcode) with placeholders.
+
+    With `only_requester`, other people's contact details stay (a caseworker's wording may
+    rightly give the FOI team's own address); the requester's never do.
+    """
     requester = requester or find_requester(text)
     out = text
     # Whole address lines only: a town name elsewhere in the request is not personal data.
-    address_lines = _address_lines([line.strip() for line in text.splitlines()])
+    address_lines = [] if only_requester else _address_lines([line.strip() for line in text.splitlines()])
     if requester.address and requester.address not in ", ".join(address_lines):
         address_lines.append(requester.address)
     for line in sorted(address_lines, key=len, reverse=True):
         if len(line) >= 6:
             out = out.replace(line, "[address]")
-    out = EMAIL.sub("[email]", out)
-    out = PHONE.sub("[phone]", out)
-    out = POSTCODE.sub("[postcode]", out)
+    if only_requester:
+        for value, placeholder in ((requester.email, "[email]"), (requester.phone, "[phone]")):
+            if value:
+                out = out.replace(value, placeholder)
+    else:
+        out = EMAIL.sub("[email]", out)
+        out = PHONE.sub("[phone]", out)
+        out = POSTCODE.sub("[postcode]", out)
     if requester.name:
         for variant in _name_variants(requester.name):
             out = re.sub(rf"\b{re.escape(variant)}\b", "[requester]", out)

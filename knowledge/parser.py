@@ -47,8 +47,9 @@ _UNNUMBERED_QUESTION = re.compile(r"^(?:Q|Question|Request)\s*[:.\-\u2013]\s*(.*
 _LETTERED = re.compile(r"^\(?([a-h])[.)]\s*(.+)$")
 _SUB_ITEM = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{1,3})\)|[\u2022*\-])\s*\S")
 _ANSWER = re.compile(
-    r"^(?:A\s*\d{0,2}|Ans(?:wer)?\s*\d{0,2}|Response\s*\d{0,2}|Reply|Our response|"
-    r"[A-Z]{2,8} response)\s*[:.\-\u2013]\s*(.*)$",
+    # A bare "A" marks an answer only with a colon ("A:", "A1:"): "a." opens a sub-question.
+    r"^(?:(?-i:A)\s*\d{0,2}\s*:|(?:Ans(?:wer)?|Response|Reply)\s*\d{0,2}\s*[:.\-\u2013]|"
+    r"(?:Our|[A-Z]{2,8}) response\s*[:.\-\u2013])\s*(.*)$",
     re.IGNORECASE,
 )
 _REQUEST_HEAD = re.compile(
@@ -521,9 +522,10 @@ def _answer_by_number(
 ) -> tuple[list[tuple[str, str]], str, str]:
     if answers_run is None:
         response = _response_text(lines, response_start)
+        restated, response = _answers_by_restatement(response, questions)
         by_reference, preamble = _answers_by_reference(response, len(questions))
-        if by_reference:
-            pairs = [(q, by_reference.get(n, "")) for n, q in enumerate(questions, start=1)]
+        if by_reference or restated:
+            pairs = [(q, restated.get(n) or by_reference.get(n, "")) for n, q in enumerate(questions, start=1)]
             return pairs, preamble or response, preamble
         return [(q, "") for q in questions], response, response
     answers: dict[int, str] = {}
@@ -537,6 +539,39 @@ def _answer_by_number(
     preamble = "\n".join(_until_closing(lines[response_start : answers_run[0].start])).strip()
     pairs = [(q, answers.get(n, "")) for n, q in enumerate(questions, start=1)]
     return pairs, preamble, preamble
+
+
+def _answers_by_restatement(response: str, questions: list[str]) -> tuple[dict[int, str], str]:
+    """Response lines that restate a question, with the answer after it ("...? - 8453").
+
+    Returns the answers found and the response without those blocks.
+    """
+    lines = response.split("\n")
+    answers: dict[int, str] = {}
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        text = _NUMBERED.match(line)
+        body = (text.group(3) if text else line).strip()
+        head, mark, tail = body.partition("?")
+        number = _matching_question(head + mark, questions) if mark and len(head) > 15 else None
+        if number is None or number in answers:
+            kept.append(line)
+            index += 1
+            continue
+        block = [tail.strip(" -\u2013\u2014:")]
+        index += 1
+        while index < len(lines) and lines[index].strip() and not _matching_line(lines[index], questions):
+            block.append(lines[index])
+            index += 1
+        answers[number] = "\n".join(part for part in block if part).strip()
+    return {n: a for n, a in answers.items() if a}, "\n".join(kept).strip()
+
+
+def _matching_line(line: str, questions: list[str]) -> bool:
+    head, mark, _ = line.partition("?")
+    return bool(mark) and _matching_question(head + mark, questions) is not None
 
 
 def _matching_question(first_line: str, questions: list[str]) -> int | None:
