@@ -115,3 +115,11 @@ def test_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "FOIBOT_CHROMA_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cuda_without_a_gpu_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "letter.txt").write_text("1. How many cameras?\nWe have 12 cameras.\n", encoding="utf-8")
+    result = _run("ingest", str(tmp_path / "letter.txt"), "--device", "cuda", data=tmp_path / "data")
+    assert result.returncode == 2
+    assert "CUDA" in result.stderr
+    assert "Traceback" not in result.stderr
