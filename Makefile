@@ -31,6 +31,8 @@ lint: $(BIN)/foibot
 bench: $(BIN)/foibot
 	$(BIN)/python bench/knowledge_bench.py
 	$(BIN)/python bench/drafting_bench.py
+	$(BIN)/python bench/llm_bench.py
+	$(BIN)/python bench/crawl_bench.py
 
 eval: $(BIN)/foibot
 	$(BIN)/foibot eval samples/corpus

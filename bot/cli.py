@@ -7,14 +7,15 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from textwrap import shorten
 
 from pydantic import ValidationError
 
 from bot.cases import CaseError
+from bot.llm.providers import LLMConfigError, build_llm_drafter
 from bot.models import Case
 from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
@@ -27,7 +28,9 @@ from knowledge.models import Disposition, Regime
 from knowledge.parser import parse_document
 from knowledge.refresh import Ledger, RefreshBusy, Refresher, refresh_lock, stderr_if_terminal
 from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore, StoreError
+from knowledge.sources import refresh_sources
+from knowledge.store import KnowledgeStore, SearchHit, StoreError
+from knowledge.wdtk import WdtkError, WhatDoTheyKnowImporter
 
 
 class UsageError(Exception):
@@ -64,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = ".".join(str(part) for part in problem["loc"])
         print(f"foibot: error: bad setting FOIBOT_{where.upper()}: {problem['msg']}", file=sys.stderr)
     except (StoreError, EmbeddingError, LoadError, RefreshBusy, CorpusError, UsageError, TemplateError,
-            DraftError, RefinementError, CaseError) as error:
+            DraftError, RefinementError, CaseError, LLMConfigError, WdtkError) as error:
         print(f"foibot: error: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("foibot: interrupted", file=sys.stderr)
@@ -88,11 +91,20 @@ def _arguments() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text)
         if name == "ingest":
-            command.add_argument("paths", type=Path, nargs="+")
+            command.add_argument("paths", nargs="+", help="folders, files, disclosure-log URLs or wdtk:<body>")
         command.add_argument("--device", choices=("cpu", "cuda"))
         command.add_argument("--wait", action="store_true", help="wait for a running refresh")
         command.add_argument("--json", action="store_true")
         command.set_defaults(handler=handler)
+
+    wdtk = commands.add_parser("import-wdtk", help="import an authority's answered requests from WhatDoTheyKnow")
+    wdtk.add_argument("authority", help="the authority's WhatDoTheyKnow url_name, e.g. ashcombe_valley_council")
+    wdtk.add_argument("--base-url", help="another Alaveteli site (default FOIBOT_WDTK_URL)")
+    wdtk.add_argument("--limit", type=int, help="import at most this many answered requests")
+    wdtk.add_argument("--device", choices=("cpu", "cuda"))
+    wdtk.add_argument("--wait", action="store_true", help="wait for a running refresh")
+    wdtk.add_argument("--json", action="store_true")
+    wdtk.set_defaults(handler=_import_wdtk)
 
     search = commands.add_parser("search", help="find precedents similar to some text")
     search.add_argument("text")
@@ -117,6 +129,8 @@ def _arguments() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus", type=Path)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--reading-only", action="store_true", help="parse only; no model, no store")
+    evaluate.add_argument("--llm", action="store_true",
+                          help="also draft with the configured FOIBOT_LLM_PROVIDER model and compare")
     evaluate.set_defaults(handler=_eval)
 
     draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
@@ -173,15 +187,12 @@ def _parse(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run_refresh(args: argparse.Namespace, settings: Settings, paths: list[Path], rebuild: bool = False) -> int:
+def _run_refresh(args: argparse.Namespace, settings: Settings, paths: list[str], rebuild: bool = False) -> int:
     services = build_services(settings)
     with refresh_lock(settings.data_dir, wait=args.wait):
         refresher = Refresher(settings, services.store, services.embeddings)
         try:
-            if rebuild:
-                summary = refresher.rebuild(paths, progress=stderr_if_terminal())
-            else:
-                summary = refresher.run(paths, progress=stderr_if_terminal())
+            summary = refresh_sources(refresher, paths, progress=stderr_if_terminal(), rebuild=rebuild)
         finally:
             refresher.close()
     if args.json:
@@ -195,10 +206,28 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return _run_refresh(args, settings, list(args.paths))
 
 
-def _configured_sources(settings: Settings) -> list[Path]:
+def _configured_sources(settings: Settings) -> list[str]:
     if not settings.sources:
         raise UsageError("FOIBOT_SOURCES is empty: set it to the folders of published responses")
-    return [Path(source) for source in settings.sources]
+    return list(settings.sources)
+
+
+def _import_wdtk(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    services = build_services(settings)
+    with refresh_lock(settings.data_dir, wait=args.wait):
+        refresher = Refresher(settings, services.store, services.embeddings)
+        importer = WhatDoTheyKnowImporter(refresher, base_url=args.base_url or settings.wdtk_url)
+        try:
+            started = datetime.now(UTC).isoformat(timespec="seconds")
+            summary = importer.import_authority(args.authority, limit=args.limit)
+            refresher.ledger.record_run(started, summary)
+        finally:
+            importer.close()
+            refresher.close()
+    print(json.dumps(summary.to_json(), indent=2) if args.json else "\n".join(summary.lines()))
+    return 1 if summary.ingested_nothing else 0
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,6 +250,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         services.embeddings.embed_array([args.text])[0], k=args.k, disposition=args.disposition,
         exemption=args.exemption, exclude_ids=ledger.pending_ids(),
     )
+    seen = ledger.last_seen([hit.source_file for hit in hits])
+    hits = [replace(hit, last_seen=seen.get(hit.source_file) or hit.last_seen) for hit in hits]
     ledger.close()
     if args.json:
         print(json.dumps([hit.to_json() for hit in hits], indent=2, ensure_ascii=False))
@@ -232,8 +263,16 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print(render("search_hit.md", rank=rank, score=f"{hit.score:.2f}", reference=hit.reference or "-",
                      date=hit.date or "-", disposition=hit.disposition,
                      exemptions=", ".join(hit.exemptions) or "-", question=shorten(hit.question, 150),
-                     answer=shorten(hit.answer, 200), source=hit.source))
+                     answer=shorten(hit.answer, 200), source=_provenance(hit)))
     return 0
+
+
+def _provenance(hit: SearchHit) -> str:
+    """Where a precedent came from, with a link when it is a public page, and when it was last seen."""
+    where = hit.link or hit.source
+    if hit.origin_kind == "wdtk":
+        where += " (WhatDoTheyKnow)"
+    return where + (f", last seen {hit.last_seen[:10]}" if hit.last_seen else "")
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -303,18 +342,27 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from bot.evaluation import evaluate
 
+        llm = build_llm_drafter(settings, load_library()) if args.llm else None
+        if args.llm and llm is None:
+            raise UsageError("--llm needs a model: set FOIBOT_LLM_PROVIDER and FOIBOT_LLM_MODEL")
         services = build_services(settings)
-        report = evaluate(args.corpus, settings, services.embeddings)
+        report = evaluate(args.corpus, settings, services.embeddings, llm)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     print(f"corpus: {args.corpus}")
     for key, value in report.items():
-        if key not in ("failures", "confusion", "section_keys_compared"):
+        if key not in ("failures", "confusion", "section_keys_compared", "llm"):
             print(f"  {key:32} {value}")
     failures = report.get("failures")
     for failure in failures if isinstance(failures, list) else []:
         print(f"  failed: {failure}")
+    model = report.get("llm")
+    if isinstance(model, dict) and model:
+        print(f"\n  {'drafting, side by side':32} {'precedents':>12} {'llm':>12}   ({model['model']})")
+        for key, value in model.items():
+            if key != "model":
+                print(f"  {key:32} {report.get(key, '-')!s:>12} {value!s:>12}")
     return 0
 
 
@@ -511,7 +559,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _case_service_from(settings: Settings, services: Services) -> CaseService:
     from bot.service import build_case_service
 
-    return build_case_service(settings, services.store, services.embeddings, load_library())
+    library = load_library()
+    return build_case_service(settings, services.store, services.embeddings, library,
+                              build_llm_drafter(settings, library))
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cases import CaseStore
 from bot.service import CaseService
@@ -25,9 +25,13 @@ from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
 
+if TYPE_CHECKING:
+    from bot.llm.drafter import LLMDrafter
 
-def evaluate(corpus: Path, settings: Settings, embeddings: SentenceEmbeddings) -> dict[str, Any]:
-    """Reading and drafting metrics with DESIGN.md's key names."""
+
+def evaluate(corpus: Path, settings: Settings, embeddings: SentenceEmbeddings,
+             llm: LLMDrafter | None = None) -> dict[str, Any]:
+    """Reading and drafting metrics with DESIGN.md's key names; with `llm`, the model's under "llm"."""
     reading = evaluate_reading(corpus, settings.max_file_bytes)
     reading.pop("details", None)
     with tempfile.TemporaryDirectory(prefix="foibot-eval-") as scratch:
@@ -42,11 +46,11 @@ def evaluate(corpus: Path, settings: Settings, embeddings: SentenceEmbeddings) -
         finally:
             refresher.close()
         service = CaseService(scratch_settings, store, embeddings, load_library(), CaseStore("sqlite://"))
-        drafting = _drafting(corpus, settings, service)
+        drafting = _drafting(corpus, settings, service, llm)
     return {**reading, **drafting}
 
 
-def _drafting(corpus: Path, settings: Settings, service: CaseService) -> dict[str, Any]:
+def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDrafter | None = None) -> dict[str, Any]:
     entries = read_manifest(corpus)
     truth: list[str] = []
     predicted: list[str] = []
@@ -54,6 +58,11 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService) -> dict[st
     true_exemptions: list[tuple[str, ...]] = []
     hits_at_5 = 0
     latencies: list[float] = []
+    scores = None
+    if llm is not None:
+        from bot.llm.evaluation import LLMScores
+
+        scores = LLMScores(llm)
     for entry in entries:
         try:
             document = load_labelled(corpus, entry, settings.max_file_bytes)
@@ -72,13 +81,15 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService) -> dict[st
             predicted.append(draft.disposition.value)
             predicted_exemptions.append(draft.exemptions)
             true_exemptions.append(tuple(exemptions))
+            if scores is not None:
+                scores.add(question, candidates, regime, draft, latencies[-1])
             hits_at_5 += any(c.hit.disposition == disposition for c in candidates[:5])
     if not truth:
         return {"questions_drafted": 0}
     tp, n_pred, n_true = exemption_counts(predicted_exemptions, true_exemptions)
     precision, recall, score = f1(tp, n_pred, n_true)
     most_common = Counter(truth).most_common(1)[0][0]
-    return {
+    report = {
         "disposition_accuracy": round(sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(truth), 3),
         "exemption_precision": round(precision, 3),
         "exemption_recall": round(recall, 3),
@@ -92,6 +103,9 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService) -> dict[st
         "confusion": _confusion(truth, predicted),
         "section_keys_compared": sorted({section_key(e) for t in true_exemptions for e in t}),
     }
+    if scores is not None:
+        report["llm"] = scores.report(truth, true_exemptions)
+    return report
 
 
 def _confusion(truth: list[str], predicted: list[str]) -> dict[str, dict[str, int]]:

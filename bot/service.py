@@ -6,16 +6,18 @@ The CLI and the Slack adapter both call this; it never renders anything for a su
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from bot.cases import CaseStore
 from bot.clock import deadlines
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
 from bot.letter import Letter, assemble_letter
-from bot.models import Case, CaseQuestion, Draft, Evidence
+from bot.models import Case, CaseQuestion, Draft, Evidence, Requester
 from bot.redaction import redact
-from bot.refinement import Edit, RefinementError, describe, parse_instruction, same_section
+from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request
 from bot.templates import render
 from knowledge.embeddings import SentenceEmbeddings
@@ -24,6 +26,9 @@ from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, Sou
 from knowledge.refresh import Ledger, Refresher, refresh_lock
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore, SearchHit
+
+if TYPE_CHECKING:
+    from bot.llm.drafter import LLMDrafter, Progress
 
 _ENGLISH = frozenset((
     "the of and to a in is that for it as was with be by on not he i this are or his from at which but "
@@ -49,8 +54,10 @@ class CaseService:
     """Cases from requests, drafted from precedents and refined by caseworkers."""
 
     def __init__(self, settings: Settings, store: KnowledgeStore, embeddings: SentenceEmbeddings,
-                 library: ExemptionLibrary, cases: CaseStore) -> None:
+                 library: ExemptionLibrary, cases: CaseStore, llm: LLMDrafter | None = None) -> None:
         self.settings = settings
+        self.llm = llm
+        """The optional language-model drafter; None drafts from precedents only."""
         self.store = store
         self.embeddings = embeddings
         self.library = library
@@ -61,8 +68,13 @@ class CaseService:
         ))
 
     def open_case(self, text: str, received: date | None = None, regime: Regime | None = None,
-                  author: str = "foibot", channel: str = "", thread_ts: str = "") -> Case:
-        """Redact, split, draft every question and store the case (all or nothing)."""
+                  author: str = "foibot", channel: str = "", thread_ts: str = "",
+                  on_questions: Callable[[list[str]], None] | None = None, on_text: Progress | None = None) -> Case:
+        """Redact, split, draft every question and store the case (all or nothing).
+
+        `on_questions` hears the split questions before drafting starts, and `on_text` each
+        question's wording as a language model writes it (for surfaces that stream).
+        """
         if "\x00" in text:
             raise DraftError("the request is binary data, not text")
         if len(text) > self.settings.max_request_chars:
@@ -83,7 +95,9 @@ class CaseService:
         if len(questions) == 1 and "?" not in questions[0] and not re.search(r"(?i)please|request|copy|details",
                                                                                questions[0]):
             warnings.append("nothing in the request reads as a question: drafted as one question")
-        drafts = self.draft_questions(questions, regime)
+        if on_questions is not None:
+            on_questions(questions)
+        drafts = self.draft_questions(questions, regime, requester=redacted.requester, on_text=on_text)
         clock = deadlines(received, regime)
         reference = self.cases.next_reference()
         now = _now()
@@ -97,19 +111,28 @@ class CaseService:
         )
         return self.cases.create(case)
 
-    def draft_questions(self, questions: list[str], regime: Regime, exclude_source: str | None = None) -> list[Draft]:
+    def draft_questions(self, questions: list[str], regime: Regime, exclude_source: str | None = None,
+                        requester: Requester | None = None, on_text: Progress | None = None) -> list[Draft]:
         """Drafts for questions, without storing anything (evaluation uses this directly)."""
         exclude = self._pending_ids()
         vectors = self.embeddings.embed_array(questions)
         retrieved = self.drafter.retrieve(questions, exclude, exclude_source, vectors)
-        return [self.drafter.draft(q, c, regime) for q, c in zip(questions, retrieved, strict=True)]
+        drafts = [self.drafter.draft(q, c, regime) for q, c in zip(questions, retrieved, strict=True)]
+        if self.llm is None:
+            return drafts
+        return self.llm.draft_all(questions, retrieved, regime, drafts, requester, on_text)
 
     def refine(self, reference: str, instruction: str, author: str) -> Refinement:
         """Apply an instruction to a case's drafts, each change a new version."""
         case = self.cases.get(reference)
         if case.status != "open":
             raise RefinementError(f"case {reference} is {case.status}; reopen it to change drafts")
-        edits = parse_instruction(instruction, case.regime, self.library)
+        try:
+            edits = parse_instruction(instruction, case.regime, self.library)
+        except RefinementError:
+            if self.llm is None:
+                raise
+            return self._refine_freely(case, instruction, author)
         changes: list[tuple[int, str]] = []
         for edit in edits:
             try:
@@ -122,6 +145,35 @@ class CaseService:
             case = self.cases.add_version(reference, edit.question, draft)
             changes.append((edit.question, describe(edit)))
         return Refinement(case, tuple(changes))
+
+    def _refine_freely(self, case: Case, instruction: str, author: str) -> Refinement:
+        """An instruction the grammar does not know, carried out by the language model, one question per call."""
+        from bot.llm.drafter import REJECTED, LLMFailure
+
+        assert self.llm is not None
+        numbers = sorted({int(n) for n in re.findall(r"(?i)\bq(?:uestion)?\s*(\d{1,2})\b", instruction)})
+        if not numbers and len(case.questions) == 1:
+            numbers = [case.questions[0].number]
+        if not numbers:
+            raise RefinementError(f'Say which question to change ("make Q3 less formal"). {HELP}')
+        drafts: list[tuple[int, Draft]] = []
+        for number in numbers:
+            try:
+                question = case.question(number)
+            except KeyError:
+                raise RefinementError(f"case {case.reference} has no question {number} "
+                                      f"(it has {len(case.questions)})") from None
+            try:
+                draft = self.llm.refine(question.text, number, question.draft, instruction, case.regime,
+                                        case.requester)
+            except LLMFailure as failure:
+                raise RefinementError(f"Q{number}: {REJECTED}: {failure}; the draft is unchanged") from None
+            drafts.append((number, self._with_guard(draft, question.draft)))
+        note = f"rewritten by the language model: {' '.join(instruction.split())[:120]}"
+        for number, draft in drafts:
+            case = self.cases.add_version(case.reference, number,
+                                          replace(draft, author=author, created_at=_now(), note=note))
+        return Refinement(case, tuple((number, note) for number, _ in drafts))
 
     def regenerate(self, reference: str, number: int, author: str) -> Case:
         """Draft one question again from the current knowledge base, as a new version."""
@@ -142,7 +194,8 @@ class CaseService:
         today = date.today().isoformat()
         precedents = tuple(
             Precedent(
-                question=question.text, answer=question.draft.wording, disposition=question.draft.disposition,
+                question=question.text, answer=redact(question.draft.wording, case.requester, only_requester=True).text,
+                disposition=question.draft.disposition,
                 exemptions=question.draft.exemptions, reference=case.reference, date=today,
                 authority=self.settings.authority, regime=case.regime, source=f"case:{case.reference}",
                 position=index,
@@ -177,10 +230,11 @@ class CaseService:
             return question.versions[-2]
         if edit.kind == "accept":
             return current
+        # Caseworkers' own words are stored too: the requester's details never are.
         if edit.kind == "wording":
-            return replace(current, wording=edit.text.strip())
+            return replace(current, wording=redact(edit.text.strip(), case.requester, only_requester=True).text)
         if edit.kind == "set_advice":
-            return replace(current, advice=edit.text)
+            return replace(current, advice=redact(edit.text, case.requester, only_requester=True).text)
         if edit.kind == "remove_advice":
             return replace(current, advice="")
         if edit.kind == "add_advice":
@@ -256,7 +310,7 @@ def _now() -> str:
 
 
 def build_case_service(settings: Settings, store: KnowledgeStore, embeddings: SentenceEmbeddings,
-                       library: ExemptionLibrary) -> CaseService:
+                       library: ExemptionLibrary, llm: LLMDrafter | None = None) -> CaseService:
     """The service over the configured case database."""
-    return CaseService(settings, store, embeddings, library, CaseStore(settings.case_database_url))
+    return CaseService(settings, store, embeddings, library, CaseStore(settings.case_database_url), llm)
 

@@ -60,6 +60,29 @@ class RefreshBusy(Exception):
 
 
 @dataclass
+class SourceSummary:
+    """What one run did to one configured source (a folder, a disclosure-log URL, a WhatDoTheyKnow body)."""
+
+    source: str
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The per-source summary as JSON."""
+        return {
+            "source": self.source, "added": self.added, "updated": self.updated, "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [{"file": path, "reason": reason} for path, reason in self.failed],
+            "requests": self.requests, "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
 class RefreshSummary:
     """What one ingest or refresh did."""
 
@@ -70,6 +93,8 @@ class RefreshSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     precedents_written: int = 0
     seconds: float = 0.0
+    requests: int = 0
+    sources: list[SourceSummary] = field(default_factory=list)
 
     @property
     def ingested_nothing(self) -> bool:
@@ -83,6 +108,7 @@ class RefreshSummary:
             "unchanged": self.unchanged,
             "failed": [{"file": path, "reason": reason} for path, reason in self.failed],
             "precedents_written": self.precedents_written, "seconds": round(self.seconds, 2),
+            "requests": self.requests, "sources": [source.to_json() for source in self.sources],
         }
 
     def lines(self) -> list[str]:
@@ -93,6 +119,11 @@ class RefreshSummary:
             f"({self.precedents_written} precedents written) in {self.seconds:.1f} s"
         ]
         out += [f"  failed: {path}: {reason}" for path, reason in self.failed]
+        out += [
+            f"  {s.source}: added {s.added}, updated {s.updated}, removed {s.removed}, unchanged {s.unchanged}, "
+            f"failed {len(s.failed)}, {s.requests} requests, {s.seconds:.1f} s"
+            for s in self.sources
+        ]
         return out
 
 
@@ -120,6 +151,25 @@ class Ledger:
         """Every recorded file: its content hash and ids."""
         rows = self.db.execute("select path, content_hash, ids from documents")
         return {path: (digest, json.loads(ids)) for path, digest, ids in rows}
+
+    def documents_for(self, keys: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
+        """The recorded entries (content hash and ids) of just these keys."""
+        found: dict[str, tuple[str, list[str]]] = {}
+        for start in range(0, len(keys), 500):
+            part = list(keys[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"select path, content_hash, ids from documents where path in ({marks})", part  # noqa: S608
+            )
+            found.update({path: (digest, json.loads(ids)) for path, digest, ids in rows})
+        return found
+
+    def last_seen(self, keys: Sequence[str]) -> dict[str, str]:
+        """When each of these keys was last found by a refresh."""
+        unique = list(dict.fromkeys(keys))
+        marks = ",".join("?" * len(unique))
+        rows = self.db.execute(f"select path, last_seen from documents where path in ({marks})", unique)  # noqa: S608
+        return dict(rows.fetchall())
 
     def pending_ids(self) -> frozenset[str]:
         """Ids that searches must skip: written but not committed, or committed for deletion."""
@@ -221,6 +271,18 @@ class _Pending:
     digest: str
     parsed: list[ParsedDocument]
     new: bool
+    origin: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """Documents read from somewhere other than a file (a crawled page, a WhatDoTheyKnow request)."""
+
+    key: str
+    """The ledger key: the page's URL."""
+    digest: str
+    parsed: list[ParsedDocument]
+    origin: dict[str, str]
 
 
 class Refresher:
@@ -238,8 +300,12 @@ class Refresher:
         prune: bool = True,
         progress: TextIO | None = None,
         on_file: Callable[[int, int], None] | None = None,
+        record: bool = True,
     ) -> RefreshSummary:
-        """Bring the store up to date with `paths`; prune vanished files under scanned folders."""
+        """Bring the store up to date with `paths`; prune vanished files under scanned folders.
+
+        `record=False` leaves the run out of the ledger's history (a caller summing several sources records one).
+        """
         started_clock = time.perf_counter()
         started = _now()
         summary = RefreshSummary()
@@ -300,7 +366,8 @@ class Refresher:
             db.executemany("update documents set last_seen = ? where path = ?",
                            [(started, str(path)) for path in files])
         summary.seconds = time.perf_counter() - started_clock
-        self.ledger.record_run(started, summary)
+        if record:
+            self.ledger.record_run(started, summary)
         return summary
 
     def _examine(self, path: Path, known: tuple[str, list[str]] | None) -> _Pending | str | None:
@@ -338,7 +405,8 @@ class Refresher:
                 for precedent in doc.precedents:
                     record_id = f"{prefix}-{doc_index}-p{precedent.position}"
                     records[PRECEDENTS].append(
-                        (record_id, precedent.question, precedent_metadata(precedent, item.path, item.digest))
+                        (record_id, precedent.question,
+                         precedent_metadata(precedent, item.path, item.digest, item.origin))
                     )
                     ids.append(record_id)
                 for number, reasoning in enumerate(doc.exemption_precedents):
@@ -348,7 +416,14 @@ class Refresher:
                     )
                     ids.append(record_id)
             ids_by_file[item.path] = ids
-        vectors = {name: self.embeddings.embed_array([text for _, text, _ in rows]) for name, rows in records.items()}
+        # One encode call for the whole batch: sentence-transformers sorts it by length once.
+        texts = [text for rows in records.values() for _, text, _ in rows]
+        embedded = self.embeddings.embed_array(texts)
+        vectors: dict[str, NDArray[np.float32]] = {}
+        start = 0
+        for name, rows in records.items():
+            vectors[name] = embedded[start : start + len(rows)]
+            start += len(rows)
         return _Batch(batch, records, vectors, ids_by_file)
 
     def _journal(self, prepared: _Batch) -> None:
@@ -424,6 +499,35 @@ class Refresher:
         self._write(prepared)
         self._finish(prepared, known, summary)
         return summary.precedents_written
+
+    def write_parsed(self, sources: Sequence[ParsedSource], summary: RefreshSummary) -> None:
+        """Write changed non-file sources in one crash-safe batch, each fully old or fully new."""
+        if not sources:
+            return
+        known = self.ledger.documents_for([source.key for source in sources])
+        batch = [_Pending(s.key, s.digest, s.parsed, new=s.key not in known, origin=s.origin) for s in sources]
+        self.store.ensure_collections(self.embeddings.dimension)
+        prepared = self._prepare(batch)
+        self._journal(prepared)
+        self._write(prepared)
+        self._finish(prepared, known, summary)
+
+    def forget(self, keys: Sequence[str], summary: RefreshSummary) -> None:
+        """Remove what these keys contributed (a page that disappeared), in one ledger transaction."""
+        known = self.ledger.documents_for(keys)
+        if not known:
+            return
+        with self.ledger.transaction() as db:
+            for key, (_, ids) in known.items():
+                db.execute("insert into garbage (ids) values (?)", (json.dumps(ids),))
+                db.execute("delete from documents where path = ?", (key,))
+        summary.removed += len(known)
+        self.ledger.recover(self.store)
+
+    def mark_seen(self, keys: Sequence[str]) -> None:
+        """Record that these keys were found, unchanged or not, in this run."""
+        with self.ledger.transaction() as db:
+            db.executemany("update documents set last_seen = ? where path = ?", [(_now(), key) for key in keys])
 
     def rebuild(self, paths: Sequence[Path], progress: TextIO | None = None) -> RefreshSummary:
         """Drop the store and ledger, then ingest every source again with the current model."""

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,10 @@ class SearchHit:
     source: str
     request_stance: str
     source_file: str = ""
+    origin_kind: str = ""
+    """Where the precedent came from: `file`, `url` (a crawled disclosure log), `wdtk` or `case`."""
+    origin_url: str = ""
+    last_seen: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape printed by `foibot search --json`."""
@@ -54,14 +59,23 @@ class SearchHit:
             "date": self.date, "disposition": self.disposition, "exemptions": list(self.exemptions),
             "question": self.question, "answer": self.answer, "authority": self.authority,
             "regime": self.regime, "source": self.source, "request_stance": self.request_stance,
+            "origin": {"kind": self.origin_kind, "url": self.origin_url}, "last_seen": self.last_seen,
         }
 
+    @property
+    def link(self) -> str:
+        """The public page this precedent came from (http or https only), else empty."""
+        return self.origin_url if self.origin_url.startswith(("https://", "http://")) else ""
 
-def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str) -> dict[str, Any]:
+
+def precedent_metadata(
+    precedent: Precedent, source_file: str, content_hash: str, origin: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Chroma metadata for a precedent.
 
     Only what searches filter on is a key of its own (each cited section gets a boolean
-    key); the rest travels as one JSON payload, which keeps writes fast.
+    key); the rest travels as one JSON payload, which keeps writes fast. `origin` says where
+    it came from (kind, url, ...); by default it is read from `source_file`.
     """
     stance = precedent.request_stance
     payload = {
@@ -75,6 +89,8 @@ def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str
         "request_stance": (
             f"{stance.disposition.value}: {EXEMPTION_SEPARATOR.join(stance.exemptions)}" if stance else ""
         ),
+        "origin": origin or origin_of(source_file),
+        "last_seen": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     metadata: dict[str, Any] = {
         "disposition": precedent.disposition.value,
@@ -89,6 +105,15 @@ def precedent_metadata(precedent: Precedent, source_file: str, content_hash: str
     for label in precedent.exemptions:
         metadata[metadata_key(label)] = True
     return metadata
+
+
+def origin_of(source_file: str) -> dict[str, str]:
+    """Provenance read from a ledger key: a crawled URL, an approved case, or a file path."""
+    if source_file.startswith(("https://", "http://")):
+        return {"kind": "url", "url": source_file}
+    if source_file.startswith("case:"):
+        return {"kind": "case", "url": ""}
+    return {"kind": "file", "url": source_file}
 
 
 def exemption_metadata(item: ExemptionPrecedent, source_file: str, content_hash: str) -> dict[str, Any]:
@@ -268,6 +293,7 @@ class KnowledgeStore:
 def hit_from_record(record_id: str, metadata: dict[str, Any], score: float) -> SearchHit:
     """A search hit from a stored precedent's metadata."""
     payload = json.loads(str(metadata.get("payload") or "{}"))
+    origin = payload.get("origin") if isinstance(payload.get("origin"), dict) else {}
     return SearchHit(
         id=record_id,
         score=score,
@@ -282,6 +308,9 @@ def hit_from_record(record_id: str, metadata: dict[str, Any], score: float) -> S
         source=str(payload.get("source", "")),
         request_stance=str(payload.get("request_stance", "")),
         source_file=str(metadata.get("source_file", "")),
+        origin_kind=str(origin.get("kind", "")),
+        origin_url=str(origin.get("url", "")),
+        last_seen=str(payload.get("last_seen", "")),
     )
 
 

@@ -30,6 +30,7 @@ from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
 from bot.slack import blocks, payloads
 from bot.slack.jobs import RefreshJobs
+from bot.slack.streaming import DraftStream
 from bot.slack.text import escape, shorten
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
@@ -254,12 +255,22 @@ class SlackBot:
     def draft_and_post(self, text: str, channel: str, user: str, received: Any, regime: Regime | None,
                        respond: Respond | None) -> Case | None:
         """Open the case, post its parent message, then one message per question in the thread."""
+        # With a language model the messages are posted first and fill in as it writes.
+        stream = (DraftStream(self.client, channel, self.core.settings.llm_stream_interval)
+                  if self.core.service.llm is not None else None)
         try:
-            case = self.core.service.open_case(text, received=received, regime=regime, author=user)
+            case = self.core.service.open_case(text, received=received, regime=regime, author=user,
+                                               on_questions=stream.on_questions if stream else None,
+                                               on_text=stream.on_text if stream else None)
         except DraftError as error:
+            if stream is not None:
+                stream.fail(str(error))
             self._tell(channel, user, respond, f"I could not draft that: {escape(str(error))}")
             return None
         try:
+            if stream is not None and stream.started:
+                stream.finish(case, self.cases)
+                return case
             parent = blocks.case_parent(case)
             ts = self._post(channel, parent)
             self.cases.set_thread(case.reference, channel, ts)

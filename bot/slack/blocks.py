@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from bot.clock import working_days_left
 from bot.models import Case, CaseQuestion
@@ -60,6 +61,15 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     if style:
         element["style"] = style
     return element
+
+
+def source_link(url: str, text: str) -> str:
+    """`<url|text>` to a page we stored ourselves (http or https only), else just the escaped text."""
+    if not url.startswith(("https://", "http://")):
+        return escape(text)
+    # Slack ends a link at "|" or ">", so those (and spaces, quotes, "<") are percent-encoded; "&" is escaped.
+    target = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._").replace("&", "&amp;")
+    return f"<{target}|{escape(text).replace('|', '¦')}>"
 
 
 def paragraphs(text: str) -> list[Block]:
@@ -119,7 +129,7 @@ def question_messages(case: Case, question: CaseQuestion, change: str = "") -> l
         blocks += paragraphs(f"Advice and assistance: {draft.advice}")
     if draft.precedents:
         evidence = "; ".join(
-            f"{escape(p.reference or 'no reference')} ({escape(p.date or 'undated')}, {p.score:.2f}"
+            f"{source_link(p.source, p.reference or 'no reference')} ({escape(p.date or 'undated')}, {p.score:.2f}"
             + (f", {', '.join(p.flags)}" if p.flags else "") + ")"
             for p in draft.precedents
         )
@@ -160,10 +170,11 @@ def search_results(query: str, hits: Sequence[SearchHit]) -> Message:
     blocks: list[Block] = [section(f"*Precedents for* _{escape(shorten(query, 200))}_")]
     for hit in hits:
         names = ", ".join(hit.exemptions) or "-"
+        origin = ("WhatDoTheyKnow: " if hit.origin_kind == "wdtk" else "Source: ") if hit.link else ""
         blocks.append(section(escape(
             f"{hit.score:.2f} · {hit.reference or 'no reference'} · {hit.date or 'undated'} · "
             f"{hit.disposition} · {names}\nQ: {shorten(hit.question, 300)}\nA: {shorten(hit.answer, 500)}"
-        )))
+        ) + (f"\n{origin}{source_link(hit.link, shorten(hit.reference or hit.link, 150))}" if hit.link else "")))
     return Message(f"{len(hits)} precedent(s)", blocks)
 
 

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,6 +19,7 @@ from bot.slack.blocks import Message, notice, refresh_progress, refresh_summary
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.refresh import RefreshBusy, Refresher, RefreshSummary, refresh_lock
 from knowledge.settings import Settings
+from knowledge.sources import refresh_sources
 from knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class RefreshJobs:
                                                                       refresh_progress(done, total, started)))
                 refresher = Refresher(self.settings, self.store, self.embeddings)
                 try:
-                    summary = refresher.run([Path(s) for s in self.settings.sources], on_file=progress)
+                    summary = refresh_sources(refresher, list(self.settings.sources), on_file=progress)
                 finally:
                     refresher.close()
         except RefreshBusy:

@@ -1,0 +1,133 @@
+"""Chat models by settings: FOIBOT_LLM_PROVIDER picks a LangChain integration, built once at start.
+
+Each integration is an optional extra (`pip install 'foibot[llm-openai]'` and so on), imported
+only when its provider is configured. With FOIBOT_LLM_LOCAL_ONLY=true a model that would
+send text outside the local network is refused here, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from knowledge.exemptions import ExemptionLibrary
+from knowledge.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.llm.drafter import LLMDrafter
+
+_EXTRAS = {
+    "openai": ("langchain_openai", "langchain-openai", "llm-openai"),
+    "openai-compatible": ("langchain_openai", "langchain-openai", "llm-openai"),
+    "anthropic": ("langchain_anthropic", "langchain-anthropic", "llm-anthropic"),
+    "ollama": ("langchain_ollama", "langchain-ollama", "llm-ollama"),
+}
+_DEFAULT_URLS = {
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+    "ollama": "http://localhost:11434",
+}
+_LOCAL_NETWORKS = tuple(ipaddress.ip_network(net) for net in (
+    "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",  # loopback, RFC 1918, link-local
+    "::1/128", "fc00::/7", "fe80::/10",
+))
+
+
+class LLMConfigError(Exception):
+    """A language-model setting foibot cannot start with; the message is one line."""
+
+
+def is_local_url(url: str) -> bool:
+    """Whether a URL's host is on the local network: loopback, private, link-local, localhost or .local."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").rstrip(".").lower()
+    if not host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # any other name could resolve anywhere: not provably local
+    return any(address in network for network in _LOCAL_NETWORKS)
+
+
+def model_url(settings: Settings) -> str:
+    """The URL text would be sent to under these settings."""
+    return settings.llm_base_url or _DEFAULT_URLS.get(settings.llm_provider, "")
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise LLMConfigError for settings that cannot work or that break FOIBOT_LLM_LOCAL_ONLY."""
+    provider = settings.llm_provider
+    if provider == "none":
+        return
+    if not settings.llm_model.strip():
+        raise LLMConfigError(f"FOIBOT_LLM_PROVIDER={provider} needs FOIBOT_LLM_MODEL (the model's name)")
+    if provider == "openai-compatible" and not settings.llm_base_url:
+        raise LLMConfigError("FOIBOT_LLM_PROVIDER=openai-compatible needs FOIBOT_LLM_BASE_URL "
+                             "(e.g. http://127.0.0.1:8000/v1)")
+    url = model_url(settings)
+    if settings.llm_base_url and urlsplit(url).scheme not in ("http", "https"):
+        raise LLMConfigError(f"FOIBOT_LLM_BASE_URL must be an http(s) URL, not {url[:60]!r}")
+    if settings.llm_local_only and not is_local_url(url):
+        raise LLMConfigError(f"FOIBOT_LLM_LOCAL_ONLY is set but the model is at {urlsplit(url).hostname or url!r}, "
+                             "outside the local network (loopback, 10/8, 172.16/12, 192.168/16, link-local, "
+                             ".local or localhost)")
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model, or None when FOIBOT_LLM_PROVIDER=none."""
+    check_settings(settings)
+    provider = settings.llm_provider
+    if provider == "none":
+        return None
+    module, package, extra = _EXTRAS[provider]
+    try:
+        __import__(module)
+    except ImportError:
+        raise LLMConfigError(f"FOIBOT_LLM_PROVIDER={provider} needs {package}: "
+                             f"pip install 'foibot[{extra}]'") from None
+    key = settings.llm_api_key or None
+    if provider in ("openai", "openai-compatible"):
+        from langchain_openai import ChatOpenAI
+
+        if key is None and (provider == "openai-compatible" or not os.environ.get("OPENAI_API_KEY")):
+            # Local servers ignore the key, but the client insists on one.
+            key = "not-needed" if provider == "openai-compatible" else None
+        if provider == "openai" and key is None:
+            raise LLMConfigError("FOIBOT_LLM_PROVIDER=openai needs FOIBOT_LLM_API_KEY or OPENAI_API_KEY")
+        return ChatOpenAI(
+            model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key,  # type: ignore[arg-type]
+            timeout=settings.llm_timeout, max_retries=settings.llm_max_retries, temperature=0,
+        )
+    if provider == "anthropic":
+        from langchain_anthropic import ChatAnthropic
+
+        if key is None and not os.environ.get("ANTHROPIC_API_KEY"):
+            raise LLMConfigError("FOIBOT_LLM_PROVIDER=anthropic needs FOIBOT_LLM_API_KEY or ANTHROPIC_API_KEY")
+        options: dict[str, Any] = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
+        if key is not None:
+            options["api_key"] = key
+        return ChatAnthropic(  # type: ignore[call-arg]
+            model=settings.llm_model, timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
+            temperature=0, **options,
+        )
+    from langchain_ollama import ChatOllama
+
+    return ChatOllama(model=settings.llm_model, base_url=model_url(settings), temperature=0,
+                      client_kwargs={"timeout": settings.llm_timeout})
+
+
+def build_llm_drafter(settings: Settings, library: ExemptionLibrary) -> LLMDrafter | None:
+    """The LLM drafter for these settings, or None when FOIBOT_LLM_PROVIDER=none."""
+    model = build_chat_model(settings)
+    if model is None:
+        return None
+    from bot.llm.drafter import LLMDrafter
+
+    return LLMDrafter(model, library, name=f"{settings.llm_provider}:{settings.llm_model}",
+                      timeout=settings.llm_timeout, concurrency=settings.llm_concurrency)
