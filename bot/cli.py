@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, EmbeddingError, LoadError, RefreshBusy, CorpusError, UsageError, TemplateError,
             DraftError, RefinementError, CaseError, LLMConfigError, WdtkError) as error:
         print(f"foibot: error: {error}", file=sys.stderr)
+    except OSError as error:  # a path that cannot be written or read: one line, not a traceback
+        where = f": {error.filename}" if error.filename else ""
+        print(f"foibot: error: {error.strerror or error}{where}", file=sys.stderr)
     except KeyboardInterrupt:
         print("foibot: interrupted", file=sys.stderr)
         return 130

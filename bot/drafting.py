@@ -42,14 +42,24 @@ _STOPWORDS = frozenset((
 _CONFIRMING = {Disposition.DISCLOSED, Disposition.PARTIALLY_DISCLOSED, Disposition.NOT_HELD,
                Disposition.EXEMPT_WITHHELD, Disposition.S21_ACCESSIBLE}
 
-# Nearest equivalents when a precedent from one regime informs a draft under another.
-_TO_EIR = {"s12": "reg 12(4)(b)", "s14": "reg 12(4)(b)", "s40": "reg 13", "s43": "reg 12(5)(e)",
-           "s42": "reg 12(5)(b)", "s41": "reg 12(5)(f)", "s31": "reg 12(5)(b)", "s24": "reg 12(5)(a)",
-           "s26": "reg 12(5)(a)", "s27": "reg 12(5)(a)", "s22": "reg 12(4)(d)", "s35": "reg 12(4)(e)",
-           "s36": "reg 12(4)(e)", "s38": "reg 12(5)(a)", "s30": "reg 12(5)(b)"}
-_TO_FOISA = {"s21": "s25", "s22": "s27", "s24": "s31", "s26": "s31", "s30": "s34", "s31": "s35",
-             "s36": "s30", "s38": "s39", "s40": "s38", "s41": "s36", "s42": "s36", "s43": "s33"}
-_FROM_FOISA = {value: key for key, value in _TO_FOISA.items()}
+# Nearest equivalents when a precedent from one regime informs a draft under another. FOIA is
+# the hub: FOISA and EIR labels go to FOIA first, then out to the target regime. None: the
+# label has no counterpart there and is dropped (not-held notices, FOISA's s18 NCND power).
+_FOIA_TO_EIR = {"s12": "reg 12(4)(b)", "s14": "reg 12(4)(b)", "s40": "reg 13", "s43": "reg 12(5)(e)",
+                "s42": "reg 12(5)(b)", "s41": "reg 12(5)(f)", "s31": "reg 12(5)(b)", "s24": "reg 12(5)(a)",
+                "s26": "reg 12(5)(a)", "s27": "reg 12(5)(a)", "s22": "reg 12(4)(d)", "s35": "reg 12(4)(e)",
+                "s36": "reg 12(4)(e)", "s38": "reg 12(5)(a)", "s30": "reg 12(5)(b)"}
+_FOIA_TO_FOISA = {"s12": "s12", "s14": "s14", "s21": "s25", "s22": "s27", "s24": "s31", "s26": "s31",
+                  "s30": "s34", "s31": "s35", "s36": "s30", "s38": "s39", "s40": "s38", "s41": "s36",
+                  "s42": "s36", "s43": "s33"}
+_FOISA_TO_FOIA: dict[str, str | None] = {
+    "s12": "s12", "s14": "s14", "s17": None, "s18": None, "s25": "s21", "s27": "s22", "s30": "s36",
+    "s31": "s24", "s33": "s43", "s34": "s30", "s35": "s31", "s38": "s40", "s39": "s38",
+}
+_EIR_TO_FOIA: dict[str, str | None] = {
+    "reg 12(4)(a)": None, "reg 12(4)(b)": "s12", "reg 12(4)(d)": "s22", "reg 12(4)(e)": "s35",
+    "reg 12(5)(a)": "s24", "reg 12(5)(b)": "s42", "reg 12(5)(e)": "s43", "reg 12(5)(f)": "s41", "reg 13": "s40",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,8 @@ class DraftingPolicy:
     min_similarity: float = 0.45
     max_age_years: float = 4.0
     today: date | None = None
+    central_government: bool = False
+    """The FOIA cost limit is £600 (24 hours) for central government, £450 (18 hours) otherwise."""
 
 
 class Drafter:
@@ -150,7 +162,7 @@ class Drafter:
             "ncnd_wording": self._ncnd_wording(exemptions, question, regime),
             "not_held_basis": {"eir": "This is an exception under regulation 12(4)(a).",
                                "foisa": "This is a notice under section 17 of the Act."}.get(regime.value, ""),
-            "cost_limit": "£600" if regime is Regime.FOISA else "£450 [£600 for central government]",
+            "cost_limit": "£600" if regime is Regime.FOISA or self.policy.central_government else "£450",
             "cost_basis": "[Set out the estimate: the records to search and the time each takes.]",
             "cost_advice": "[Advise how the request could be narrowed to fall within the limit.]",
             "section": _describe(section),
@@ -235,7 +247,6 @@ class Drafter:
 
     def _alternatives(self, question: str, candidates: list[Candidate], disposition: Disposition,
                       exemptions: Sequence[str], regime: Regime) -> list[Alternative]:
-        seen = {(disposition, frozenset(section_key(e) for e in exemptions))}
         chosen_answer = next((c.hit.answer for c in candidates if c.disposition is disposition), "")
         seen_answers = {_fingerprint(chosen_answer)}
         out: list[Alternative] = []
@@ -243,11 +254,9 @@ class Drafter:
             if candidate.hit.score < self.policy.min_similarity or len(out) >= 3:
                 break
             mapped = map_exemptions(candidate.hit.exemptions, Regime(candidate.hit.regime or "foia"), regime)
-            key = (candidate.disposition, frozenset(section_key(e) for e in mapped))
             fingerprint = _fingerprint(candidate.hit.answer)
             if fingerprint in seen_answers:
                 continue  # the same words again are no alternative, whatever the labels say
-            seen.add(key)
             seen_answers.add(fingerprint)
             out.append(Alternative(
                 disposition=candidate.disposition, exemptions=tuple(mapped),
@@ -282,16 +291,28 @@ def map_exemptions(labels: Sequence[str], source: Regime, target: Regime) -> lis
         return list(labels)
     out = []
     for label in labels:
-        key = section_key(label)
-        if target is Regime.EIR and not key.startswith("reg"):
-            out.append(_TO_EIR.get(key, label))
-        elif target is Regime.FOISA and source is not Regime.FOISA:
-            out.append(_TO_FOISA.get(key, label))
-        elif target is Regime.FOIA and source is Regime.FOISA:
-            out.append(_FROM_FOISA.get(key, label))
+        foia = _to_foia(label, source)
+        if foia is None:
+            continue
+        if target is Regime.FOIA:
+            out.append(foia)
+        elif target is Regime.EIR:
+            out.append(_FOIA_TO_EIR.get(section_key(foia), foia))
         else:
-            out.append(label)
+            out.append(_FOIA_TO_FOISA.get(section_key(foia), foia))
     return list(dict.fromkeys(out))
+
+
+def _to_foia(label: str, source: Regime) -> str | None:
+    """A label as its FOIA counterpart (None where there is none); FOIA labels keep their limb."""
+    key = section_key(label)
+    if source is Regime.FOIA:
+        return label
+    if source is Regime.FOISA:
+        if key == "s36":  # s36(1) is confidentiality of legal advice; s36(2) breach of confidence
+            return "s41" if label.startswith("s36(2)") else "s42"
+        return _FOISA_TO_FOIA.get(key, label)
+    return _EIR_TO_FOIA.get(key, label)
 
 
 def _vote(candidates: Sequence[Candidate]) -> tuple[Disposition, float]:

@@ -114,9 +114,17 @@ def redact(text: str, requester: Requester | None = None, only_requester: bool =
         out = EMAIL.sub("[email]", out)
         out = PHONE.sub("[phone]", out)
         out = POSTCODE.sub("[postcode]", out)
+    if only_requester and requester.address:
+        # The address may be laid out differently here: its numbered parts (house and street,
+        # postcode) identify the requester; a town name alone does not.
+        for part in sorted((p.strip() for p in requester.address.split(",")), key=len, reverse=True):
+            if len(part) >= 5 and re.search(r"\d", part):
+                out = re.sub(re.escape(part).replace(r"\ ", r"\s+"), "[address]", out, flags=re.IGNORECASE)
     if requester.name:
         for variant in _name_variants(requester.name):
-            out = re.sub(rf"\b{re.escape(variant)}\b", "[requester]", out)
+            # Whole names match in any case ("JANE SMITH"); a surname alone only as written.
+            flags = re.IGNORECASE if " " in variant else 0
+            out = re.sub(rf"\b{re.escape(variant)}\b", "[requester]", out, flags=flags)
     return Redacted(out, requester)
 
 

@@ -5,8 +5,10 @@ The CLI and the Slack adapter both call this; it never renders anything for a su
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -62,10 +64,20 @@ class CaseService:
         self.embeddings = embeddings
         self.library = library
         self.cases = cases
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         self.drafter = Drafter(store, embeddings, library, DraftingPolicy(
             authority=settings.authority, min_similarity=settings.min_similarity,
-            max_age_years=settings.precedent_max_age_years,
+            max_age_years=settings.precedent_max_age_years, central_government=settings.central_government,
         ))
+
+    @contextlib.contextmanager
+    def _case_lock(self, reference: str) -> Iterator[None]:
+        """One change to a case at a time: two refinements must not both start from one version."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(reference, threading.Lock())
+        with lock:
+            yield
 
     def open_case(self, text: str, received: date | None = None, regime: Regime | None = None,
                   author: str = "foibot", channel: str = "", thread_ts: str = "",
@@ -124,6 +136,10 @@ class CaseService:
 
     def refine(self, reference: str, instruction: str, author: str) -> Refinement:
         """Apply an instruction to a case's drafts, each change a new version."""
+        with self._case_lock(reference):
+            return self._refine(reference, instruction, author)
+
+    def _refine(self, reference: str, instruction: str, author: str) -> Refinement:
         case = self.cases.get(reference)
         if case.status != "open":
             raise RefinementError(f"case {reference} is {case.status}; reopen it to change drafts")
@@ -169,7 +185,8 @@ class CaseService:
             except LLMFailure as failure:
                 raise RefinementError(f"Q{number}: {REJECTED}: {failure}; the draft is unchanged") from None
             drafts.append((number, self._with_guard(draft, question.draft)))
-        note = f"rewritten by the language model: {' '.join(instruction.split())[:120]}"
+        said = redact(" ".join(instruction.split()), case.requester, only_requester=True).text
+        note = f"rewritten by the language model: {said[:120]}"
         for number, draft in drafts:
             case = self.cases.add_version(case.reference, number,
                                           replace(draft, author=author, created_at=_now(), note=note))
@@ -177,6 +194,10 @@ class CaseService:
 
     def regenerate(self, reference: str, number: int, author: str) -> Case:
         """Draft one question again from the current knowledge base, as a new version."""
+        with self._case_lock(reference):
+            return self._regenerate(reference, number, author)
+
+    def _regenerate(self, reference: str, number: int, author: str) -> Case:
         case = self.cases.get(reference)
         if case.status != "open":
             raise RefinementError(f"case {reference} is {case.status}; reopen it to change drafts")
@@ -190,6 +211,10 @@ class CaseService:
 
     def approve(self, reference: str, author: str) -> Case:
         """Mark a case answered and teach the knowledge base its final answers."""
+        with self._case_lock(reference):
+            return self._approve(reference, author)
+
+    def _approve(self, reference: str, author: str) -> Case:
         case = self.cases.get(reference)
         today = date.today().isoformat()
         precedents = tuple(
@@ -220,14 +245,12 @@ class CaseService:
         """The assembled response letter, with the refusal-notice check's findings."""
         case = self.cases.get(reference)
         return assemble_letter(case, self.library, self.settings.authority or "[authority name]",
-                               self.settings.review_contact)
+                               self.settings.review_contact, central_government=self.settings.central_government)
 
     def _apply(self, case: Case, question: CaseQuestion, edit: Edit) -> Draft:
         current = question.draft
         if edit.kind == "undo":
-            if len(question.versions) < 2:
-                raise RefinementError(f"Q{edit.question} has no earlier version to go back to")
-            return question.versions[-2]
+            return _undone(question)
         if edit.kind == "accept":
             return current
         # Caseworkers' own words are stored too: the requester's details never are.
@@ -278,6 +301,19 @@ class CaseService:
             return ledger.pending_ids()
         finally:
             ledger.close()
+
+
+def _undone(question: CaseQuestion) -> Draft:
+    """The version before the last change not yet undone: repeated undos keep stepping back."""
+    undone_note = describe(Edit(question.number, "undo"))
+    versions = question.versions
+    trailing = 0
+    while trailing < len(versions) and versions[-1 - trailing].note == undone_note:
+        trailing += 1
+    changes = [index for index, version in enumerate(versions) if index > 0 and version.note != undone_note]
+    if len(changes) <= trailing:
+        raise RefinementError(f"Q{question.number} has no earlier change to undo")
+    return versions[changes[-(trailing + 1)] - 1]
 
 
 def _matching_precedent(draft: Draft, disposition: Disposition, exemptions: list[str]) -> Candidate | None:

@@ -51,7 +51,10 @@ def load_path(path: Path, max_bytes: int) -> list[SourceDocument]:
         raise LoadError("empty file")
     if size > max_bytes:
         raise LoadError(f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"cannot read file: {error.strerror}") from None
     documents = loader(data, str(path))
     documents = [doc for doc in documents if doc.text.strip()]
     if not documents:
@@ -64,7 +67,10 @@ def decode_text(data: bytes) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("binary content, not text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LoadError("truncated or invalid UTF-16 text") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

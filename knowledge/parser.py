@@ -10,7 +10,7 @@ exemption precedents tied to their sections.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from knowledge.citations import find_citations, section_key
@@ -23,6 +23,7 @@ from knowledge.models import (
     RequestStance,
     SourceDocument,
 )
+from knowledge.requesters import redact_requester
 
 _BOILERPLATE = re.compile(
     r"cookie|leave this site|skip to (?:main )?content|javascript|technical problem|"
@@ -172,6 +173,10 @@ class _Item:
 
 def parse_document(source: SourceDocument, default_authority: str = "") -> ParsedDocument:
     """Read one source document into its precedents and exemption precedents."""
+    # Published letters name the requester ("Dear Mr ..."), threads sign off with it: the
+    # knowledge base keeps what was asked and answered, never who asked.
+    source = replace(source, text=redact_requester(source.text),
+                     request=redact_requester(source.request, written_by_requester=True))
     lines = _clean_lines(source.text)
     text = "\n".join(lines)
     regime = detect_regime(text + "\n" + source.request)

@@ -389,6 +389,8 @@ class Refresher:
             return str(error)
         except RecursionError:
             return "document too deeply nested to read"
+        except (ValueError, UnicodeError) as error:  # a loader's library refusing odd input
+            return f"unreadable document ({type(error).__name__})"
         if not any(doc.precedents for doc in parsed):
             return "no questions or answers found"
         return _Pending(str(path), digest, parsed, new=known is None)
@@ -445,9 +447,10 @@ class Refresher:
         with self.ledger.transaction() as db:
             for item in prepared.batch:
                 old = known.get(item.path)
-                if old is not None and old[1]:
-                    db.execute("insert into garbage (ids) values (?)", (json.dumps(old[1]),))
                 new_ids = prepared.ids_by_file[item.path]
+                stale = [record for record in (old[1] if old else []) if record not in set(new_ids)]
+                if stale:
+                    db.execute("insert into garbage (ids) values (?)", (json.dumps(stale),))
                 db.execute(
                     "insert or replace into documents values (?, ?, ?, ?, ?, ?)",
                     (item.path, item.digest, json.dumps(new_ids),

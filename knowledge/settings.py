@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     # Drafting and letters
     database_url: str | None = None
     review_contact: str = ""
+    central_government: bool = False
     default_regime: Literal["foia", "eir", "foisa"] = "foia"
     precedent_max_age_years: float = Field(default=4.0, gt=0)
     min_similarity: float = Field(default=0.45, ge=0, le=1)

@@ -100,10 +100,14 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
             key = "not-needed" if provider == "openai-compatible" else None
         if provider == "openai" and key is None:
             raise LLMConfigError("FOIBOT_LLM_PROVIDER=openai needs FOIBOT_LLM_API_KEY or OPENAI_API_KEY")
-        return ChatOpenAI(
-            model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key,  # type: ignore[arg-type]
+        # The integrations' constructors are typed differently across versions (and untyped
+        # where an extra is not installed): build through Any, return the common interface.
+        openai_class: Any = ChatOpenAI
+        openai_model: BaseChatModel = openai_class(
+            model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key,
             timeout=settings.llm_timeout, max_retries=settings.llm_max_retries, temperature=0,
         )
+        return openai_model
     if provider == "anthropic":
         from langchain_anthropic import ChatAnthropic
 
@@ -112,14 +116,18 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         options: dict[str, Any] = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
         if key is not None:
             options["api_key"] = key
-        return ChatAnthropic(  # type: ignore[call-arg]
+        anthropic_class: Any = ChatAnthropic
+        anthropic_model: BaseChatModel = anthropic_class(
             model=settings.llm_model, timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
             temperature=0, **options,
         )
+        return anthropic_model
     from langchain_ollama import ChatOllama
 
-    return ChatOllama(model=settings.llm_model, base_url=model_url(settings), temperature=0,
-                      client_kwargs={"timeout": settings.llm_timeout})
+    ollama_class: Any = ChatOllama
+    ollama_model: BaseChatModel = ollama_class(model=settings.llm_model, base_url=model_url(settings),
+                                               temperature=0, client_kwargs={"timeout": settings.llm_timeout})
+    return ollama_model
 
 
 def build_llm_drafter(settings: Settings, library: ExemptionLibrary) -> LLMDrafter | None:

@@ -84,6 +84,8 @@ def build_app(core: Core, client: WebClient | None = None, socket_mode: bool = F
     except Exception as error:  # Bolt checks the token with auth.test here
         raise ConfigurationError(f"Slack rejected the bot token or could not be reached: {error}") from None
     jobs = RefreshJobs(settings, core.store, core.embeddings, client)
+    # Retries come within minutes; a week of delivery ids is plenty to remember.
+    core.service.cases.forget_events_older_than(7 * 24 * 3600)
     SlackBot(core, client, jobs).register(app)
     return app, jobs
 
@@ -186,6 +188,14 @@ class SlackBot:
         if not self.first_time(f"command:{command.trigger_id}"):
             log.info("duplicate command delivery dropped")
             return
+        try:
+            self._run_command(command, respond)
+        except Exception as error:  # the user asked for something: tell them it failed
+            log.error("/foi %s failed: %s", command.verb, type(error).__name__)
+            self._tell(command.channel, command.user, respond,
+                       f"`/foi {command.verb}` failed ({type(error).__name__}). Please try again.")
+
+    def _run_command(self, command: payloads.Command, respond: Respond) -> None:
         if command.verb == "draft" and command.text.strip():
             self.draft_and_post(command.text, command.channel, command.user, None, None, respond)
         elif command.verb == "search":
@@ -267,6 +277,13 @@ class SlackBot:
                 stream.fail(str(error))
             self._tell(channel, user, respond, f"I could not draft that: {escape(str(error))}")
             return None
+        except Exception as error:  # store, database or template failure: say so, log the type only
+            log.error("drafting failed: %s", type(error).__name__)
+            if stream is not None:
+                stream.fail(type(error).__name__)
+            self._tell(channel, user, respond, f"Drafting failed ({type(error).__name__}); nothing was saved. "
+                                               "Try again, and tell your administrator if it keeps happening.")
+            return None
         try:
             if stream is not None and stream.started:
                 stream.finish(case, self.cases)
@@ -298,11 +315,11 @@ class SlackBot:
             return
         if reply is None:
             return
-        # A mention arrives as app_mention and as message: one key for the message covers both.
-        if not self.first_time(f"message:{reply.channel}:{reply.ts}"):
-            return
         case = self.cases.find_by_thread(reply.channel, reply.thread_ts)
         if case is None:
+            return  # not a case thread: nothing to remember either
+        # A mention arrives as app_mention and as message: one key for the message covers both.
+        if not self.first_time(f"message:{reply.channel}:{reply.ts}"):
             return
         if not self.allowed(reply.user, reply.channel):
             self._ephemeral(reply.channel, reply.user, _REFUSAL, reply.thread_ts)
@@ -323,6 +340,11 @@ class SlackBot:
             outcome = self.core.service.refine(reference, instruction, user)
         except (RefinementError, CaseError) as error:
             self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        except Exception as error:  # never silent: the caseworker is waiting for an answer
+            log.error("refinement failed: %s", type(error).__name__)
+            self._reply(channel, thread_ts, blocks.notice(f"That change failed ({type(error).__name__}); "
+                                                          "the draft is unchanged."))
             return
         changed = sorted({number for number, _ in outcome.changes})
         notes = {number: "; ".join(text for n, text in outcome.changes if n == number) for number in changed}

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from bot.clock import working_days_left
 from bot.models import Case, CaseQuestion
-from bot.slack.text import MESSAGE_BLOCK_LIMIT, chunks, escape, shorten
+from bot.slack.text import MESSAGE_BLOCK_LIMIT, chunks, escape, fit, shorten
 from knowledge.exemptions import ExemptionCard
 from knowledge.store import SearchHit
 
@@ -51,7 +51,7 @@ def section(text: str) -> Block:
 
 def context(text: str) -> Block:
     """A small-print context line."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text, 3000)}]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -155,7 +155,8 @@ def alternatives_message(case: Case, question: CaseQuestion) -> Message:
     for number, alternative in enumerate(draft.alternatives, start=1):
         source = alternative.evidence.reference if alternative.evidence else "library"
         names = ", ".join(alternative.exemptions) or "no exemption"
-        blocks.append(section(escape(f"{number}. {_LABELS.get(alternative.disposition.value)} · {names} · "
+        label = _LABELS.get(alternative.disposition.value, alternative.disposition.value)
+        blocks.append(section(escape(f"{number}. {label} · {names} · "
                                      f"from {source}\n{shorten(alternative.wording, 2600)}")))
         blocks.append({"type": "actions", "elements": [
             button(f"Use alternative {number}", USE_ALTERNATIVE, f"{case.reference}|{question.number}|{number}"),

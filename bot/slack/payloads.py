@@ -116,7 +116,7 @@ def button(body: dict[str, Any]) -> ButtonPress:
         raise PayloadError("button value is not a case and question") from None
     return ButtonPress(
         action_id=_text(action.get("action_id"), "action_id"), reference=parts[0], question=question,
-        option=option, user=_text((body.get("user") or {}).get("id"), "user.id"),
+        option=option, user=_text(_mapping(body.get("user")).get("id"), "user.id"),
         channel=_text(channel or container.get("channel_id"), "channel.id"),
         message_ts=str(message.get("ts") or container.get("message_ts") or ""),
         thread_ts=str(message.get("thread_ts") or container.get("thread_ts") or ""),
@@ -129,10 +129,10 @@ def draft_form(body: dict[str, Any]) -> DraftForm:
     view = body.get("view")
     if not isinstance(view, dict):
         raise PayloadError("view submission has no view")
-    values = (view.get("state") or {}).get("values") or {}
+    values = _mapping(_mapping(view.get("state")).get("values"))
 
     def value(block: str) -> dict[str, Any]:
-        found = (values.get(block) or {}).get("value")
+        found = _mapping(values.get(block)).get("value")
         return found if isinstance(found, dict) else {}
 
     def option(raw: Any) -> str:
@@ -147,5 +147,5 @@ def draft_form(body: dict[str, Any]) -> DraftForm:
     return DraftForm(
         text=str(value("request").get("value") or ""), received=received, regime=str(regime),
         channel=_text(view.get("private_metadata"), "private_metadata"),
-        user=_text((body.get("user") or {}).get("id"), "user.id"), view_id=str(view.get("id") or ""),
+        user=_text(_mapping(body.get("user")).get("id"), "user.id"), view_id=str(view.get("id") or ""),
     )

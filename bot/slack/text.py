@@ -26,12 +26,23 @@ def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
         cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(". ", 0, limit) + 1,
                   text.rfind(" ", 0, limit))
         if cut <= limit // 4:
-            cut = limit
+            cut = entity_safe(text, limit)
         pieces.append(text[:cut].rstrip())
         text = text[cut:].lstrip()
     if text:
         pieces.append(text)
     return pieces
+
+
+def entity_safe(text: str, cut: int) -> int:
+    """A cut position moved back so it does not split an escape such as "&amp;"."""
+    amp = text.rfind("&", max(0, cut - 5), cut)
+    return amp if amp != -1 and ";" not in text[amp:cut] else cut
+
+
+def fit(text: str, limit: int) -> str:
+    """Escaped text cut to `limit` characters without breaking an escape."""
+    return text if len(text) <= limit else text[: entity_safe(text, limit - 1)] + "\u2026"
 
 
 def shorten(text: str, limit: int) -> str:
