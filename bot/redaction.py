@@ -10,15 +10,10 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Requester
+from knowledge.requesters import EMAIL, SIGN_OFF
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/])")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
-_SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|"
-    r"many thanks|thanks(?: in advance)?|thank you|best wishes|best|cheers)[,.!]?\s*$",
-    re.IGNORECASE,
-)
 _NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]*\.?){0,3}$")
 _MY_NAME = re.compile(r"\b(?i:my name is)\s+([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+){0,2})")
 _FROM_HEADER = re.compile(r"^From:\s*\"?([^<\"\n]+?)\"?\s*<", re.MULTILINE)
@@ -50,7 +45,7 @@ def find_requester(text: str) -> Requester:
     if match and not _NOT_A_NAME.search(match.group(1)):
         name = match.group(1).strip()
     for index, line in enumerate(lines):
-        if _SIGN_OFF.match(line):
+        if SIGN_OFF.match(line):
             following = [ln for ln in lines[index + 1 : index + 4] if ln]
             if following and _NAME.match(following[0]) and not _NOT_A_NAME.search(following[0]):
                 name = following[0]
@@ -85,10 +80,10 @@ def _address_lines(lines: list[str]) -> list[str]:
 def _address_like(lines: list[str], index: int) -> bool:
     """Whether a line above a postcode can still be part of the address block."""
     line = lines[index]
-    if not line or len(line) >= 60 or _SIGN_OFF.match(line) or EMAIL.search(line) or PHONE.search(line):
+    if not line or len(line) >= 60 or SIGN_OFF.match(line) or EMAIL.search(line) or PHONE.search(line):
         return False
     # The line right under the sign-off is the requester's name, not their address.
-    return not (index > 0 and _SIGN_OFF.match(lines[index - 1]))
+    return not (index > 0 and SIGN_OFF.match(lines[index - 1]))
 
 
 def redact(text: str, requester: Requester | None = None, only_requester: bool = False) -> Redacted:

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import re
 
+from knowledge.requesters import SIGN_OFF
+
 _HEADER = re.compile(r"^(?:from|to|cc|sent|date|subject|reply-to)\s*:", re.IGNORECASE)
 _QUOTED_START = re.compile(
     r"^(?:on .{4,160} wrote:|-{2,}\s*original message\s*-{2,}|_{5,}|from:\s.*<.*@.*>|"
     r"-{3,}\s*(?:forwarded|original)[^-]*-{3,})\s*$",
-    re.IGNORECASE,
-)
-_SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|"
-    r"many thanks|thanks(?: in advance)?|thank you(?: in advance)?(?: for your (?:help|time|assistance))?|"
-    r"best wishes|best|cheers)[,.!]?\s*$",
     re.IGNORECASE,
 )
 _GREETING = re.compile(r"^(?:dear|hello|hi|good (?:morning|afternoon)|to whom it may concern)\b[^\n]{0,60}$",
@@ -58,7 +54,7 @@ def clean_request(text: str) -> str:
         in_headers = False
         if _QUOTED_START.match(stripped) or stripped.startswith(">"):
             break
-        if _SIGN_OFF.match(stripped):
+        if SIGN_OFF.match(stripped):
             break
         body.append(stripped)
     while body and not body[0]:

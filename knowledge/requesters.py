@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 REQUESTER = "[requester]"
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _TITLES = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?$", re.IGNORECASE)
 _GREETING = re.compile(r"^(\s*Dear\s+)([^,\n]{2,60}?)(\s*[,:]?\s*)$", re.IGNORECASE | re.MULTILINE)
 _GENERIC_ADDRESSEE = re.compile(
@@ -19,9 +19,11 @@ _GENERIC_ADDRESSEE = re.compile(
     r"customer|\[requester\]|foi|foi team|freedom of information.*|information.*|team)$",
     re.IGNORECASE,
 )
-_SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|regards|best wishes|"
-    r"many thanks|thanks(?: in advance)?|thank you)[,.!]?\s*$",
+SIGN_OFF = re.compile(
+    # The lines people end a letter or email with; the name follows on the next line.
+    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|"
+    r"many thanks|thanks(?: in advance)?|thank you(?: in advance)?(?: for your (?:help|time|assistance))?|"
+    r"best wishes|best|cheers)[,.!]?\s*$",
     re.IGNORECASE,
 )
 
@@ -44,7 +46,7 @@ def redact_requester(text: str, names: Sequence[str] = (), written_by_requester:
     In messages to the requester the addressee of "Dear ..." is redacted whatever it is;
     in the requester's own messages, the name lines under the sign-off are.
     """
-    out = _EMAIL.sub("[email]", text)
+    out = EMAIL.sub("[email]", text)
     for variant in name_variants(names):
         out = re.sub(rf"(?<![\w]){re.escape(variant)}(?![\w])", REQUESTER, out, flags=re.IGNORECASE)
     if written_by_requester:
@@ -58,7 +60,7 @@ def redact_requester(text: str, names: Sequence[str] = (), written_by_requester:
 def _redact_signature(text: str) -> str:
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if _SIGN_OFF.match(line.strip()):
+        if SIGN_OFF.match(line.strip()):
             for follow in range(index + 1, min(index + 3, len(lines))):
                 if lines[follow].strip() and len(lines[follow].strip()) <= 60:
                     lines[follow] = REQUESTER
