@@ -41,6 +41,7 @@ def test_parse_json_prints_one_object_per_question(tmp_path: Path) -> None:
 
 
 def test_parse_reads_the_real_police_example() -> None:
+    assert SHARED_EXAMPLES.is_dir(), f"{SHARED_EXAMPLES} is missing: the real examples live beside the project"
     result = _run("parse", str(SHARED_EXAMPLES / "mps-ai-facial-recognition-response.txt"), "--json",
                   data=Path("/nonexistent"))
     precedents = json.loads(result.stdout)
