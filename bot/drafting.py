@@ -141,13 +141,15 @@ class Drafter:
         precedent: Candidate | None,
     ) -> str:
         """Wording for a disposition: the precedent's answer adapted, or the default template."""
-        if precedent is not None and precedent.disposition is disposition and precedent.hit.answer.strip():
+        if precedent is not None and precedent.disposition is disposition and precedent.hit.answer.strip() \
+                and Regime(precedent.hit.regime or regime.value) is regime:
+            # A past answer is reused only under its own regime: its wording cites that regime's law.
             covered = {section_key(label) for label in map_exemptions(precedent.hit.exemptions,
                                                                         Regime(precedent.hit.regime or "foia"),
                                                                         regime)}
             missing = [label for label in exemptions if section_key(label) not in covered]
             extra = "\n\n" + self._card_wording(missing, question, regime) if missing else ""
-            answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority, disposition)
+            answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority)
             return render("draft/from_precedent.md", answer=answer, extra=extra).strip()
         return self._default_wording(question, disposition, exemptions, regime)
 
@@ -356,16 +358,25 @@ def _supersedes(newer: SearchHit, older: SearchHit) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.7
 
 
-def _adapt(answer: str, their_authority: str, our_authority: str, disposition: Disposition) -> str:
+def _adapt(answer: str, their_authority: str, our_authority: str) -> str:
     """A past answer made ready to reuse: our name, and past figures marked for checking."""
     text = answer.strip()
     if their_authority and our_authority and their_authority != our_authority:
         text = text.replace(their_authority, our_authority)
-    if disposition in (Disposition.DISCLOSED, Disposition.PARTIALLY_DISCLOSED):
-        # Figures from a past answer are not this year's: mark them for the caseworker.
-        text = re.sub(r"£\s?\d[\d,]*(?:\.\d+)?", "£[figure]", text)
-        text = _FIGURE.sub(_mark_figure, text)
-    return text
+    # The letter gives its own refusal notice and question numbers: the past letter's go.
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    text = " ".join(s for s in sentences if not _LETTER_BOUND.search(s)).strip() or text
+    text = re.sub(r"^(?:as (?:explained|set out|stated) above|as above),?\s*", "", text, flags=re.IGNORECASE)
+    text = text[:1].upper() + text[1:]
+    # Figures from a past answer (counts, costs, estimates) are not this request's: mark them.
+    text = re.sub(r"£\s?\d[\d,]*(?:\.\d+)?", "£[figure]", text)
+    return _FIGURE.sub(_mark_figure, text)
+
+
+_LETTER_BOUND = re.compile(
+    r"refusal notice|in respect of questions? \d|(?:see|as in) (?:our )?(?:answer|response) to question \d",
+    re.IGNORECASE,
+)
 
 
 _FIGURE = re.compile(r"(?<![\w(/£-])\d[\d,]*(?:\.\d+)?(?![\w)/-])")

@@ -391,14 +391,35 @@ def test_compose_replaces_the_precedent_authority_with_ours(drafter: Drafter) ->
     assert wording == f"{OUR_NAME} can neither confirm nor deny that it holds this information."
 
 
-def test_compose_leaves_figures_alone_in_a_refusal(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), answer="Under section 31(3) the force neither confirms "
-                                                                  "nor denies holding 4 kinds of record."))
+def test_compose_marks_past_figures_in_a_refusal_but_keeps_its_sections(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "s12_cost", ("s12(1)",), answer="Under section 12(1) we estimate that "
+                                                                      "checking 7,423 records would take 600 hours."))
+
+    wording = drafter.compose(QUESTION, Disposition.S12_COST, ["s12(1)"], Regime.FOIA, precedent)
+
+    assert "section 12(1)" in wording
+    assert "7,423" not in wording
+    assert "[figure] records would take [figure] hours" in wording
+
+
+def test_compose_drops_the_past_letters_own_refusal_notice_and_cross_references(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), answer=(
+        "As explained above, the force neither confirms nor denies holding it, relying on section 31(3). "
+        "This response is a refusal notice under section 17 in respect of questions 2 and 3.")))
 
     wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)"], Regime.FOIA, precedent)
 
-    assert "31(3)" in wording
-    assert "4 kinds" in wording
+    assert wording.startswith("The force neither confirms nor denies")
+    assert "refusal notice" not in wording
+
+
+def test_a_precedent_from_another_regime_lends_its_labels_not_its_wording(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "exempt_withheld", ("reg 13",), regime="eir",
+                         answer="Names are withheld under regulation 13 of the EIR."))
+
+    wording = drafter.compose(QUESTION, Disposition.EXEMPT_WITHHELD, ["s40(2)"], Regime.FOIA, precedent)
+
+    assert "regulation 13" not in wording
 
 
 def test_compose_keeps_section_numbers_in_a_reused_partial_disclosure(drafter: Drafter) -> None:
