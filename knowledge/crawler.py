@@ -14,14 +14,12 @@ too, so a crawl killed midway resumes where it stopped on the next run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import json
 import re
-import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -31,6 +29,7 @@ from knowledge.loaders import LoadError, load_docx, load_html, load_pdf, load_te
 from knowledge.models import SourceDocument
 from knowledge.parser import parse_document
 from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
+from knowledge.sqlite_file import SqliteFile
 
 _BATCH_PAGES = 8
 _BATCH_SECONDS = 5.0
@@ -71,25 +70,11 @@ class PageRecord:
     ingested: bool
 
 
-class CrawlState:
+class CrawlState(SqliteFile):
     """Crawl validators, frontiers and ownership, in the crawl state file next to the ledger."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("pragma journal_mode=wal")
-        self.db.executescript(_SCHEMA)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic transaction."""
-        self.db.execute("begin immediate")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("rollback")
-            raise
-        self.db.execute("commit")
+        super().__init__(path, _SCHEMA)
 
     def begin(self, source: str) -> bool:
         """Start a crawl of `source`, or carry on an unfinished one; True when resuming."""
@@ -168,10 +153,6 @@ class CrawlState:
         with self.transaction() as db:
             for table in ("crawl_pages", "crawl_owned", "crawl_frontier", "crawl_runs"):
                 db.execute(f"delete from {table}")  # noqa: S608 - fixed table names
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
 
 
 @dataclass

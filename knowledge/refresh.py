@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +35,7 @@ from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
 from knowledge.models import ParsedDocument
 from knowledge.parser import parse_document
 from knowledge.settings import Settings
+from knowledge.sqlite_file import SqliteFile
 from knowledge.store import (
     EXEMPTION_PRECEDENTS,
     PRECEDENTS,
@@ -127,25 +127,11 @@ class RefreshSummary:
         return out
 
 
-class Ledger:
+class Ledger(SqliteFile):
     """What each source file contributed to the store, plus the crash-safety journal."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("pragma journal_mode=wal")
-        self.db.executescript(_SCHEMA)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic ledger transaction."""
-        self.db.execute("begin immediate")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("rollback")
-            raise
-        self.db.execute("commit")
+        super().__init__(path, _SCHEMA)
 
     def documents(self) -> dict[str, tuple[str, list[str]]]:
         """Every recorded file: its content hash and ids."""
@@ -214,10 +200,6 @@ class Ledger:
         with self.transaction() as db:
             for table in ("documents", "journal", "garbage"):
                 db.execute(f"delete from {table}")  # noqa: S608 - fixed table names
-
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
 
 
 @contextlib.contextmanager
