@@ -33,6 +33,7 @@ bench: $(BIN)/foibot
 	$(BIN)/python bench/drafting_bench.py
 	$(BIN)/python bench/llm_bench.py
 	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/slack_bench.py
 
 eval: $(BIN)/foibot
 	$(BIN)/foibot eval samples/corpus
