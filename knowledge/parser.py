@@ -182,7 +182,7 @@ def parse_document(source: SourceDocument, default_authority: str = "") -> Parse
     regime = detect_regime(text + "\n" + source.request)
     reference = source.reference or find_reference(lines)
     when = source.date or find_date(lines)
-    authority = source.authority or default_authority
+    authority = source.authority or find_authority(lines) or default_authority
 
     pairs, shared, stance_text = _pair_questions_and_answers(lines, _clean_lines(source.request))
     stance = _request_stance(stance_text, regime) if stance_text else None
@@ -237,6 +237,22 @@ def find_reference(lines: list[str]) -> str:
             return match.group(1).rstrip(".-/")
     for line in lines[:5]:
         match = _TITLE_REFERENCE.search(line)
+        if match:
+            return match.group(1)
+    return ""
+
+
+_AUTHORITY = re.compile(
+    r"\b((?:(?!(?:Does|Has|Have|Is|Did|Do|Can|Will|Would|The|Dear|To|From|Of)\b)[A-Z][a-z'-]+ ){1,3}"
+    r"(?:Police|Constabulary|Borough Council|District Council|County Council|City Council|Council|"
+    r"NHS (?:Foundation )?Trust|Fire and Rescue Service))\b"
+)
+
+
+def find_authority(lines: list[str]) -> str:
+    """The authority that wrote the response, from its letterhead or sign-off."""
+    for line in lines[:25] + lines[-15:]:
+        match = _AUTHORITY.search(line)
         if match:
             return match.group(1)
     return ""
