@@ -102,8 +102,14 @@ def test_reference_and_date_are_read_from_the_letter_head() -> None:
 
 
 def test_default_authority_fills_a_missing_authority() -> None:
-    parsed = parse_document(SourceDocument(text=RESTATED_THEN_DISCLOSURE, source="x.txt"), "Harbridge DC")
+    unsigned = "1. How many bins were emptied?\nWe emptied 4,100 bins.\n"
+    parsed = parse_document(SourceDocument(text=unsigned, source="x.txt"), "Harbridge DC")
     assert {p.authority for p in parsed.precedents} == {"Harbridge DC"}
+
+
+def test_the_authority_named_in_the_letter_is_recorded() -> None:
+    parsed = parse_document(SourceDocument(text=RESTATED_THEN_DISCLOSURE, source="x.txt"), "Harbridge DC")
+    assert {p.authority for p in parsed.precedents} == {"Harbridge District Council"}
 
 
 def test_closing_paragraph_is_not_part_of_the_last_answer() -> None:
