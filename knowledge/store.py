@@ -91,15 +91,15 @@ def precedent_metadata(
         ),
         "origin": origin or origin_of(source_file),
         "last_seen": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    metadata: dict[str, Any] = {
-        "disposition": precedent.disposition.value,
-        "exemptions": EXEMPTION_SEPARATOR.join(precedent.exemptions),
         "date": precedent.date,
         "regime": precedent.regime.value,
+        "content_hash": content_hash,
+    }
+    # Every metadata key is a row in Chroma's tables: only what searches filter on gets one.
+    metadata: dict[str, Any] = {
+        "disposition": precedent.disposition.value,
         "source": precedent.source,
         "source_file": source_file,
-        "content_hash": content_hash,
         "payload": json.dumps(payload, ensure_ascii=False),
     }
     for label in precedent.exemptions:
@@ -118,10 +118,11 @@ def origin_of(source_file: str) -> dict[str, str]:
 
 def exemption_metadata(item: ExemptionPrecedent, source_file: str, content_hash: str) -> dict[str, Any]:
     """Chroma metadata for a paragraph of exemption reasoning."""
-    payload = {"text": item.text, "reference": item.reference, "authority": item.authority, "source": item.source}
+    payload = {"text": item.text, "reference": item.reference, "authority": item.authority, "source": item.source,
+               "kind": item.kind, "section": item.section, "date": item.date, "regime": item.regime.value,
+               "content_hash": content_hash}
     return {
-        "kind": item.kind, "section": item.section, metadata_key(item.section): True, "date": item.date,
-        "regime": item.regime.value, "source_file": source_file, "content_hash": content_hash,
+        metadata_key(item.section): True, "source_file": source_file,
         "payload": json.dumps(payload, ensure_ascii=False),
     }
 
@@ -262,9 +263,9 @@ class KnowledgeStore:
             batch = precedents.get(include=["metadatas"], limit=5000, offset=start)
             for metadata in batch["metadatas"]:
                 by_disposition[str(metadata.get("disposition"))] += 1
-                for label in str(metadata.get("exemptions") or "").split(EXEMPTION_SEPARATOR):
-                    if label:
-                        by_exemption[label] += 1
+                payload = json.loads(str(metadata.get("payload") or "{}"))
+                for label in payload.get("exemptions") or ():
+                    by_exemption[str(label)] += 1
         return {
             "precedents": total,
             "exemption_precedents": reasoning.count() if reasoning is not None else 0,
@@ -302,9 +303,9 @@ def hit_from_record(record_id: str, metadata: dict[str, Any], score: float) -> S
         disposition=str(metadata.get("disposition", "")),
         exemptions=tuple(payload.get("exemptions") or ()),
         reference=str(payload.get("reference", "")),
-        date=str(metadata.get("date", "")),
+        date=str(payload.get("date", metadata.get("date", ""))),
         authority=str(payload.get("authority", "")),
-        regime=str(metadata.get("regime", "")),
+        regime=str(payload.get("regime", metadata.get("regime", ""))),
         source=str(payload.get("source", "")),
         request_stance=str(payload.get("request_stance", "")),
         source_file=str(metadata.get("source_file", "")),

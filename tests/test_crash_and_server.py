@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -49,7 +50,8 @@ def _assert_every_document_fully_old_or_new(settings: Settings) -> dict[str, str
             if record_id in pending:
                 continue
             visible.add(record_id)
-            hashes[str(metadata["source_file"])].add(str(metadata["content_hash"]))
+            payload = json.loads(str(metadata["payload"]))
+            hashes[str(metadata["source_file"])].add(str(payload["content_hash"]))
     for path, found in hashes.items():
         assert path in documents, f"{path} has records but no ledger entry"
         assert found == {documents[path][0]}, f"{path} mixes versions"
