@@ -63,7 +63,12 @@ class RefreshJobs:
             self._say(channel, notice("A refresh is already running; this one was not started."))
             return None
         except Exception as error:  # a failed refresh must be reported, never kill the bot
-            log.exception("refresh failed")
+            # The type and where it was raised, not the message: documents carry personal data.
+            frame = error.__traceback__
+            while frame is not None and frame.tb_next is not None:
+                frame = frame.tb_next
+            where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "unknown"
+            log.error("refresh failed: %s at %s", type(error).__name__, where)
             self._say(channel, notice(f"The refresh failed: {type(error).__name__}. The store is unchanged "
                                       "for any file not yet written; see the bot's log."))
             return None
