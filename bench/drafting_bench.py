@@ -13,22 +13,16 @@ import json
 import os
 import resource
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from synthetic import synthetic_corpus
+from synthetic import synthetic_store
 
 from bot.cases import CaseStore
 from bot.service import CaseService
-from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
-from knowledge.refresh import Refresher
-from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore
 
 REQUEST = """From: A Requester <a.requester@example.org>
 Subject: FOI request
@@ -58,15 +52,10 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="foibot-draft-bench-"))
-    synthetic_corpus(work / "corpus", args.precedents)
-    settings = Settings(_env_file=None, data_dir=work / "data", authority="Bench Constabulary")  # type: ignore[call-arg]
-    embeddings = SentenceEmbeddings(settings.embedding_model)
-    store = KnowledgeStore(settings)
-    started = time.perf_counter()
-    summary = Refresher(settings, store, embeddings).run([work / "corpus"])
-    build_s = time.perf_counter() - started
-    service = CaseService(settings, store, embeddings, load_library(), CaseStore(settings.case_database_url))
+    built = synthetic_store(args.precedents, "foibot-draft-bench-")
+    settings = built.settings
+    service = CaseService(settings, built.store, built.embeddings, load_library(),
+                          CaseStore(settings.case_database_url))
 
     service.open_case(REQUEST)  # warm: model weights paged in, Chroma index loaded
     timings = []
@@ -76,8 +65,8 @@ def main() -> int:
         timings.append(1000 * (time.perf_counter() - started))
     ordered = sorted(timings)
     figures = {
-        "precedents_in_store": summary.precedents_written,
-        "store_build_s": round(build_s, 1),
+        "precedents_in_store": built.precedents,
+        "store_build_s": round(built.build_s, 1),
         "questions": len(case.questions),
         "runs": args.runs,
         "draft_ms_p50": round(statistics.median(timings), 1),

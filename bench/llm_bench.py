@@ -19,7 +19,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,17 +26,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from drafting_bench import REQUEST
-from synthetic import synthetic_corpus
+from synthetic import synthetic_store
 
 from bot.cases import CaseStore
 from bot.llm.drafter import REJECTED
 from bot.llm.providers import build_llm_drafter
 from bot.service import CaseService
-from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
-from knowledge.refresh import Refresher
-from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,12 +45,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="foibot-llm-bench-"))
-    synthetic_corpus(work / "corpus", args.precedents)
-    settings = Settings(_env_file=None, data_dir=work / "data", authority="Bench Constabulary")  # type: ignore[call-arg]
-    embeddings = SentenceEmbeddings(settings.embedding_model)
-    store = KnowledgeStore(settings)
-    Refresher(settings, store, embeddings).run([work / "corpus"])
+    built = synthetic_store(args.precedents, "foibot-llm-bench-")
+    settings, store, embeddings = built.settings, built.store, built.embeddings
     library = load_library()
     # The model server runs in its own process, as a real one would, so it does not share foibot's GIL.
     server = subprocess.Popen([sys.executable, "-m", "tests.llm_fake"], cwd=ROOT, stdout=subprocess.PIPE, text=True)

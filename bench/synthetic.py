@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import random
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.refresh import Refresher
+from knowledge.settings import Settings
+from knowledge.store import KnowledgeStore
 
 QUESTIONS_PER_LETTER = 10
 TOPICS = ["speed cameras", "drone flights", "stop and search", "parking fines", "pothole repairs",
@@ -36,3 +44,26 @@ def synthetic_corpus(folder: Path, precedents: int, seed: int = 7) -> int:
             lines.append("")
         (folder / f"letter_{number:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
     return letters
+
+
+@dataclass
+class SyntheticStore:
+    """A knowledge base built from synthetic letters, and what building it took."""
+
+    settings: Settings
+    embeddings: SentenceEmbeddings
+    store: KnowledgeStore
+    precedents: int
+    build_s: float
+
+
+def synthetic_store(precedents: int, prefix: str) -> SyntheticStore:
+    """Write `precedents` synthetic precedents to a temp folder and ingest them into a fresh store."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    synthetic_corpus(work / "corpus", precedents)
+    settings = Settings(_env_file=None, data_dir=work / "data", authority="Bench Constabulary")  # type: ignore[call-arg]
+    embeddings = SentenceEmbeddings(settings.embedding_model)
+    store = KnowledgeStore(settings)
+    started = time.perf_counter()
+    summary = Refresher(settings, store, embeddings).run([work / "corpus"])
+    return SyntheticStore(settings, embeddings, store, summary.precedents_written, time.perf_counter() - started)
