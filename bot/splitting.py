@@ -8,6 +8,7 @@ numbered parent), and prose is split into the sentences that ask for something.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from knowledge.requesters import SIGN_OFF
 
@@ -64,14 +65,35 @@ def clean_request(text: str) -> str:
     return "\n".join(body).strip()
 
 
+@dataclass(frozen=True)
+class RequestSplit:
+    """A request's questions, in order, and the text of its body not treated as a question."""
+
+    questions: tuple[str, ...]
+    left_out: tuple[str, ...]
+    """Sentences or lines of the body that no question holds (shown so a caseworker can add them)."""
+
+
 def split_request(text: str) -> list[str]:
     """The questions of a request, in order; a request with none is one question."""
+    return list(split_request_detailed(text).questions)
+
+
+def split_request_detailed(text: str) -> RequestSplit:
+    """The questions of a request and what was left out of them."""
     body = clean_request(text) or " ".join(text.split())
     questions = [" ".join(q.split()) for q in _questions(body.split("\n")) if q.strip()]
     if not questions:
         whole = " ".join(body.split())
         questions = [whole] if whole else []
-    return questions[:MAX_QUESTIONS]
+    questions = questions[:MAX_QUESTIONS]
+    held = " ".join(questions)
+    sentences = re.split(r"(?<=[.?!])\s+|\n", body)
+    left_out = tuple(
+        " ".join(s.split()) for s in sentences
+        if len(s.split()) >= 3 and " ".join(s.split()) not in held
+    )
+    return RequestSplit(tuple(questions), left_out)
 
 
 def _questions(lines: list[str]) -> list[str]:
