@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
 from knowledge.models import Disposition, Regime
 
@@ -47,6 +48,57 @@ class Evidence:
         }
 
 
+class CueKind(StrEnum):
+    """What the question itself says about its likely outcome, whoever asked it."""
+
+    PERSONAL_DATA = "personal_data"
+    """Named or identifiable people, staff below senior level (s40(2) / reg 13 / FOISA s38)."""
+    SECURITY_SENSITIVE = "security_sensitive"
+    """Covert tactics, security bodies, informants, capability, deployments (an NCND stance)."""
+    COST_RISK = "cost_risk"
+    """All emails or correspondence, long periods, many systems (s12 risk: aggregate, advise under s16)."""
+    PUBLISHED = "published"
+    """Information the authority already publishes (s21 / FOISA s25)."""
+    REPEAT = "repeat"
+    """The same question asked before, by anyone (a repeat or a round robin: answer consistently)."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue the question carries, shown to the caseworker as a warning with its reason."""
+
+    kind: CueKind
+    reason: str
+    sections: tuple[str, ...] = ()
+    """The sections the cue points to (`s40(2)`, `s12`), normalised."""
+    link: str = ""
+    """Where the information is published, or the earlier answer's source, when known."""
+    references: tuple[str, ...] = ()
+    """The precedents the cue rests on (a repeat's earlier answers, the authority's past NCNDs)."""
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape of `foibot draft --json`'s cues."""
+        return {"kind": self.kind.value, "reason": self.reason, "sections": list(self.sections),
+                "link": self.link, "references": list(self.references)}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One ranked outcome for a question, with its probability and its wording ready."""
+
+    disposition: Disposition
+    probability: float
+    """Calibrated on held-out real documents: 0.8 means right about 80% of the time."""
+    exemptions: tuple[str, ...]
+    wording: str
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape of `foibot draft --json`'s options."""
+        return {"disposition": self.disposition.value, "probability": round(self.probability, 3),
+                "exemptions": list(self.exemptions), "wording": self.wording}
+
+
 @dataclass(frozen=True)
 class Alternative:
     """Another way to answer, from the next distinct precedent."""
@@ -73,6 +125,13 @@ class Draft:
     author: str = "foibot"
     created_at: str = ""
     note: str = "drafted from precedents"
+    proposed: bool = False
+    """True only when foibot proposes `disposition`; False when the outcome is the caseworker's call."""
+    options: tuple[Option, ...] = ()
+    """The plausible outcomes, ranked by probability (the first is `disposition`)."""
+    cues: tuple[Cue, ...] = ()
+    basis: str = ""
+    """What carried a proposal ("near-identical past question FOI/123, similarity 0.93"); empty otherwise."""
 
     def revised(self, **changes: object) -> Draft:
         """A new version with some fields changed."""
