@@ -19,6 +19,20 @@ class Disposition(StrEnum):
     S14_VEXATIOUS_OR_REPEATED = "s14_vexatious_or_repeated"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """The human label every surface shows (Slack, the CLI, letters' caseworker notes)."""
+        return _DISPOSITION_LABELS[self]
+
+
+_DISPOSITION_LABELS = {
+    Disposition.DISCLOSED: "Disclose", Disposition.PARTIALLY_DISCLOSED: "Partly disclose",
+    Disposition.NOT_HELD: "Not held", Disposition.NCND: "Neither confirm nor deny",
+    Disposition.EXEMPT_WITHHELD: "Withhold (exempt)", Disposition.S12_COST: "Cost limit (s12)",
+    Disposition.S21_ACCESSIBLE: "Reasonably accessible", Disposition.S14_VEXATIOUS_OR_REPEATED: "Vexatious or repeated",
+    Disposition.OTHER: "Other",
+}
+
 
 class Regime(StrEnum):
     """The access regime a response was given under."""

@@ -28,12 +28,6 @@ LETTER = "foi_letter"
 APPROVE = "foi_approve"
 DRAFT_MODAL = "foi_draft_modal"
 
-_LABELS = {
-    "disclosed": "Disclose", "partially_disclosed": "Partly disclose", "not_held": "Not held",
-    "ncnd": "Neither confirm nor deny", "exempt_withheld": "Withhold (exempt)", "s12_cost": "Cost limit (s12)",
-    "s21_accessible": "Reasonably accessible", "s14_vexatious_or_repeated": "Vexatious or repeated",
-    "other": "Other",
-}
 
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ def question_messages(case: Case, question: CaseQuestion, change: str = "") -> l
     """One question's draft: disposition, exemptions, wording, evidence, warnings, buttons."""
     draft = question.draft
     exemptions = ", ".join(f"`{escape(e)}`" for e in draft.exemptions) or "no exemption"
-    label = _LABELS.get(draft.disposition.value, draft.disposition.value)
+    label = draft.disposition.label
     head = (f"*Q{question.number}* · *{label}* · {exemptions} · confidence {draft.confidence:.2f} · "
             f"v{len(question.versions)} by {escape(draft.author)}")
     blocks: list[Block] = [section(head), context(f"_{escape(shorten(question.text, 2900))}_")]
@@ -155,7 +149,7 @@ def alternatives_message(case: Case, question: CaseQuestion) -> Message:
     for number, alternative in enumerate(draft.alternatives, start=1):
         source = alternative.evidence.reference if alternative.evidence else "library"
         names = ", ".join(alternative.exemptions) or "no exemption"
-        label = _LABELS.get(alternative.disposition.value, alternative.disposition.value)
+        label = alternative.disposition.label
         blocks.append(section(escape(f"{number}. {label} · {names} · "
                                      f"from {source}\n{shorten(alternative.wording, 2600)}")))
         blocks.append({"type": "actions", "elements": [
