@@ -1,0 +1,307 @@
+"""Stage 4: what each answer decides, its disposition and the exemptions it relies on.
+
+Rules written from the law's own language (foi-law.md), not fitted to one authority's letters:
+a neither-confirm-nor-deny, a cost-limit or vexatious refusal, a pointer to published
+information, not held, withheld under an exemption, disclosed, or partly each. An answer
+that only points to an attachment the text does not carry is `other`: the reader does not
+guess. Sections that are only mentioned (s1, s10, s16 advice, s17 refusal-notice wording,
+s50 complaints, the Data Protection Act, a section of another Act) are not reliance; nor is an
+exemption the authority considered and decided not to apply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.citations import find_citations, section_key
+from knowledge.models import Disposition, Regime
+
+NCND_WORDING = re.compile(
+    r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|"
+    r"(?:will|can|cannot|can't|does|do)\s+not\s+confirm\s+or\s+deny|"
+    r"duty (?:to|in section 1\(1\)\(a\)[^.]{0,40}to) confirm or deny does not apply|"
+    r"does not apply[^.]{0,60}confirm or deny",
+    re.IGNORECASE,
+)
+_VEXATIOUS = re.compile(
+    r"vexatious|repeated request|repeat(?:ed)? of (?:a|your) (?:previous|earlier) request|"
+    r"substantially similar to (?:a|your) (?:previous|earlier)",
+    re.IGNORECASE,
+)
+_COST = re.compile(
+    r"(?:cost|appropriate|fees?) limit|exceed(?:s|ed)?\s+(?:the\s+)?(?:cost|appropriate|£)|"
+    r"excessive cost|£\s?(?:450|600)\b|"
+    r"(?:18|24|eighteen|twenty[- ]four) (?:staff )?hours|manifestly unreasonable[^.]{0,80}cost",
+    re.IGNORECASE,
+)
+_ACCESSIBLE = re.compile(
+    r"reasonably accessible|accessible (?:to you )?by other means|otherwise accessible",
+    re.IGNORECASE,
+)
+_OTHER = re.compile(
+    r"(?:treated|handled|dealt with|process(?:ed)?) (?:this |your (?:request|email) )?(?:as|under) (?:a )?subject "
+    r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
+    r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
+    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:seek|need|require) (?:some )?clarification",
+    re.IGNORECASE,
+)
+_NOT_HELD = re.compile(
+    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+)?(?:hold|record|collect|capture|"
+    r"retain|keep|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
+    r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+)?"
+    r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
+    r"correspondence)\s+(?:is|are|was|were|has been|have been)?\s*(?:held|recorded|kept|available|found|located)|"
+    r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
+    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?recorded|information not held|"
+    r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
+    r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
+    r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
+    r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
+    r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"
+    r"no (?:records?|documents?|information) (?:exist|exists|were found|could be found|has been found)|"
+    r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)",
+    re.IGNORECASE,
+)
+_WITHHELD = re.compile(
+    r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
+    r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
+    r"not\s+(?:be\s+)?(?:disclos|releas|provid)|redact|(?:unable|not able) to (?:provide|"
+    r"disclose|release)|(?:relying|rely|relied) on|(?:engaged|engages)\b|commercial(?:ly)? sensitive",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    # The answer is published elsewhere: a link, a website, a published document.
+    r"(?:is|are|was|were|can be) (?:available|published|accessible|found|viewed|accessed) (?:online |publicly )?"
+    r"(?:on|at|via|from|through|in)\b|(?:please )?(?:see|visit|follow|refer to) the (?:following |attached )?"
+    r"(?:link|website|web ?page|page)|(?:following|this|the) link|(?:refer|direct|point) you to|"
+    r"published (?:on|at|online|documents?|data|information|statistics)|our (?:website|web ?pages?|open data)|"
+    r"\bweb ?pages?\b|https?://|www\.|\.gov\.uk\b",
+    re.IGNORECASE,
+)
+_POINTER_NEGATED = re.compile(
+    r"(?:does|do|did) not (?:include|contain|cover|hold)|limited|not (?:all|the same|what)|only (?:includes|covers)|"
+    r"however, we do not|not include",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?<![/\d])\b(?!(?:19|20)\d\d\b)\d+\b"
+                     r"(?![/\d])")
+_DISCLOSED = re.compile(
+    r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are)|as follows|see (?:below|the "
+    r"table|table)|^(?:yes|no)\b(?!\s+(?:information|records?|data))|"
+    r"(?:we|i) (?:can|am able to|are able to) (?:confirm|provide|advise|tell)|"
+    r"(?:has|have) been (?:provided|disclosed|released)|\|",
+    re.IGNORECASE,
+)
+_CROSS_REFERENCE = re.compile(
+    r"\b(?:see|as (?:per|in|for|stated in|explained in)|refer to|please refer to)\s+(?:our\s+)?(?:(?:response|"
+    r"answer|reply) to\s+)?(?:question|q|point|part)\s?(\d{1,2})\b",
+    re.IGNORECASE,
+)
+_NOT_APPLIED = re.compile(
+    r"(?:considered|looked at|assessed)[^.]{0,80}(?:but|however)[^.]{0,120}(?:favou?r(?:s|ed)? (?:of )?"
+    r"disclos|not (?:applicable|engaged|apply)|decided to (?:disclose|release))|"
+    r"(?:is|are) not (?:engaged|applicable)|(?:does|do|will) not apply|no longer (?:applies|apply|relied)|"
+    r"(?:not|no longer) (?:relying|rely) on",
+    re.IGNORECASE,
+)
+_PARTIAL_HINT = re.compile(
+    r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredact|partial|remainder|"
+    r"(?:other|remaining) (?:information|parts?|details)[^.]{0,60}(?:withheld|exempt)|"
+    r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b|other than",
+    re.IGNORECASE,
+)
+_OWN_DATA = re.compile(r"(?:make|submit|treated as|handled as) a subject access request|your own personal "
+                       r"(?:data|information)", re.IGNORECASE)
+_HELD_CONFIRMATION = re.compile(
+    r"(?:can|do|hereby|to)?\s*confirm (?:that )?(?:the )?(?:information|we hold|it is held|"
+    r"(?:the )?[a-z ]{0,30} holds? (?:some |the )?information)|information (?:is|was) held",
+    re.IGNORECASE,
+)
+_PROCEDURAL_BY_DISPOSITION = {
+    Disposition.S12_COST: "s12",
+    Disposition.S14_VEXATIOUS_OR_REPEATED: "s14",
+    Disposition.S21_ACCESSIBLE: "s21",
+}
+
+def classify_disposition(
+    answer: str, regime: Regime = Regime.FOIA, context_ncnd: bool = False, document_cites: bool = False
+) -> Disposition:
+    """One disposition label for an answer's text.
+
+    `context_ncnd` says the letter took an NCND stance across the request; `document_cites` that
+    it cites an exemption somewhere, so "commercially sensitive" under one question is withholding.
+    """
+    text = " ".join(answer.split())
+    if not text:
+        return Disposition.OTHER
+    cited = [c for c in find_citations(text, regime) if not _not_applied_near(text, c)]
+    keys = {section_key(label) for label in cited}
+    cost = _COST.search(text)
+    costly = bool(cost) and ("s12" in keys or bool(re.search(
+        r"exceed|excessive|manifestly unreasonable", text, re.I))) and not _mentions_only_as_advice(
+        text, cost.start() if cost else 0)
+    if NCND_WORDING.search(text) and not re.search(r"(?i)(?:will|can|are able to) confirm (?:that|whether)", text):
+        # "Neither confirm nor deny ... as determining it would exceed the limit" is s12(2).
+        return Disposition.S12_COST if costly and "s12" in keys else Disposition.NCND
+    if (_VEXATIOUS.search(text) or "s14" in keys) and not re.search(
+        r"not (?:being )?(?:treated|considered) (?:as )?vexatious", text, re.I
+    ):
+        return Disposition.S14_VEXATIOUS_OR_REPEATED
+    if costly:
+        return Disposition.S12_COST
+    if _ACCESSIBLE.search(text) or "s21" in keys or (regime is Regime.FOISA and "s25" in keys):
+        return Disposition.S21_ACCESSIBLE
+    if _OWN_DATA.search(text):
+        return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
+    not_held = _NOT_HELD.search(text)
+    withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
+    pointer = _POINTER.search(text) is not None and not _POINTER_NEGATED.search(text)
+    figures = _first_disclosure_signal(text)
+    scrubbed_for_figures = _scrub(text)
+    has_figures = bool(_FIGURE.search(scrubbed_for_figures))
+    if withheld:
+        if pointer and not has_figures:
+            return Disposition.S21_ACCESSIBLE  # published in part, the rest withheld
+        if (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
+                has_figures and not _withheld_leads(text, withheld.start())):
+            return Disposition.PARTIALLY_DISCLOSED
+        if not_held and not_held.start() < withheld.start():
+            return Disposition.NOT_HELD
+        return Disposition.EXEMPT_WITHHELD
+    if not_held:
+        before = text[: not_held.start()]
+        disclosed_before = has_figures and _FIGURE.search(_scrub(before)) is not None and len(before.split()) > 3
+        after = text[not_held.end():]
+        disclosed_after = _FIGURE.search(_scrub(after)) is not None and not re.match(
+            r"(?i)^[^.]{0,80}\b(?:only|just)\b", after)
+        if (disclosed_before or (disclosed_after and len(after.split()) > 8)) and not re.match(
+                r"(?i)^\W*(?:no|nil|none|not held|information not held)\b", text):
+            return Disposition.PARTIALLY_DISCLOSED
+        return Disposition.NOT_HELD
+    if pointer and not has_figures:
+        return Disposition.S21_ACCESSIBLE
+    if figures is not None or has_figures:
+        return Disposition.DISCLOSED
+    if context_ncnd and re.search(r"\babove\b|as (?:explained|set out|stated)|same (?:reasons|exemptions)", text,
+                                  re.I):
+        return Disposition.NCND
+    if cited:
+        # "Covered by the exemptions above": the answer leans on the letter's stance.
+        return Disposition.NCND if context_ncnd else Disposition.EXEMPT_WITHHELD
+    if _OTHER.search(text):
+        return Disposition.OTHER
+    return Disposition.DISCLOSED
+
+
+def cross_reference(answer: str) -> int | None:
+    """The question an answer defers to ("N/A, please see our response to Q2"), when it says little else."""
+    match = _CROSS_REFERENCE.search(answer)
+    if match is None or len(answer.split()) > 30:
+        return None
+    return int(match.group(1))
+
+
+def _withheld_leads(text: str, position: int) -> bool:
+    """Whether the withholding comes first and the figures after it only explain it (a cost, a date)."""
+    return not _FIGURE.search(_scrub(text[:position]))
+
+
+def _scrub(text: str) -> str:
+    """Text without section numbers, dates, years and references, whose digits are not disclosures."""
+    text = re.sub(r"(?:section|sections|regulation|reg|s|article|paragraph|para|part|question|q|foi|eir|ref|"
+                  r"reference)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
+                  r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,
+                  flags=re.IGNORECASE)
+    text = re.sub(r"\[\d+\]|\b\d+\s?(?:working )?days?\b|\b(?:18|24) hours\b|£\s?(?:450|600)\b|\b\d+\s?hours\b",
+                  " ", text, flags=re.IGNORECASE)
+    return re.sub(r"https?://\S+|\S+\.(?:pdf|docx?|xlsx?)\b", " ", text)
+
+
+def _not_applied_near(text: str, label: str) -> bool:
+    """A section the authority considered and did not apply ("we considered s42 but ...")."""
+    number = re.escape(section_key(label)[1:]) if label.startswith("s") else re.escape(label[4:])
+    for match in re.finditer(rf"(?i)(?:section|s\.?|regulation|reg\.?)\s?{number}\b", text):
+        window = text[max(0, match.start() - 160) : match.end() + 200]
+        if _NOT_APPLIED.search(window):
+            return True
+    return False
+
+
+def _first_disclosure_signal(text: str) -> int | None:
+    # "We can confirm that the information is held" is a confirmation, not a disclosure.
+    scrubbed = _HELD_CONFIRMATION.sub(lambda m: " " * len(m.group(0)), text)
+    scrubbed = re.sub(
+        r"(?:section|regulation|reg|s)\.?\s?\d{1,3}[A-Z]?(?:\s?\(\w{1,4}\))*|\b(?:19|20)\d\d\b",
+        lambda m: " " * len(m.group(0)), scrubbed, flags=re.IGNORECASE,
+    )
+    match = _DISCLOSED.search(scrubbed)
+    return match.start() if match else None
+
+
+def _mentions_only_as_advice(text: str, position: int) -> bool:
+    window = text[max(0, position - 200) : position].lower()
+    return bool(re.search(r"(?:narrow|refine|reduce)[^.]*$|advice and assistance[^.]*$", window))
+
+
+def exemptions_relied_on(
+    answer: str, disposition: Disposition, regime: Regime, shared_citations: list[str]
+) -> list[str]:
+    """The exemptions an answer relies on, given the disposition read from it.
+
+    `shared_citations` are the sections the rest of the reply cites: an answer that withholds
+    without naming a section ("commercially sensitive, see above") relies on those.
+    """
+    cited = [label for label in find_citations(answer, regime) if not _not_applied_near(answer, label)]
+    if disposition is Disposition.NOT_HELD:
+        # Not held is no exemption; the EIR's reg 12(4)(a) and FOISA's s17 notice count when cited.
+        return _most_specific([label for label in cited if section_key(label) in ("reg 12(4)(a)", "s17")
+                               and (regime is not Regime.FOIA)])
+    if disposition is Disposition.OTHER:
+        return [label for label in cited if label.startswith("s40(1)")]
+    if disposition is Disposition.DISCLOSED:
+        return []
+    if not cited and disposition in (Disposition.NCND, Disposition.EXEMPT_WITHHELD,
+                                     Disposition.PARTIALLY_DISCLOSED, Disposition.S21_ACCESSIBLE) and (
+            disposition is not Disposition.S21_ACCESSIBLE or _WITHHELD.search(answer)):
+        cited = [label for label in shared_citations if section_key(label) not in ("s12", "s14", "s21", "s25")]
+    procedural = _PROCEDURAL_BY_DISPOSITION.get(disposition)
+    if regime is Regime.FOISA and disposition is Disposition.S21_ACCESSIBLE:
+        procedural = "s25"
+    kept: list[str] = []
+    for label in cited:
+        key = section_key(label)
+        if key in ("s12", "s14", "s21") and key != procedural:
+            continue  # cost, vexatious and accessible-elsewhere sections are dispositions of their own
+        if regime is Regime.FOISA and key in ("s17", "s25", "s12", "s14") and key != procedural:
+            continue
+        if key == "reg 12(4)(a)":
+            continue  # not held is a disposition of its own, handled above
+        kept.append(label)
+    if disposition is Disposition.S21_ACCESSIBLE:
+        # s21 counts where the reply relies on it, not where it only points to a web page.
+        if not any(section_key(label) == procedural for label in kept) and _ACCESSIBLE.search(answer):
+            kept.insert(0, procedural or "s21")
+        return _most_specific(kept)
+    if procedural and not any(section_key(label) == procedural for label in kept):
+        if regime is Regime.EIR and disposition in (Disposition.S12_COST, Disposition.S14_VEXATIOUS_OR_REPEATED):
+            procedural = "reg 12(4)(b)"
+        if not any(section_key(label) == section_key(procedural) for label in kept):
+            kept.insert(0, procedural)
+    if procedural:
+        kept = [label for label in kept if section_key(label) == section_key(procedural)] or kept
+    return _most_specific(kept)
+
+
+def _most_specific(labels: list[str]) -> list[str]:
+    """One label per section, the most specific form the reply used (`s43(2)` over `s43`), in order."""
+    best: dict[str, str] = {}
+    order: list[str] = []
+    for label in labels:
+        key = section_key(label)
+        if key not in best:
+            order.append(key)
+            best[key] = label
+        elif len(label) > len(best[key]):
+            best[key] = label
+    return [best[key] for key in order]
