@@ -33,7 +33,7 @@ _REGULATION = re.compile(
 _LISTED_REG = re.compile(rf"(?:reg(?:ulation)?\.?\s?)?(12|13)((?:{_SUB})*)", re.IGNORECASE)
 _OTHER_ACT = re.compile(
     r"^\s*(?:\([0-9a-z]{1,4}\)\s*)*(?:of|under|in)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w()]*\s+){1,8}?)(Act|Regulations|Order|Rules)\b"
+    r"((?:\(?[A-Z][\w()]*\)?\s+){1,8}?)(Act|Regulations|Order|Rules)\b"
 )
 
 

@@ -16,12 +16,13 @@ text": it is kept, labelled so, and never guessed at.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from knowledge.reading.questions import ItemKind, RequestItem
 from knowledge.reading.structure import Message, MessageKind
-from knowledge.reading.text import containment, content_words, stem
+from knowledge.reading.text import LIST_MARKER, containment, content_words, stem
 
 
 class AnswerSource(StrEnum):
@@ -87,8 +88,14 @@ _CHANGED = re.compile(r"\b(?:partially upheld|partially uphold|partly upheld|not
                       r"provide)|attached (?:is|are)|please find attached)\b", re.IGNORECASE)
 
 
-def answers_for(items: list[RequestItem], messages: list[Message]) -> list[Answer]:
-    """Each question's answer from the replies, the items' parts split where the replies answer them one by one."""
+def answers_for(items: list[RequestItem], messages: list[Message],
+                settled: Callable[[str], bool] | None = None) -> list[Answer]:
+    """Each question's answer from the replies, the items' parts split where the replies answer them one by one.
+
+    `settled` says whether an answer already disclosed what was asked: a later reply that answers no
+    question in particular goes to the questions still unsettled (a review of a refusal, a late
+    supplement), not over answers already given.
+    """
     replies = [m for m in messages if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)]
     questions = _split_where_answered_separately(items, replies)
     texts: list[list[str]] = [[] for _ in questions]
@@ -112,8 +119,10 @@ def answers_for(items: list[RequestItem], messages: list[Message]) -> list[Answe
         body = _body(reply)
         if not body:
             continue
+        unsettled = [i for i in range(len(questions)) if sources[i] is AnswerSource.NONE or (
+            settled is not None and not settled("\n".join(texts[i])))]
         for index in _blanket_targets(questions, body, any(sources[i] is not AnswerSource.NONE
-                                                           for i in range(len(questions)))):
+                                                           for i in range(len(questions))), unsettled):
             _record(texts, sources, dates, index, body, reply, replace=reply.kind is MessageKind.REVIEW,
                     blanket=True)
     answers = []
@@ -159,8 +168,12 @@ def _unassigned(lines: list[str], located: list[str | None]) -> list[str]:
     return [line for line in lines if line and line not in held]
 
 
-def _blanket_targets(questions: list[RequestItem], body: str, answered: bool) -> list[int]:
-    """The questions a reply with no per-question answers speaks to: all, or the one it is plainly about."""
+def _blanket_targets(questions: list[RequestItem], body: str, answered: bool, unsettled: list[int]) -> list[int]:
+    """The questions a reply with no per-question answers speaks to.
+
+    All of them when nothing was answered before; else the one it is plainly about, or those
+    still unsettled, or (when everything was settled) all.
+    """
     if not answered or len(questions) == 1:
         return list(range(len(questions)))
     words = content_words(body)
@@ -169,16 +182,20 @@ def _blanket_targets(questions: list[RequestItem], body: str, answered: bool) ->
     ranked = sorted(scores, reverse=True)
     if best >= 0.5 and (len(ranked) < 2 or ranked[1] < 0.6 * best):
         return [scores.index(best)]
-    return list(range(len(questions)))
+    return unsettled or list(range(len(questions)))
 
 
 def _only_points_to_attachment(text: str) -> bool:
+    """The answer says only "please see attached" (or "please refer to the guidance attached")."""
     flat = " ".join(text.split())
     if not flat:
         return False
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
-    substantive = [s for s in sentences if not (_ATTACHMENT_ONLY.search(s) or _ATTACHMENT_WORD.search(s))]
-    return bool(_ATTACHMENT_ONLY.search(flat)) and not [s for s in substantive if len(s.split()) > 3]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
+    pointing = [s for s in sentences if _ATTACHMENT_ONLY.search(s) or (
+        _ATTACHMENT_WORD.search(s) and re.search(r"(?i)\b(?:see|refer|find|attached|enclosed|provided)\b", s)
+        and len(s.split()) <= 20)]
+    substantive = [s for s in sentences if s not in pointing and len(re.findall(r"[A-Za-z]{2,}", s)) > 3]
+    return bool(pointing) and not substantive
 
 
 # --- Locating answers in one reply -------------------------------------------------------------------------------
@@ -262,8 +279,8 @@ def _span_with_answer(item: RequestItem, lines: list[str], start: int, end: int)
     window_words = [w for line in lines[start:end] for w in content_words(line)]
     extra = [w for w in window_words if stem(w) not in stems]
     if len(question_words) <= 3:
-        # A short part ("Parks") must lead its line: "Parks | £3,849,600".
-        first = content_words(lines[start])
+        # A short part ("Parks") must lead its line: "Parks | £3,849,600", "h. Has it been updated?".
+        first = content_words(LIST_MARKER.sub("", lines[start], count=1))
         if not first or stem(first[0]) not in stems:
             return None
     tail = _after_question(last, question_words)

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 
+from functools import cache
+
 from knowledge.citations import find_citations, section_key
+from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
 
 NCND_WORDING = re.compile(
-    r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|"
+    r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|refus\w*\s+to\s+confirm\s+or\s+deny|"
     r"(?:will|can|cannot|can't|does|do)\s+not\s+confirm\s+or\s+deny|"
     r"duty (?:to|in section 1\(1\)\(a\)[^.]{0,40}to) confirm or deny does not apply|"
     r"does not apply[^.]{0,60}confirm or deny",
@@ -65,8 +68,9 @@ _NOT_HELD = re.compile(
 _WITHHELD = re.compile(
     r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
-    r"not\s+(?:be\s+)?(?:disclos|releas|provid)|redact|(?:unable|not able) to (?:provide|"
-    r"disclose|release)|(?:relying|rely|relied) on|(?:engaged|engages)\b|commercial(?:ly)? sensitive",
+    r"not\s+(?:be\s+)?(?:disclos|releas|provid)|\bredacted\b|redactions? (?:have|has|were|was) (?:been )?(?:made|"
+    r"applied)|suppressed|(?:unable|not able) to (?:provide|disclose|release)|(?:relying|rely|relied) on|"
+    r"(?:engaged|engages)\b|commercial(?:ly)? sensitive",
     re.IGNORECASE,
 )
 _POINTER = re.compile(
@@ -83,8 +87,20 @@ _POINTER_NEGATED = re.compile(
     r"however, we do not|not include",
     re.IGNORECASE,
 )
-_FIGURE = re.compile(r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?<![/\d])\b(?!(?:19|20)\d\d\b)\d+\b"
-                     r"(?![/\d])")
+_FIGURE = re.compile(
+    # A disclosed quantity: money, a percentage, a count of something; not a duration, date or reference.
+    r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d+\b(?![/\d.]\d)"
+    r"(?!\s*(?:x\s*\d|years?|months?|weeks?|days?|hours?|minutes?|working|calendar|financial|academic|"
+    r"st\b|nd\b|rd\b|th\b))"
+)
+_WHOLE_WITHHELD = re.compile(
+    r"(?:the|this|that|all|such|your)\s+(?:information|data|request|details|documents?)(?:\s+(?:you have|you|that you "
+    r"have)?\s*(?:requested|asked for|sought))?\s+(?:is|are|has been|have been|was|were|would be)\s+"
+    r"(?:being\s+)?(?:exempt|withheld|refused)",
+    re.IGNORECASE,
+)
+_ABOVE = re.compile(r"^\W*(?:please\s+)?(?:see|refer to)\s+(?:the\s+|our\s+)?(?:above|previous)\s+(?:response|answer)|"
+                    r"^\W*as\s+above\b", re.IGNORECASE)
 _DISCLOSED = re.compile(
     r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are)|as follows|see (?:below|the "
     r"table|table)|^(?:yes|no)\b(?!\s+(?:information|records?|data))|"
@@ -100,12 +116,14 @@ _CROSS_REFERENCE = re.compile(
 _NOT_APPLIED = re.compile(
     r"(?:considered|looked at|assessed)[^.]{0,80}(?:but|however)[^.]{0,120}(?:favou?r(?:s|ed)? (?:of )?"
     r"disclos|not (?:applicable|engaged|apply)|decided to (?:disclose|release))|"
-    r"(?:is|are) not (?:engaged|applicable)|(?:does|do|will) not apply|no longer (?:applies|apply|relied)|"
+    r"(?:is|are) not (?:engaged|applicable)|(?:exemption|section \d+\w*(?:\(\w+\))*) (?:does|do|will) not apply|"
+    r"no longer (?:applies|apply|relied)|"
     r"(?:not|no longer) (?:relying|rely) on",
     re.IGNORECASE,
 )
 _PARTIAL_HINT = re.compile(
-    r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredact|partial|remainder|"
+    r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredacted\b|\bredactions? (?:have|has|were|was) (?:been )?"
+    r"(?:made|applied)|suppressed|partial|remainder|"
     r"(?:other|remaining) (?:information|parts?|details)[^.]{0,60}(?:withheld|exempt)|"
     r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b|other than",
     re.IGNORECASE,
@@ -140,7 +158,9 @@ def classify_disposition(
     costly = bool(cost) and ("s12" in keys or bool(re.search(
         r"exceed|excessive|manifestly unreasonable", text, re.I))) and not _mentions_only_as_advice(
         text, cost.start() if cost else 0)
-    if NCND_WORDING.search(text) and not re.search(r"(?i)(?:will|can|are able to) confirm (?:that|whether)", text):
+    ncnd_cited = any(label.lower() in _ncnd_provisions() for label in cited)
+    if (NCND_WORDING.search(text) or ncnd_cited) and not re.search(
+            r"(?i)(?:will|can|are able to) confirm (?:that|whether)", text):
         # "Neither confirm nor deny ... as determining it would exceed the limit" is s12(2).
         return Disposition.S12_COST if costly and "s12" in keys else Disposition.NCND
     if (_VEXATIOUS.search(text) or "s14" in keys) and not re.search(
@@ -163,7 +183,7 @@ def classify_disposition(
         if pointer and not has_figures:
             return Disposition.S21_ACCESSIBLE  # published in part, the rest withheld
         if (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
-                has_figures and not _withheld_leads(text, withheld.start())):
+                has_figures and not _withheld_leads(text, withheld.start())) or _part_withheld(text, withheld.start()):
             return Disposition.PARTIALLY_DISCLOSED
         if not_held and not_held.start() < withheld.start():
             return Disposition.NOT_HELD
@@ -185,8 +205,8 @@ def classify_disposition(
     if context_ncnd and re.search(r"\babove\b|as (?:explained|set out|stated)|same (?:reasons|exemptions)", text,
                                   re.I):
         return Disposition.NCND
-    if cited:
-        # "Covered by the exemptions above": the answer leans on the letter's stance.
+    if cited and (len(text.split()) <= 25 or re.search(r"(?i)\babove\b|exempt|applies|apply|engaged", text)):
+        # "S43 as above": the answer leans on the letter's reasoning.
         return Disposition.NCND if context_ncnd else Disposition.EXEMPT_WITHHELD
     if _OTHER.search(text):
         return Disposition.OTHER
@@ -194,11 +214,35 @@ def classify_disposition(
 
 
 def cross_reference(answer: str) -> int | None:
-    """The question an answer defers to ("N/A, please see our response to Q2"), when it says little else."""
-    match = _CROSS_REFERENCE.search(answer)
-    if match is None or len(answer.split()) > 30:
+    """The question an answer defers to ("N/A, please see our response to Q2"), when it says little else.
+
+    0 means the answer just before it ("Please see above response").
+    """
+    if len(answer.split()) > 30:
         return None
-    return int(match.group(1))
+    match = _CROSS_REFERENCE.search(answer)
+    if match is not None:
+        return int(match.group(1))
+    return 0 if _ABOVE.search(answer) and not find_citations(answer) else None
+
+
+@cache
+def _ncnd_provisions() -> frozenset[str]:
+    """The NCND provisions of the library's exemptions (s23(5), s24(2), s40(5B), reg 12(6) ...)."""
+    provisions = {card.ncnd.lower() for card in load_library().cards if card.ncnd}
+    return frozenset(provisions | {p.split("(")[0] + "(" + p.split("(", 1)[1] for p in provisions if "(" in p})
+
+
+def _part_withheld(text: str, position: int) -> bool:
+    """Something is given before a withholding that names only part of what was asked ("Annual spend is ...")."""
+    before = text[:position]
+    sentence_start = max(before.rfind(". "), before.rfind("\n"))
+    given = before[: sentence_start + 1] if sentence_start > 0 else ""
+    if len(re.findall(r"[A-Za-z]{2,}", given)) < 2:
+        return False
+    if _WHOLE_WITHHELD.search(text[max(0, sentence_start) :]):
+        return False
+    return not re.search(r"(?i)exempt|withh|section|regulation|public interest|prejudic|personal data", given)
 
 
 def _withheld_leads(text: str, position: int) -> bool:
@@ -208,8 +252,9 @@ def _withheld_leads(text: str, position: int) -> bool:
 
 def _scrub(text: str) -> str:
     """Text without section numbers, dates, years and references, whose digits are not disclosures."""
-    text = re.sub(r"(?:section|sections|regulation|reg|s|article|paragraph|para|part|question|q|foi|eir|ref|"
-                  r"reference)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:section|sections|regulation|reg|s|article|paragraph|para|part|question|q|foi|eir|ref|"
+                  r"reference|point|item)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b[A-Za-z]+\d[\w-]*|\b\w*\d+(?:[/.-]\w+)+\b|\(\d{1,2}\)", " ", text)  # FS50681336, EA/2018/0055
     text = re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
                   r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,
                   flags=re.IGNORECASE)

@@ -89,7 +89,7 @@ def _read_thread(source: SourceDocument, default_authority: str) -> ParsedDocume
     items = read_questions(request.text, reflowed=True).flat(split_parts=False)
     if not items:
         return ParsedDocument(source=source, regime=regime, precedents=())
-    answers = answers_for(items, later)
+    answers = answers_for(items, later, lambda text: _settled(text, regime))
     stance = _stance(replies, items, regime)
     reference = source.reference or _thread_reference(source.text)
     when = source.date or next((m.date for m in replies if m.date), "") or request.date
@@ -194,7 +194,7 @@ def _read_letter(source: SourceDocument, default_authority: str) -> ParsedDocume
     if not items:
         return ParsedDocument(source=replace(source, text=text), regime=regime, precedents=())
     reply = Message(Sender.AUTHORITY, when, authority, tuple(response_lines), MessageKind.RESPONSE)
-    answers = answers_for(items, [reply])
+    answers = answers_for(items, [reply], lambda text: _settled(text, regime))
     stance = _stance([reply], items, regime)
     precedents = _precedents(answers, stance, regime, reference, when, authority, source.source, "\n".join(lines))
     relied = [label for p in precedents for label in p.exemptions] + list(stance.exemptions if stance else ())
@@ -256,8 +256,8 @@ def _precedents(answers: list[Answer], stance: RequestStance | None, regime: Reg
     decisions = [_decide(answer, regime, stance, shared) for answer in answers]
     for position, answer in enumerate(answers):
         target = cross_reference(answer.text) if answer.source is AnswerSource.QUESTION else None
-        index = _question_index(answers, target) if target is not None else None
-        if index is not None and index != position:
+        index = (position - 1 if target == 0 else _question_index(answers, target)) if target is not None else None
+        if index is not None and 0 <= index != position:
             decisions[position] = decisions[index]  # "N/A, see our answer to Q2"
     out = []
     for position, answer in enumerate(answers):
@@ -269,6 +269,12 @@ def _precedents(answers: list[Answer], stance: RequestStance | None, regime: Reg
             answer_in_text=in_text, note=note,
         ))
     return out
+
+
+def _settled(text: str, regime: Regime) -> bool:
+    """An answer that already gave what was asked (a later general reply does not overwrite it)."""
+    return bool(text.strip()) and classify_disposition(text, regime) is Disposition.DISCLOSED and not re.search(
+        r"(?i)attach|enclosed|further disclosure|will be (?:made|provided|sent)", text)
 
 
 def _question_index(answers: list[Answer], number: int) -> int | None:

@@ -124,8 +124,9 @@ _ACKNOWLEDGEMENT_CUES = re.compile(
     re.IGNORECASE,
 )
 _HOLDING_CUES = re.compile(
-    r"apologi[sz]e for (?:not meeting|the delay|any delay|missing)|(?:are|is) (?:still |actively )?working on "
-    r"your request|will be in touch|(?:need|require) (?:more|further|additional) time|extend(?:ed|ing)? the "
+    r"apolog\w* for (?:not meeting|(?:the |any )?(?:continued |further |ongoing )?delay|missing)|(?:are|is) "
+    r"(?:still |actively |currently )?working on (?:providing )?(?:your request|a response|the response|your response)|"
+    r"aim to (?:respond|reply|provide)|will be in touch|backlog|(?:need|require) (?:more|further|additional) time|extend(?:ed|ing)? the "
     r"(?:deadline|time|response date)|public interest (?:test )?(?:extension|consideration)|"
     r"not (?:yet )?(?:been )?able to (?:complete|finalise|respond)|(?:chasing|chased) (?:up )?(?:the )?"
     r"(?:service|department)|overdue",
@@ -152,8 +153,9 @@ _RESPONSE_CUES = re.compile(
 _REVIEW_CUES = re.compile(
     r"internal review (?:has been|was|is now) (?:completed|carried out|conducted|concluded)|"
     r"(?:i|we) have (?:now )?(?:completed|carried out|conducted|undertaken) (?:an|the|your) (?:internal )?review|"
-    r"outcome of (?:the|your) (?:internal )?review|(?:i|we) (?:have decided to )?(?:uphold|partially uphold|"
-    r"not uphold)|(?:is|are|been|was) (?:partially |partly |not )?upheld|reviewing officer|"
+    r"outcome of (?:the|your) (?:internal )?review|(?:i|we) (?:have decided to |are )?(?:uphold|partially uphold|"
+    r"not uphold|upholding|partially upholding|partly upholding)|(?:is|are|been|was) (?:partially |partly |not )?"
+    r"upheld|reviewing officer|"
     r"review of (?:the|your) (?:handling|request|response)",
     re.IGNORECASE,
 )
