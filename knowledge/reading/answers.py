@@ -203,13 +203,17 @@ def _only_points_to_attachment(text: str) -> bool:
 
 def locate(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
     """Each question's answer in one reply's lines (None where this reply does not answer it)."""
-    lines = [_table_row(line) for line in lines]
-    lines = [line for line in lines if line is not None]
-    found = _by_restatement(questions, lines)
-    if sum(1 for span in found if span is not None) == 0:
-        found = _by_number(questions, lines)
-    if sum(1 for span in found if span is not None) == 0:
-        return _by_reference(questions, lines)
+    lines = [row for row in map(_table_row, lines) if row is not None]
+    restated = _by_restatement(questions, lines)
+    numbered = _by_number(questions, lines)
+    count_restated = sum(1 for span in restated if span is not None)
+    count_numbered = sum(1 for span in numbered if span is not None)
+    found = numbered if count_numbered > count_restated else restated
+    if max(count_restated, count_numbered) == 0:
+        referenced = _by_reference(questions, lines)
+        if any(text is not None for text in referenced):
+            return referenced
+        return _by_topic(questions, lines)
     return _segments(found, lines)
 
 
@@ -329,6 +333,16 @@ def _best_in_order(candidates: list[list[tuple[float, _Span]]]) -> list[_Span | 
     return max(best.values(), key=lambda pair: pair[0])[1]
 
 
+_DOCUMENT_LEVEL = re.compile(
+    # A line about the letter as a whole, or about other questions: it ends the answer before it.
+    r"^(?:this (?:letter|response|email|reply) (?:is|serves|acts)|(?:with regard|in regard|in relation|in respect|"
+    r"turning|as regards)\w* to (?:all )?(?:the )?(?:other|remaining|rest)|(?:for|in response to|regarding|"
+    r"re:?) (?:all )?(?:the )?(?:other|remaining) (?:questions|parts|points)|advice and assistance\s*:?$|"
+    r"[A-Z][A-Z &]{6,}$)",
+    re.IGNORECASE,
+)
+
+
 def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
     """The text after each located question up to the next one; consecutive ones share what follows."""
     order = sorted((span.start, index) for index, span in enumerate(found) if span is not None)
@@ -337,7 +351,12 @@ def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
         span = found[index]
         assert span is not None
         stop = found[order[position + 1][1]].start if position + 1 < len(order) else len(lines)  # type: ignore[union-attr]
-        body = [span.inline, *lines[span.end : stop]]
+        body_lines = []
+        for line in lines[span.end : stop]:
+            if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)):
+                break
+            body_lines.append(line)
+        body = [span.inline, *body_lines]
         out[index] = "\n".join(part for part in body if part).strip()
     # Restatements with nothing under them are answered together by the next answer.
     pending: list[int] = []
@@ -349,6 +368,41 @@ def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
             out[waiting] = out[index]
         pending = []
     return out
+
+
+def _names_other_questions(line: str, index: int) -> bool:
+    """A line that names questions other than this one ("in respect of questions 2 and 3", "parts (c) and (e)")."""
+    numbers = _referenced(line[:200], 99)
+    letters = re.findall(r"(?i)\b(?:parts?|questions?|points?)\s*\(?([a-h])\)", line[:200])
+    if not numbers and not letters:
+        return False
+    return (index + 1) not in numbers or len(numbers) > 1 or bool(letters)
+
+
+def _by_topic(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
+    """A reply in paragraphs that neither restate nor number the questions: each paragraph to its question.
+
+    Paragraphs go, in order, to the question whose words they share most; the first paragraphs before
+    any match are the reply's preamble. Used only when every question finds a paragraph of its own.
+    """
+    if len(questions) < 2:
+        return [None for _ in questions]
+    words = [{stem(w) for w in content_words(item.question)} for item in questions]
+    assigned: dict[int, list[str]] = {}
+    current = -1
+    for line in lines:
+        if not line:
+            continue
+        line_words = {stem(w) for w in content_words(line)}
+        scores = [len(line_words & wanted) / max(1, len(wanted)) for wanted in words]
+        best = max(range(len(questions)), key=lambda i: (scores[i], -i))
+        if scores[best] >= 0.3 and best >= current:
+            current = best
+        if current >= 0:
+            assigned.setdefault(current, []).append(line)
+    if len(assigned) < len(questions):
+        return [None for _ in questions]
+    return ["\n".join(assigned[i]) for i in range(len(questions))]
 
 
 def _by_number(questions: list[RequestItem], lines: list[str]) -> list[_Span | None]:

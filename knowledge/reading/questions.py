@@ -107,7 +107,8 @@ class QuestionList:
         out: list[RequestItem] = []
         for item in self.items:
             separable = any(part.kind is not ItemKind.DIMENSION for part in item.parts)
-            pieces = item.split() if separable and (split_parts or item.parts_are_questions) else [item]
+            heading = item.parts_are_questions and not _asks_itself(item.text)
+            pieces = item.split() if separable and (split_parts or heading) else [item]
             for piece in pieces:
                 out.extend(_asking_sentences(piece) if split_sentences and piece.kind is ItemKind.PROSE
                            and not piece.parts else [piece])
@@ -172,7 +173,7 @@ _PROCEDURAL = re.compile(
     r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
     r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:cost|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be |being )?charged|"
-    r"(?:refine|narrow|adjust|reduce|amend) (?:my|the|this) request|adjust it|(?:advise|advice) (?:on |me )?"
+    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|(?:advise|advice) (?:on |me )?"
     r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
     r"this is a request (?:for information )?under|i am writing (?:to you )?under|hope (?:you are|your|you're|"
     r"this finds)|i trust this|(?:presented|provided|supplied|sent) (?:to me )?(?:as|in) (?:a |an )?"
@@ -246,6 +247,30 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     block: bool = False
     """The item is a heading ("1. Playground closures:"): unmarked lines after it belong to it."""
+
+
+@dataclass(frozen=True)
+class MarkedLine:
+    """A logical line with its list marker read off (`kind` None for an unmarked line)."""
+
+    text: str
+    kind: ItemKind | None
+    label: str = ""
+
+
+def mark_lines(lines: list[str]) -> list[MarkedLine]:
+    """The grammar's reading of each line's marker, for layouts the reader finds in letters."""
+    return [MarkedLine(line.text, line.kind, line.label) for line in _mark(lines)]
+
+
+def asks(text: str) -> bool:
+    """Whether a line asks for something by itself (a question mark, an asking verb, "The number of ...")."""
+    return _item_asks(text)
+
+
+def is_procedural(text: str) -> bool:
+    """Whether a line is about handling the request (deadlines, formats, thanks), not the information."""
+    return _is_procedural(text)
 
 
 def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:

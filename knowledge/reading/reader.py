@@ -22,6 +22,7 @@ from knowledge.models import (
 )
 from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate
 from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
+from knowledge.reading.letters import letter_layout, without_quoted_documents
 from knowledge.reading.metadata import detect_regime, find_authority, find_date, find_reference
 from knowledge.reading.questions import ItemKind, RequestItem, read_questions
 from knowledge.reading.reasoning import exemption_reasoning
@@ -41,21 +42,6 @@ MAX_ANSWER = 12_000
 NOT_IN_TEXT = "the answer is in an attachment that the text does not carry"
 NOT_ANSWERED = "no reply in the text answers this question"
 
-_REQUEST_HEAD = re.compile(
-    r"^(?:you asked|your request(?: was| read)?|the request|request|you wrote|you requested|"
-    r"you have (?:asked|requested)|information requested|requested information|"
-    r"(?:i|we) note (?:that )?you (?:seek|have requested|requested)[^:]*|"
-    r"in your (?:e-?mail|request|letter)[^:]*|you asked for the following[^:]*|"
-    r"[^.]{0,80}(?:the following information|requested the following)[^.]{0,40})\s*[:.]?\s*$",
-    re.IGNORECASE,
-)
-_RESPONSE_HEAD = re.compile(
-    r"^(?:in response|responses?|our response|disclosure|answers?|reply|our reply|decision|"
-    r"the response|information disclosed|outcome|response to your request|"
-    r"[A-Za-z]{2,12} response|information released|our answer|"
-    r"(?:the )?information (?:you requested|requested) is as follows)\s*[:.]?\s*$",
-    re.IGNORECASE,
-)
 _HEADER_AUTHORITY = re.compile(r"^Authority:\s*(.+)$", re.MULTILINE)
 _THREAD_REFERENCE = re.compile(
     r"\b(?:reference|ref)\b[^A-Za-z0-9]{0,6}((?:FOI|EIR|FOISA)\s*/\s*[\d-]{3,12})|\b((?:FOI|EIR|FOISA)\s?/\s?\d{3,8})\b",
@@ -86,7 +72,8 @@ def _read_thread(source: SourceDocument, default_authority: str) -> ParsedDocume
     later = messages[request_index + 1 :]
     replies = [m for m in later if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)]
     regime = detect_regime("\n".join([request.text, *(m.text + "\n" + "\n".join(m.closing) for m in later)]))
-    items = read_questions(request.text, reflowed=True).flat(split_parts=False)
+    items = read_questions("\n".join(without_quoted_documents(list(request.lines))),
+                           reflowed=True).flat(split_parts=False)
     if not items:
         return ParsedDocument(source=source, regime=regime, precedents=())
     answers = answers_for(items, later, lambda text: _settled(text, regime))
@@ -187,10 +174,12 @@ def _read_letter(source: SourceDocument, default_authority: str) -> ParsedDocume
     authority = source.authority or find_authority(lines) or default_authority
     if request_text.strip():
         request = letter_message(request_text, Sender.REQUESTER)
-        items = read_questions(request.text, reflowed=True).flat(split_parts=False)
+        items = read_questions("\n".join(without_quoted_documents(list(request.lines))),
+                               reflowed=True).flat(split_parts=False)
         response_lines = lines
     else:
-        items, response_lines = _questions_in_letter(lines)
+        layout = letter_layout(lines)
+        items, response_lines = layout.items, layout.response
     if not items:
         return ParsedDocument(source=replace(source, text=text), regime=regime, precedents=())
     reply = Message(Sender.AUTHORITY, when, authority, tuple(response_lines), MessageKind.RESPONSE)
@@ -202,31 +191,6 @@ def _read_letter(source: SourceDocument, default_authority: str) -> ParsedDocume
                                     relied)
     return ParsedDocument(source=replace(source, text=text, request=request_text), regime=regime,
                           precedents=tuple(precedents), exemption_precedents=tuple(reasoning), request_stance=stance)
-
-
-def _questions_in_letter(lines: list[str]) -> tuple[list[RequestItem], list[str]]:
-    """The questions a letter restates, and the lines that hold the answers."""
-    head = next((i for i, line in enumerate(lines) if _REQUEST_HEAD.match(line)), None)
-    start = head + 1 if head is not None else 0
-    response = next((i for i in range(start, len(lines)) if _RESPONSE_HEAD.match(lines[i])), None)
-    if response is not None and response > start:
-        items = read_questions("\n".join(lines[start:response]), reflowed=True).flat(split_parts=False)
-        if items:
-            return items, lines
-    marked = [item for item in read_questions("\n".join(lines[start:]), reflowed=True).flat(split_parts=False)
-              if item.kind is not ItemKind.PROSE]
-    if marked:
-        return [_question_only(item) for item in marked], lines
-    prose = read_questions("\n".join(lines[start : start + 12] if head is not None else lines[:25]),
-                           reflowed=True).flat(split_parts=False)
-    if prose:
-        return prose[:1], lines[start + 1 :] if head is not None else lines
-    return [], lines
-
-
-def _question_only(item: RequestItem) -> RequestItem:
-    """An item of a letter's question-and-answer list, without the answer the list carries under it."""
-    return replace(item, parts=tuple(p for p in item.parts if p.kind is not ItemKind.DIMENSION))
 
 
 # --- Decisions -----------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def thread_messages(text: str) -> list[Message]:
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
         sender = Sender.REQUESTER if marker.group(1).lower() == "outgoing" else Sender.AUTHORITY
         raw, attachments = _without_attachment_list(text[marker.end() : end].split("\n"))
-        body, closing = clean_body(raw)
+        body, closing = clean_body(raw, closing_apart=sender is Sender.AUTHORITY)
         first_request = sender is Sender.REQUESTER and not any(m.sender is Sender.REQUESTER for m in messages)
         kind = _kind(sender, body, closing, first_request)
         messages.append(Message(sender, _iso(marker.group(2)), marker.group(3).strip(), tuple(body), kind,
@@ -192,7 +192,8 @@ def thread_messages(text: str) -> list[Message]:
 
 def letter_message(text: str, sender: Sender = Sender.AUTHORITY) -> Message:
     """A document that is one letter (a disclosure-log page, a PDF, a Word file) as one message."""
-    body, closing = clean_body(normalise(text).split("\n"), cut_at_sign_off=False)
+    body, closing = clean_body(normalise(text).split("\n"), cut_at_sign_off=False,
+                               closing_apart=sender is Sender.AUTHORITY)
     kind = MessageKind.RESPONSE if sender is Sender.AUTHORITY else MessageKind.REQUEST
     return Message(sender, "", "", tuple(body), kind, tuple(closing))
 
@@ -217,8 +218,13 @@ def _without_attachment_list(raw: list[str]) -> tuple[list[str], list[str]]:
     return lines[:start] + lines[index:], names
 
 
-def clean_body(raw: list[str], cut_at_sign_off: bool = True) -> tuple[list[str], list[str]]:
-    """A message body without quoted history, sign-off, disclaimers and link lists; and its closing."""
+def clean_body(raw: list[str], cut_at_sign_off: bool = True,
+               closing_apart: bool = True) -> tuple[list[str], list[str]]:
+    """A message body without quoted history, sign-off, disclaimers and link lists; and its closing.
+
+    `closing_apart` sets the authority's closing boilerplate (review rights, re-use) apart; a
+    requester's message keeps every line.
+    """
     kept: list[str] = []
     for index, line in enumerate(raw):
         stripped = line.strip()
@@ -243,7 +249,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True) -> tuple[list[str],
             in_disclaimer = True
         if in_disclaimer or _FURNITURE_LINE.match(line):
             continue
-        if closing or _CLOSING.match(line):
+        if closing_apart and (closing or _CLOSING.match(line)):
             closing.append(line)
             continue
         body.append(line)
