@@ -70,7 +70,8 @@ _WITHHELD = re.compile(
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
     r"not\s+(?:be\s+)?(?:disclos|releas|provid)|\bredacted\b|redactions? (?:have|has|were|was) (?:been )?(?:made|"
     r"applied)|suppressed|(?:unable|not able) to (?:provide|disclose|release)|(?:relying|rely|relied) on|"
-    r"(?:engaged|engages)\b|commercial(?:ly)? sensitive",
+    r"(?:exemptions?|exceptions?|section \d+\w*(?:\(\w+\))*|regulation \d+\w*(?:\(\w+\))*) (?:is|are|has been|have been) "
+    r"engaged|engages (?:the|section|regulation)|commercial(?:ly)? sensitive",
     re.IGNORECASE,
 )
 _POINTER = re.compile(
@@ -84,7 +85,18 @@ _POINTER = re.compile(
 )
 _POINTER_NEGATED = re.compile(
     r"(?:does|do|did) not (?:include|contain|cover|hold)|limited|not (?:all|the same|what)|only (?:includes|covers)|"
-    r"however, we do not|not include",
+    r"however, we do not|not include|will be published|(?:intended|due) for (?:future )?publication|to be published|"
+    r"not yet (?:been )?published",
+    re.IGNORECASE,
+)
+_NOT_WITHHOLDING = re.compile(
+    r"(?:no|not (?:identified|found) any|not (?:any|a)) (?:reason|grounds?|basis) to withh|(?:has|have|was|were) not "
+    r"(?:been )?withheld|nothing (?:has been|is|was) withheld|not (?:be|being) withheld|without (?:any )?redaction",
+    re.IGNORECASE,
+)
+_QUANTITY_ASKED = re.compile(
+    r"\bhow (?:many|much|often|long)\b|\b(?:number|numbers|total|amount|cost|costs|spend|spent|value|percentage|"
+    r"proportion|figures?|budget|rate|rates|average)\b",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -142,12 +154,15 @@ _PROCEDURAL_BY_DISPOSITION = {
 }
 
 def classify_disposition(
-    answer: str, regime: Regime = Regime.FOIA, context_ncnd: bool = False, document_cites: bool = False
+    answer: str, regime: Regime = Regime.FOIA, context_ncnd: bool = False, document_cites: bool = False,
+    question: str = "",
 ) -> Disposition:
     """One disposition label for an answer's text.
 
     `context_ncnd` says the letter took an NCND stance across the request; `document_cites` that
     it cites an exemption somewhere, so "commercially sensitive" under one question is withholding.
+    With the `question`, a count of what is held ("we hold 27 emails") before a withholding is
+    not a disclosure unless a number was what the question asked for.
     """
     text = " ".join(answer.split())
     if not text:
@@ -175,6 +190,8 @@ def classify_disposition(
         return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
     not_held = _NOT_HELD.search(text)
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
+    if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
+        withheld = None
     pointer = _POINTER.search(text) is not None and not _POINTER_NEGATED.search(text)
     figures = _first_disclosure_signal(text)
     scrubbed_for_figures = _scrub(text)
@@ -182,8 +199,10 @@ def classify_disposition(
     if withheld:
         if pointer and not has_figures:
             return Disposition.S21_ACCESSIBLE  # published in part, the rest withheld
+        counts_asked = not question or bool(_QUANTITY_ASKED.search(question))
         if (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
-                has_figures and not _withheld_leads(text, withheld.start())) or _part_withheld(text, withheld.start()):
+                has_figures and counts_asked and not _withheld_leads(text, withheld.start())) or _part_withheld(
+                    text, withheld.start()):
             return Disposition.PARTIALLY_DISCLOSED
         if not_held and not_held.start() < withheld.start():
             return Disposition.NOT_HELD
@@ -238,11 +257,16 @@ def _part_withheld(text: str, position: int) -> bool:
     before = text[:position]
     sentence_start = max(before.rfind(". "), before.rfind("\n"))
     given = before[: sentence_start + 1] if sentence_start > 0 else ""
-    if len(re.findall(r"[A-Za-z]{2,}", given)) < 2:
+    if len(re.findall(r"[A-Za-z]{2,}", given)) < 2 or _HOLDING_STATEMENT.search(given):
         return False
     if _WHOLE_WITHHELD.search(text[max(0, sentence_start) :]):
         return False
     return not re.search(r"(?i)exempt|withh|section|regulation|public interest|prejudic|personal data", given)
+
+
+_HOLDING_STATEMENT = re.compile(
+    r"(?i)\b(?:(?:we|i) can confirm|(?:the )?(?:council|force|trust|department|authority|we) (?:holds?|has|have "
+    r"located|located|identified|found)|there (?:is|are|were) \d+|(?:is|are) held)\b")
 
 
 def _withheld_leads(text: str, position: int) -> bool:

@@ -26,7 +26,8 @@ from knowledge.reading.questions import (
 )
 
 REQUEST_HEAD = re.compile(
-    r"(?:^|[.!?]\s+)(?:you asked(?: for| us)?(?: the following)?[^:.]{0,80}|(?:the )?(?:applicant|requester)s? "
+    r"(?:^|[.!?]\s+)(?:(?:what|which) you asked(?: for| us)?|details of (?:your|the) request|"
+    r"you asked(?: for| us)?(?: the following)?[^:.]{0,80}|(?:the )?(?:applicant|requester)s? "
     r"(?:asked|requested|sought)(?: for)?[^:.]{0,60}|your (?:request|questions?|e-?mail)"
     r"(?: was| read| asked| is set out| are set out)?[^:.]{0,60}|the request|request(?: details)?|you wrote|"
     r"you requested|you have (?:asked|requested)|information requested|requested information|"
@@ -87,11 +88,13 @@ def letter_layout(lines: list[str]) -> LetterLayout:
     marked = mark_lines(lines)
     head = next((i for i, line in enumerate(lines) if REQUEST_HEAD.search(line) and not asks(line.split(":")[-1])),
                 None)
-    run = _numbered_run(marked, start=head + 1 if head is not None else 0)
+    # With a heading for the request, its list stands before the heading of the response.
+    limit = _response_start(marked, head + 1) if head is not None else len(marked)
+    run = _numbered_run(marked, start=head + 1 if head is not None else 0, stop=limit)
     if run is None and head is not None:
-        run = _numbered_run(marked, start=0)
+        run = _numbered_run(marked, start=0, stop=head)
     if run is None:
-        run = _lettered_run(marked, start=head + 1 if head is not None else 0)
+        run = _lettered_run(marked, start=head + 1 if head is not None else 0, stop=limit)
     if run is not None and _interleaved(marked, run):
         items = _answered_items(marked, run[0])
         if len(items) >= 2:
@@ -113,10 +116,22 @@ def letter_layout(lines: list[str]) -> LetterLayout:
                  for i in labelled]
         return LetterLayout(items, lines)
     for index, line in enumerate(lines[:40]):
+        inline = _INLINE_REQUEST.search(line)
+        if inline and len(inline.group(1).split()) >= 4:
+            asked = read_questions(inline.group(1).strip(' "'), reflowed=True).flat(split_parts=False)
+            if asked:
+                return LetterLayout(asked, lines[index + 1 :])
         if re.search(r"(?i)\byou (?:asked|requested|wanted|sought)\b|\byour request (?:for|about|regarding)\b", line) \
                 or (asks(line) and not is_procedural(line) and "?" in line):
             return LetterLayout([RequestItem(_request_sentence(line), ItemKind.PROSE)], lines[index + 1 :])
     return LetterLayout([], lines)
+
+
+_INLINE_REQUEST = re.compile(
+    # "You wrote: "Please send ..."", "Thank you for your email asking how many ...", "in which you asked for ..."
+    r"(?i)(?:\byou (?:wrote|asked|said)\s*:\s*|\b(?:asking|requesting|seeking|in which you (?:asked|requested))\s+"
+    r"(?=(?:for|how|whether|what|which|when|who|about|if|copies|a copy|details|information)\b))(.{12,})$"
+)
 
 
 def _request_sentence(line: str) -> str:
@@ -127,12 +142,20 @@ def _request_sentence(line: str) -> str:
     return line
 
 
-def _numbered_run(marked: list[MarkedLine], start: int) -> list[int] | None:
+def _response_start(marked: list[MarkedLine], start: int) -> int:
+    """The first response heading after the request's heading (or the end)."""
+    for index in range(start + 1, len(marked)):
+        if RESPONSE_HEAD.match(marked[index].text):
+            return index
+    return len(marked)
+
+
+def _numbered_run(marked: list[MarkedLine], start: int, stop: int | None = None) -> list[int] | None:
     """The first run of top-level numbered items 1, 2, 3 ... (line indices), at least two long."""
     runs: list[list[int]] = []
     current: list[int] = []
     expected = 1
-    for index in range(start, len(marked)):
+    for index in range(start, len(marked) if stop is None else stop):
         line = marked[index]
         if line.kind is not ItemKind.NUMBERED or not line.label.isdigit():
             continue
@@ -151,11 +174,11 @@ def _numbered_run(marked: list[MarkedLine], start: int) -> list[int] | None:
     return runs[0]
 
 
-def _lettered_run(marked: list[MarkedLine], start: int) -> list[int] | None:
+def _lettered_run(marked: list[MarkedLine], start: int, stop: int | None = None) -> list[int] | None:
     """A run of top-level lettered items a, b, c ... when the letter numbers nothing."""
     indices: list[int] = []
     expected = "a"
-    for index in range(start, len(marked)):
+    for index in range(start, len(marked) if stop is None else stop):
         line = marked[index]
         if line.kind is ItemKind.LETTERED and line.label == expected:
             indices.append(index)
@@ -279,7 +302,7 @@ def _interleaved(marked: list[MarkedLine], run: list[int]) -> bool:
     if answered_gaps * 2 < len(run) - 1:
         return False
     # A second list numbered the same way after the run means the run was the restated request.
-    later = _numbered_run(marked, start=run[-1] + 1)
+    later = _numbered_run(marked, start=run[-1] + 1)  # stop: the end of the letter
     return later is None or len(later) < len(run) - 1 or answered_gaps == len(run) - 1
 
 

@@ -148,7 +148,8 @@ _NUMBERED = re.compile(
 _LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
 _ROMAN = re.compile(r"^\(?((?:i{1,3}|iv|vi{0,3}|ix|x))\s?[.)]\s*(.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\u2013\-]|o(?=\s+[A-Z]))\s*(.*)$")
-_MARKER_ONLY = re.compile(r"^\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\)?$", re.IGNORECASE)
+_MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\)?|(?:q(?:uestion)?|request|part|item|"
+                          r"point)\s*\d{1,2}\s*[.:)]?)$", re.IGNORECASE)
 
 _ASKING = re.compile(
     r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|send|supply|tell|disclose|confirm|give|list|state|"
@@ -295,9 +296,14 @@ def _joined_continuations(lines: list[str]) -> list[str]:
 
 
 def _mark(lines: list[str]) -> list[_Line]:
+    """Each line with its marker read; one entry per line, in order.
+
+    A marker alone on its line ("1." then "a)", or "Question 1" then the question) takes the text
+    of the next unmarked line, which then stands empty, so that nested markers keep their levels.
+    """
     marked: list[_Line] = []
-    pending: list[tuple[ItemKind, str]] = []  # markers alone on their line ("1." then "a)")
     previous_letter = ""
+    waiting: int | None = None  # index of the last marker-only line still without its text
     for line in lines:
         if not line:
             marked.append(_Line("", None))
@@ -305,16 +311,19 @@ def _mark(lines: list[str]) -> list[_Line]:
         if _MARKER_ONLY.match(line) and not re.fullmatch(r"(?i)[a-z]", line):
             kind, label, _ = _marker(line + " x", previous_letter)
             if kind is not None:
-                pending.append((kind, label))
+                marked.append(_Line("", kind, label))
                 previous_letter = label if kind is ItemKind.LETTERED else previous_letter
+                waiting = len(marked) - 1
                 continue
         kind, label, rest = _marker(line, previous_letter)
         if kind is ItemKind.LETTERED:
             previous_letter = label
-        for pending_kind, pending_label in pending:
-            marked.append(_Line("", pending_kind, pending_label))
-        pending = []
-        marked.append(_Line(rest if kind else line, kind, label))
+        if kind is None and waiting is not None:
+            marked[waiting] = _Line(line, marked[waiting].kind, marked[waiting].label)
+            marked.append(_Line("", None))
+        else:
+            marked.append(_Line(rest if kind else line, kind, label))
+        waiting = None
     return marked
 
 

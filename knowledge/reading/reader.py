@@ -255,7 +255,7 @@ def _decide(answer: Answer, regime: Regime, stance: RequestStance | None,
     if answer.source is AnswerSource.NONE or not answer.text.strip():
         return Disposition.OTHER, [], False, NOT_ANSWERED
     disposition = classify_disposition(answer.text, regime, context_ncnd=stance is not None,
-                                       document_cites=bool(shared))
+                                       document_cites=bool(shared), question=answer.question)
     exemptions = exemptions_relied_on(answer.text, disposition, regime, shared)
     if answer.source is AnswerSource.ATTACHMENT:
         # The text may still state the outcome ("names withheld under s40(2), see attached").

@@ -109,6 +109,11 @@ _CLOSING = re.compile(
     r"complaint rights|right of (?:review|appeal))",
     re.IGNORECASE,
 )
+_RESUMES = re.compile(
+    r"^(?:dear\b|(?:our |your )?ref(?:erence)?\s*[:.]|date\s*:|your request\s*:?$|(?:the )?request\s*:?$|"
+    r"freedom of information (?:act|request)|[A-Z][A-Z ,&]{8,}$)",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^(?:(?:dear|hello|hi|hiya|good (?:morning|afternoon|evening))\b(?:\s+[\w.'&-]+){0,6}\s*[,:!]?|"
     r"(?:dear|hello|hi)\b[^,.?!]{0,60},|to whom it may concern[,:]?)\s*$",
@@ -239,6 +244,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
     body: list[str] = []
     closing: list[str] = []
     in_disclaimer = False
+    in_closing = False
     for line in lines:
         if not line:
             in_disclaimer = False
@@ -249,8 +255,11 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
             in_disclaimer = True
         if in_disclaimer or _FURNITURE_LINE.match(line):
             continue
-        if closing_apart and (closing or _CLOSING.match(line)):
+        if in_closing and _RESUMES.match(line):
+            in_closing = False  # a letter attached under a covering note starts after the note's closing
+        if closing_apart and (in_closing or _CLOSING.match(line)):
             closing.append(line)
+            in_closing = True
             continue
         body.append(line)
     while body and not body[-1]:
