@@ -78,4 +78,4 @@ def split_request_detailed(text: str) -> RequestSplit:
         questions = [whole] if whole else []
         left_out = []
     overflow = questions[MAX_QUESTIONS:]
-    return RequestSplit(tuple(questions[:MAX_QUESTIONS]), tuple([*left_out, *overflow]))
+    return RequestSplit(tuple(questions[:MAX_QUESTIONS]), (*left_out, *overflow))

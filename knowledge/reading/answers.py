@@ -102,7 +102,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
     sources: list[AnswerSource] = [AnswerSource.NONE for _ in questions]
     dates = ["" for _ in questions]
     for reply in replies:
-        located = locate(questions, list(reply.lines))
+        located, used = locate_lines(questions, list(reply.lines))
         if reply.kind is MessageKind.REVIEW and _UPHELD_ONLY.search(reply.text) and not _CHANGED.search(reply.text):
             continue  # a review that upholds the decision leaves each answer as it was
         if any(located):
@@ -110,7 +110,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
             for index in targets:
                 _record(texts, sources, dates, index, located[index] or "", reply, replace=reply.kind is
                         MessageKind.REVIEW)
-            general = _body(reply, _unassigned(list(reply.lines), located))
+            general = _body(reply, _unassigned(list(reply.lines), located, used))
             for index, text in enumerate(located):
                 if text is None and general and sources[index] is AnswerSource.NONE:
                     # Not answered on its own: the reply's general text speaks for it.
@@ -162,10 +162,10 @@ _OPENING_LINE = re.compile(
 )
 
 
-def _unassigned(lines: list[str], located: list[str | None]) -> list[str]:
-    """The reply's lines that no located answer holds (its preamble and general remarks)."""
+def _unassigned(lines: list[str], located: list[str | None], used: set[str]) -> list[str]:
+    """The reply's lines that no located answer or restated question holds (its preamble and general remarks)."""
     held = "\n".join(text for text in located if text)
-    return [line for line in lines if line and line not in held]
+    return [line for line in lines if line and line not in held and line not in used]
 
 
 def _blanket_targets(questions: list[RequestItem], body: str, answered: bool, unsettled: list[int]) -> list[int]:
@@ -203,6 +203,11 @@ def _only_points_to_attachment(text: str) -> bool:
 
 def locate(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
     """Each question's answer in one reply's lines (None where this reply does not answer it)."""
+    return locate_lines(questions, lines)[0]
+
+
+def locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[str | None], set[str]]:
+    """Each question's answer in one reply's lines, and the lines that restate or label the questions."""
     lines = [row for row in map(_table_row, lines) if row is not None]
     restated = _by_restatement(questions, lines)
     numbered = _by_number(questions, lines)
@@ -212,9 +217,10 @@ def locate(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
     if max(count_restated, count_numbered) == 0:
         referenced = _by_reference(questions, lines)
         if any(text is not None for text in referenced):
-            return referenced
-        return _by_topic(questions, lines)
-    return _segments(found, lines)
+            return referenced, set()
+        return _by_topic(questions, lines), set()
+    used = {line for span in found if span is not None for line in lines[span.start : span.end]}
+    return _segments(found, lines), used
 
 
 def _table_row(line: str) -> str | None:
@@ -333,6 +339,9 @@ def _best_in_order(candidates: list[list[tuple[float, _Span]]]) -> list[_Span | 
     return max(best.values(), key=lambda pair: pair[0])[1]
 
 
+_ANSWER_LABEL = re.compile(
+    r"^(?:(?-i:A)\s*\d{0,2}\s*:|(?:ans(?:wer)?|response|reply|our response|outcome)\s*\d{0,2}\s*[:.\-\u2013]|"
+    r"[-\u2013:]\s+)\s*", re.IGNORECASE)
 _DOCUMENT_LEVEL = re.compile(
     # A line about the letter as a whole, or about other questions: it ends the answer before it.
     r"^(?:this (?:letter|response|email|reply) (?:is|serves|acts)|(?:with regard|in regard|in relation|in respect|"
@@ -351,13 +360,13 @@ def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
         span = found[index]
         assert span is not None
         stop = found[order[position + 1][1]].start if position + 1 < len(order) else len(lines)  # type: ignore[union-attr]
-        body_lines = []
+        body_lines: list[str] = []
         for line in lines[span.end : stop]:
             if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)):
                 break
             body_lines.append(line)
         body = [span.inline, *body_lines]
-        out[index] = "\n".join(part for part in body if part).strip()
+        out[index] = _ANSWER_LABEL.sub("", "\n".join(part for part in body if part).strip(), count=1).strip()
     # Restatements with nothing under them are answered together by the next answer.
     pending: list[int] = []
     for _, index in order:

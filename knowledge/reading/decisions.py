@@ -12,7 +12,6 @@ exemption the authority considered and decided not to apply.
 from __future__ import annotations
 
 import re
-
 from functools import cache
 
 from knowledge.citations import find_citations, section_key
@@ -45,7 +44,8 @@ _OTHER = re.compile(
     r"(?:treated|handled|dealt with|process(?:ed)?) (?:this |your (?:request|email) )?(?:as|under) (?:a )?subject "
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
     r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
-    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:seek|need|require) (?:some )?clarification",
+    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|"
+    r"(?:seek|need|require) (?:some )?clarification",
     re.IGNORECASE,
 )
 _NOT_HELD = re.compile(
@@ -70,8 +70,8 @@ _WITHHELD = re.compile(
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
     r"not\s+(?:be\s+)?(?:disclos|releas|provid)|\bredacted\b|redactions? (?:have|has|were|was) (?:been )?(?:made|"
     r"applied)|suppressed|(?:unable|not able) to (?:provide|disclose|release)|(?:relying|rely|relied) on|"
-    r"(?:exemptions?|exceptions?|section \d+\w*(?:\(\w+\))*|regulation \d+\w*(?:\(\w+\))*) (?:is|are|has been|have been) "
-    r"engaged|engages (?:the|section|regulation)|commercial(?:ly)? sensitive",
+    r"(?:exemptions?|exceptions?|section \d+\w*(?:\(\w+\))*|regulation \d+\w*(?:\(\w+\))*) "
+    r"(?:is|are|has been|have been) engaged|engages (?:the|section|regulation)|commercial(?:ly)? sensitive",
     re.IGNORECASE,
 )
 _POINTER = re.compile(
@@ -277,7 +277,8 @@ def _withheld_leads(text: str, position: int) -> bool:
 def _scrub(text: str) -> str:
     """Text without section numbers, dates, years and references, whose digits are not disclosures."""
     text = re.sub(r"\b(?:section|sections|regulation|reg|s|article|paragraph|para|part|question|q|foi|eir|ref|"
-                  r"reference|point|item)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text, flags=re.IGNORECASE)
+                  r"reference|point|item)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text,
+                  flags=re.IGNORECASE)
     text = re.sub(r"\b[A-Za-z]+\d[\w-]*|\b\w*\d+(?:[/.-]\w+)+\b|\(\d{1,2}\)", " ", text)  # FS50681336, EA/2018/0055
     text = re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
                   r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,

@@ -215,7 +215,7 @@ def _answered_items(marked: list[MarkedLine], start: int) -> list[RequestItem]:
     while index < len(marked):
         line = marked[index]
         kind = line.kind
-        if kind not in _ORDER or not line.text and not _opens_level(marked, index):
+        if kind not in _ORDER or (not line.text and not _opens_level(marked, index)):
             index += 1
             continue
         level = _ORDER[kind]
@@ -278,7 +278,7 @@ def _question_lines(marked: list[MarkedLine], index: int, stop: int) -> int:
                 asks(line.text) or len(line.text.split()) <= 12) and not _answer_like(line.text):
             position += 1
             continue
-        if line.kind is None and (_FOLLOW_UP.match(line.text) and asks(line.text) or (
+        if line.kind is None and ((_FOLLOW_UP.match(line.text) and asks(line.text)) or (
                 not re.search(r"[.?!:]$", text) and line.text[:1].islower())):
             text = line.text
             position += 1

@@ -76,8 +76,9 @@ class RequestItem:
         for part in self.parts:
             if part.kind is ItemKind.DIMENSION:
                 continue
+            heading = not _asks_itself(self.text) or _introduces(self.text)
             for piece in part.split() if part.parts_are_questions else [part]:
-                if _needs_lead(piece.text):
+                if heading or _needs_lead(piece.text):
                     out.append(replace(piece, stem=f"{lead} {piece.stem}".strip() if piece.stem else lead))
                 else:
                     out.append(piece)
@@ -170,11 +171,13 @@ _PROCEDURAL = re.compile(
     r"\b(?:acknowledge (?:receipt|this)|confirm receipt|i look forward|look forward to|thank you|thanks|"
     r"if you (?:need|require|have) any (?:further |more )?(?:clarification|information|questions|queries)|"
     r"(?:do )?not hesitate|clarification|if any(?: part)? of (?:this|my) request|if you are unable to "
-    r"provide|the (?:remainder|rest) of (?:the|my)|within (?:the )?(?:statutory|20|twenty)|working[- ]days?|"
+    r"provide|the (?:remainder|rest) of (?:the|my)|within (?:the )?(?:statutory|20|twenty)|"
+    r"(?:20|twenty)[- ]working[- ]days?|"
     r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
     r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:cost|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be |being )?charged|"
-    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|(?:advise|advice) (?:on |me )?"
+    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
+    r"(?:advise|advice) (?:on |me )?"
     r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
     r"this is a request (?:for information )?under|i am writing (?:to you )?under|hope (?:you are|your|you're|"
     r"this finds)|i trust this|(?:presented|provided|supplied|sent) (?:to me )?(?:as|in) (?:a |an )?"
@@ -335,11 +338,8 @@ def _marker(line: str, previous_letter: str) -> tuple[ItemKind | None, str, str]
         if not (line[len(number.group(1) or number.group(2) or ""):][:1] == "," and not body[:1].isupper()):
             return ItemKind.NUMBERED, number.group(1) or number.group(2), body
     roman = _ROMAN.match(line)
-    if roman and roman.group(2).strip() and not (roman.group(1).lower() == "i" and previous_letter == "h") \
-            and not (roman.group(1).lower() in ("v", "x") and previous_letter in ("u", "w")):
-        if roman.group(1).lower() != "i" or previous_letter in ("", "a", "b", "c", "d", "e", "f", "g", "i"):
-            if roman.group(1).lower() not in ("v", "x") or previous_letter == "":
-                return ItemKind.ROMAN, roman.group(1).lower(), roman.group(2).strip()
+    if roman and roman.group(2).strip() and _is_roman(roman.group(1).lower(), previous_letter):
+        return ItemKind.ROMAN, roman.group(1).lower(), roman.group(2).strip()
     letter = _LETTERED.match(line)
     if letter:
         label = letter.group(1).lower()
@@ -350,6 +350,15 @@ def _marker(line: str, previous_letter: str) -> tuple[ItemKind | None, str, str]
     if bullet and bullet.group(1).strip() and not re.match(r"^-?\d", line) and not line.startswith("--"):
         return ItemKind.BULLET, line[0], bullet.group(1).strip()
     return None, "", line
+
+
+def _is_roman(numeral: str, previous_letter: str) -> bool:
+    """Whether "i)", "v)" or "x)" is a roman numeral here, not the next letter after "h)", "u)" or "w)"."""
+    if numeral == "i":
+        return previous_letter in ("", "a", "b", "c", "d", "e", "f", "g", "i")
+    if numeral in ("v", "x"):
+        return previous_letter == ""
+    return True
 
 
 def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:

@@ -20,11 +20,11 @@ from knowledge.models import (
     RequestStance,
     SourceDocument,
 )
-from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate
+from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate_lines
 from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
 from knowledge.reading.letters import letter_layout, without_quoted_documents
 from knowledge.reading.metadata import detect_regime, find_authority, find_date, find_reference
-from knowledge.reading.questions import ItemKind, RequestItem, read_questions
+from knowledge.reading.questions import RequestItem, read_questions
 from knowledge.reading.reasoning import exemption_reasoning
 from knowledge.reading.structure import (
     THREAD_SEPARATOR,
@@ -35,6 +35,7 @@ from knowledge.reading.structure import (
     letter_message,
     thread_messages,
 )
+from knowledge.reading.text import content_words, stem
 from knowledge.requesters import redact_requester
 
 MAX_QUESTION = 2_000
@@ -200,11 +201,14 @@ def _stance(replies: list[Message], items: list[RequestItem], regime: Regime) ->
     """An NCND the authority takes across the whole request, stated before it answers question by question."""
     for reply in replies:
         lines = list(reply.lines)
-        located = locate(items, lines)
-        first = next((lines.index(line) for line in lines if any(
-            text is not None and line and line in text for text in located)), None)
-        preamble = "\n".join(lines[: first if first is not None else 0])
-        if not preamble or not NCND_WORDING.search(preamble):
+        located, used = locate_lines(items, lines)
+        starts = [text.split("\n", 1)[0][:40] for text in located if text]
+        first = next((index for index, line in enumerate(lines) if line and (
+            line in used or any(start and start in line for start in starts))), None)
+        if first is None:
+            continue
+        preamble = "\n".join(lines[:first])
+        if not NCND_WORDING.search(preamble):
             continue
         cited = [c for c in find_citations(preamble, regime) if section_key(c) not in ("s12", "s14", "s21", "s1",
                                                                                        "s17", "s16")]
@@ -241,6 +245,24 @@ def _settled(text: str, regime: Regime) -> bool:
         r"(?i)attach|enclosed|further disclosure|will be (?:made|provided|sent)", text)
 
 
+_ATTACHED_THING = re.compile(
+    r"(?i)\b(?:the|a|our|your|this)\s+((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:is|are|has been|have been|was|were)\s+"
+    r"(?:attached|enclosed)|\b(?:attached|enclosed)\s+(?:is|are|please find)\s+(?:a copy of\s+)?(?:the|a|our)\s+"
+    r"((?:[\w-]+\s+){0,3}[\w-]+)|\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+"
+    r"(?:attached|enclosed)|\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+
+
+def _attaches_what_was_asked(answer: str, question: str) -> bool:
+    """Whether the answer says the thing asked for is the attachment ("The readings are attached")."""
+    wanted = {stem(word) for word in content_words(question)}
+    for match in _ATTACHED_THING.finditer(answer):
+        phrase = next(group for group in match.groups() if group)
+        head = content_words(phrase)
+        if head and stem(head[-1]) in wanted and head[-1] not in ("response", "reply", "letter", "information"):
+            return True
+    return False
+
+
 def _question_index(answers: list[Answer], number: int) -> int | None:
     """The answer to the question the request numbered `number`."""
     for index, answer in enumerate(answers):
@@ -258,8 +280,11 @@ def _decide(answer: Answer, regime: Regime, stance: RequestStance | None,
                                        document_cites=bool(shared), question=answer.question)
     exemptions = exemptions_relied_on(answer.text, disposition, regime, shared)
     if answer.source is AnswerSource.ATTACHMENT:
-        # The text may still state the outcome ("names withheld under s40(2), see attached").
+        # The text may still state the outcome ("names withheld under s40(2), see attached"), or say that
+        # what was asked for is the attachment ("The readings are attached"): otherwise it is unknown.
         if disposition in (Disposition.DISCLOSED, Disposition.OTHER):
+            if _attaches_what_was_asked(answer.text, answer.question):
+                return Disposition.DISCLOSED, [], False, NOT_IN_TEXT
             return Disposition.OTHER, [], False, NOT_IN_TEXT
         return disposition, exemptions, False, NOT_IN_TEXT
     if stance is not None and disposition is Disposition.NCND and not exemptions:

@@ -131,7 +131,8 @@ _ACKNOWLEDGEMENT_CUES = re.compile(
 _HOLDING_CUES = re.compile(
     r"apolog\w* for (?:not meeting|(?:the |any )?(?:continued |further |ongoing )?delay|missing)|(?:are|is) "
     r"(?:still |actively |currently )?working on (?:providing )?(?:your request|a response|the response|your response)|"
-    r"aim to (?:respond|reply|provide)|will be in touch|backlog|(?:need|require) (?:more|further|additional) time|extend(?:ed|ing)? the "
+    r"aim to (?:respond|reply|provide)|will be in touch|backlog|(?:need|require) (?:more|further|additional) time|"
+    r"extend(?:ed|ing)? the "
     r"(?:deadline|time|response date)|public interest (?:test )?(?:extension|consideration)|"
     r"not (?:yet )?(?:been )?able to (?:complete|finalise|respond)|(?:chasing|chased) (?:up )?(?:the )?"
     r"(?:service|department)|overdue",
@@ -257,7 +258,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
             continue
         if in_closing and _RESUMES.match(line):
             in_closing = False  # a letter attached under a covering note starts after the note's closing
-        if closing_apart and (in_closing or _CLOSING.match(line)):
+        if closing_apart and (in_closing or _CLOSING.match(line) or _SIGN_OFF.match(line)):
             closing.append(line)
             in_closing = True
             continue
@@ -304,9 +305,18 @@ def _kind(sender: Sender, body: list[str], closing: list[str], first_request: bo
         return MessageKind.ACKNOWLEDGEMENT
     if _HOLDING_CUES.search(text) and not _decides(text) and words < 200:
         return MessageKind.HOLDING
-    if responding or _decides(text):
-        return MessageKind.RESPONSE
+    if _AUTO_REPLY.search(text) and words < 120:
+        return MessageKind.OTHER
+    if responding or _decides(text) or words >= 8:
+        return MessageKind.RESPONSE  # an authority's message that is none of the above answers something
     return MessageKind.OTHER
+
+
+_AUTO_REPLY = re.compile(
+    r"will not be monitored|(?:on|am|is) annual leave|out of (?:the )?office|automatic(?:ally generated)? reply|"
+    r"auto-?reply|(?:i|we) (?:am|are) (?:currently )?away|limited access to (?:my )?e-?mail",
+    re.IGNORECASE,
+)
 
 
 _DECIDES = re.compile(
