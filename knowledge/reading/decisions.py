@@ -183,6 +183,10 @@ def classify_disposition(
     ):
         return Disposition.S14_VEXATIOUS_OR_REPEATED
     if costly:
+        before = text[: cost.start()] if cost else ""
+        if question and _QUANTITY_ASKED.search(question) and _FIGURE.search(_scrub(before)) and \
+                len(before.split()) >= 4:
+            return Disposition.PARTIALLY_DISCLOSED  # a count given, the breakdown refused on cost
         return Disposition.S12_COST
     if _ACCESSIBLE.search(text) or "s21" in keys or (regime is Regime.FOISA and "s25" in keys):
         return Disposition.S21_ACCESSIBLE
@@ -192,7 +196,7 @@ def classify_disposition(
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None
-    pointer = _POINTER.search(text) is not None and not _POINTER_NEGATED.search(text)
+    pointer = _points_elsewhere(text)
     figures = _first_disclosure_signal(text)
     scrubbed_for_figures = _scrub(text)
     has_figures = bool(_FIGURE.search(scrubbed_for_figures))
@@ -200,7 +204,10 @@ def classify_disposition(
         if pointer and not has_figures:
             return Disposition.S21_ACCESSIBLE  # published in part, the rest withheld
         counts_asked = not question or bool(_QUANTITY_ASKED.search(question))
-        if (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
+        whole = _withholds_all_asked(text, withheld.start(), question) if question else None
+        if whole is True and not _PARTIAL_HINT.search(text):
+            return Disposition.EXEMPT_WITHHELD
+        if whole is False or (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
                 has_figures and counts_asked and not _withheld_leads(text, withheld.start())) or _part_withheld(
                     text, withheld.start()):
             return Disposition.PARTIALLY_DISCLOSED
@@ -230,6 +237,16 @@ def classify_disposition(
     if _OTHER.search(text):
         return Disposition.OTHER
     return Disposition.DISCLOSED
+
+
+def _points_elsewhere(text: str) -> bool:
+    """The answer sends the requester to published information, and that is its main content."""
+    match = _POINTER.search(text)
+    if match is None or _POINTER_NEGATED.search(text):
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if re.search(r"[A-Za-z]{3}", s)]
+    leading = " ".join(sentences[:2])
+    return len(text.split()) <= 45 or _POINTER.search(leading) is not None
 
 
 def cross_reference(answer: str) -> int | None:
@@ -267,6 +284,55 @@ def _part_withheld(text: str, position: int) -> bool:
 _HOLDING_STATEMENT = re.compile(
     r"(?i)\b(?:(?:we|i) can confirm|(?:the )?(?:council|force|trust|department|authority|we) (?:holds?|has|have "
     r"located|located|identified|found)|there (?:is|are|were) \d+|(?:is|are) held)\b")
+
+
+_ASKED_HEAD = re.compile(
+    r"(?i)\b(?:how many|number of|numbers of|names? of|copy of|copies of|list of|details of|amount of|cost of|"
+    r"costs of|value of|total|dates? of|locations? of|address(?:es)? of|recordings? of|footage of|minutes of|"
+    r"breakdown of|identity of|identities of|rates? (?:charged|paid)?|prices?|pricing|who|which|where|when)\b"
+    r"\s*(?:the |a |an |each |all |any |of |your )*([a-z][\w-]*)?"
+)
+_SUBJECT_HEAD = re.compile(
+    r"(?i)(?:^|[.;]\s+)(?:however,?\s+)?(?:the |a |an |this |these |that |those |all |any |our |its |their )?"
+    r"((?:[\w'-]+\s+){0,6}?)(?:is|are|has been|have been|was|were|would be)\s+(?:being\s+)?"
+    r"(?:withheld|exempt|refused|commercial(?:ly)? sensitive|redacted|suppressed|not (?:being )?(?:disclosed|released|"
+    r"provided))"
+)
+_WHOLE_WORDS = {"information", "data", "request", "details", "it", "they", "this", "these", "material", "records",
+                "documents", "document", "contents", "answer"}
+
+
+def _withholds_all_asked(text: str, position: int, question: str) -> bool | None:
+    """Whether what the answer withholds is all the question asks for (True), only part of it (False), or unclear.
+
+    "The names of the inspectors are withheld" answers "Please provide the names of ..." in full, as a
+    refusal; "Annual spend is commercially sensitive" under "Who provides X and what is the annual spend"
+    withholds one of two things asked.
+    """
+    start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position))
+    match = _SUBJECT_HEAD.search(text[start + 1 if start >= 0 else 0 : position + 40])
+    if match is None:
+        return None
+    subject = [w for w in re.findall(r"[a-z][\w'-]*", match.group(1).lower()) if w not in ("the", "of", "and")]
+    if not subject:
+        return None
+    asked = {stem_of(head) for head in (m.group(1) or m.group(0).split()[0] for m in _ASKED_HEAD.finditer(question))
+             if head}
+    if not asked:
+        return None
+    heads = {stem_of(word) for word in subject}
+    if heads & {stem_of(word) for word in _WHOLE_WORDS} and len(subject) <= 3:
+        return True if len(asked) == 1 else None
+    covered = asked & heads
+    if not covered:
+        return None
+    return len(covered) == len(asked)
+
+
+def stem_of(word: str) -> str:
+    """A crude stem ("names" and "name", "inspectors" and "inspector") for comparing heads."""
+    word = word.lower()
+    return word[:6] if len(word) >= 7 else (word[:-1] if len(word) > 3 and word.endswith("s") else word)
 
 
 def _withheld_leads(text: str, position: int) -> bool:
@@ -322,7 +388,8 @@ def exemptions_relied_on(
     `shared_citations` are the sections the rest of the reply cites: an answer that withholds
     without naming a section ("commercially sensitive, see above") relies on those.
     """
-    cited = [label for label in find_citations(answer, regime) if not _not_applied_near(answer, label)]
+    cited = [label for label in find_citations(answer, regime) if not _not_applied_near(answer, label)
+             and not (regime is Regime.EIR and section_key(label) == "s39")]  # s39 only routes to the EIR
     if disposition is Disposition.NOT_HELD:
         # Not held is no exemption; the EIR's reg 12(4)(a) and FOISA's s17 notice count when cited.
         return _most_specific([label for label in cited if section_key(label) in ("reg 12(4)(a)", "s17")
@@ -341,7 +408,8 @@ def exemptions_relied_on(
     kept: list[str] = []
     for label in cited:
         key = section_key(label)
-        if key in ("s12", "s14", "s21") and key != procedural:
+        if key in ("s12", "s14", "s21") and key != procedural and not (
+                disposition is Disposition.PARTIALLY_DISCLOSED and key == "s12"):
             continue  # cost, vexatious and accessible-elsewhere sections are dispositions of their own
         if regime is Regime.FOISA and key in ("s17", "s25", "s12", "s14") and key != procedural:
             continue

@@ -108,7 +108,7 @@ class QuestionList:
         out: list[RequestItem] = []
         for item in self.items:
             separable = any(part.kind is not ItemKind.DIMENSION for part in item.parts)
-            heading = item.parts_are_questions and not _asks_itself(item.text)
+            heading = item.parts_are_questions and (not _asks_itself(item.text) or _introduces(item.text))
             pieces = item.split() if separable and (split_parts or heading) else [item]
             for piece in pieces:
                 out.extend(_asking_sentences(piece) if split_sentences and piece.kind is ItemKind.PROSE
@@ -143,7 +143,7 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
 
 _NUMBERED = re.compile(
     r"^(?:(?:q(?:uestion)?|request|item|point|part)\s*(\d{1,2})(?!\d)\s*[.):\-]?|\(?(\d{1,2})(?![\d.,]\d)"
-    r"\s?(?:[.):,]|\s-\s))\s*(.*)$",
+    r"\s?(?:[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
     re.IGNORECASE,
 )
 _LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
@@ -188,7 +188,7 @@ _PROCEDURAL = re.compile(
 )
 _FORMAT = re.compile(
     r"\b(?:electronic|excel|csv|spreadsheet|machine[- ]readable|xlsx?|pdf format|word format|digital format|"
-    r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use)\b",
+    r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
     re.IGNORECASE,
 )
 _GENERIC_ASK = re.compile(
@@ -212,8 +212,9 @@ _BREAKDOWN = re.compile(
 )
 _HEADING = re.compile(r"^[A-Z0-9][^.?!]{0,80}:?$")
 _ANAPHORA = re.compile(
-    r"^(?:also,?\s+)?(?:i would like |please (?:could you )?|can you |could you )?(?:this|these|that|those|"
-    r"such|the above|it|them)\b(?: (?:data|information|figures?|details|request|requests|numbers?))?",
+    r"^(?:also,?\s+)?(?:i would like |please (?:could you )?(?:disclose |provide |send )?|can you |could you )?"
+    r"(?:this|these|that|those|such|the above|it|them|the requested|the same)\b"
+    r"(?: (?:data|information|figures?|details|request|requests|numbers?))?",
     re.IGNORECASE,
 )
 _SCOPE_ONLY = re.compile(
@@ -290,7 +291,9 @@ def _joined_continuations(lines: list[str]) -> list[str]:
     """A line that starts in lower case after one that stops mid-sentence continues it (a hand-wrapped line)."""
     out: list[str] = []
     for line in lines:
-        if out and out[-1] and line[:1].islower() and not re.search(r"[.?!:;]$", out[-1]) and \
+        short_tail = len(line.split()) <= 4 and line.endswith(("?", ".")) and len(out[-1].split()) >= 8 if out and \
+            out[-1] else False
+        if out and out[-1] and (line[:1].islower() or short_tail) and not re.search(r"[.?!:;]$", out[-1]) and \
                 _marker(line, "")[0] is None:
             out[-1] = f"{out[-1]} {line}"
         else:
@@ -374,8 +377,9 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         line = lines[index]
         index += 1
         if line.kind is None and not line.text:
-            if stack and not stack[-1].block and not stack[-1].text.endswith(":"):
-                stack = []
+            # A blank line closes the open item, not a heading or stem above it ("2. Within that, tell me:").
+            while stack and not stack[-1].block and not stack[-1].text.endswith(":"):
+                stack.pop()
             continue
         if line.kind is not None and line.text and _is_procedural(line.text):
             left_out.append(line.text)  # "2. Please send the response by email." is not a question
@@ -451,10 +455,14 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # "I request the following." then "Information requested:", or a line saying what it covers.
             stem = f"{stem} {text}".strip()
             continue
-        _release(stem, stem_used, roots, left_out)
+        pending_stem = stem if stem and not stem_used and stem.endswith(":") and len(stem.split()) <= 8 else ""
+        if not pending_stem:
+            _release(stem, stem_used, roots, left_out)
         stem, stem_used, after_item = "", False, False
         next_item = _next_is_item(lines, index)
         if _introduces(text) and next_item:
+            if pending_stem:
+                left_out.append(pending_stem)
             sentences = [part for part in _SENTENCE.split(text) if part.strip()]
             if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
                     not _GENERIC_ASK.match(" ".join(sentences[:-1])):
@@ -470,10 +478,16 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             continue
         if _is_question_paragraph(text):
             kept, dropped = _without_procedural(text)
+            if pending_stem and not _GENERIC_ASK.match(pending_stem):
+                kept = f"{pending_stem} {kept}"  # "I would like to know:" then the question
+            elif pending_stem:
+                left_out.append(pending_stem)
             roots.append(_Node(ItemKind.PROSE, "", kept))
             left_out.extend(dropped)
             after_item = True
             continue
+        if pending_stem:
+            left_out.append(pending_stem)
         if _HEADING.match(text) and next_item and len(text.split()) <= 12:
             continue  # a section heading: the items under it stand on their own
         left_out.append(text)
@@ -554,15 +568,18 @@ def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
     out: list[RequestItem] = []
     for item in items:
         previous = out[-1] if out else None
-        groupable = item.kind in (ItemKind.LETTERED, ItemKind.LINE, ItemKind.ROMAN)
+        lettered = item.kind in (ItemKind.LETTERED, ItemKind.ROMAN)
+        groupable = lettered or item.kind is ItemKind.LINE
+        # Lettered parts count separately only where the reply answers them separately: by default they
+        # are parts of one question, which the reader splits again when it finds them answered one by one.
         if previous is not None and previous.kind is ItemKind.PROSE and previous.parts and \
                 item.stem in ("", previous.text) and \
                 groupable and item.kind is previous.parts[-1].kind and (
-                    _MID_SENTENCE.search(previous.text) or not _item_asks(item.text)):
-            out[-1] = replace(previous, parts=(*previous.parts, item))
+                    lettered or _MID_SENTENCE.search(previous.text) or not _item_asks(item.text)):
+            out[-1] = replace(previous, parts=(*previous.parts, replace(item, stem="")))
             continue
-        if groupable and item.stem and (
-                _MID_SENTENCE.search(item.stem) or (item.kind is ItemKind.LINE and not _item_asks(item.text))):
+        if lettered or (groupable and item.stem and (
+                _MID_SENTENCE.search(item.stem) or not _item_asks(item.text))):
             out.append(RequestItem(item.stem, ItemKind.PROSE, parts=(replace(item, stem=""),)))
             continue
         out.append(item)
@@ -631,7 +648,15 @@ def _is_procedural(text: str) -> bool:
     return all(_procedural_sentence(sentence) for sentence in sentences)
 
 
+_CONCRETE_ASK = re.compile(
+    r"(?i)\b(?:provide|send|supply|give|tell me|disclose|let me (?:know|have))\s+(?:me\s+)?(?:with\s+)?(?:the|a|an|any|"
+    r"all|copies|details|information (?:on|about)|how many|how much)\s+(?:number|numbers|total|amount|copy|copies|list|"
+    r"details|names?|cost|costs|spend|figures?|breakdown|records?|minutes|policy|report)\b")
+
+
 def _procedural_sentence(sentence: str) -> bool:
+    if _CONCRETE_ASK.search(sentence) and not re.search(r"(?i)acknowledge|receipt|timeframe|remainder", sentence):
+        return False  # "To narrow my request: please provide the number of ..." still asks for something
     if re.match(r"(?i)^(?:how|what|which|when|where|who|whether|do|does|did|is|are|has|have)\b", sentence) and \
             not re.search(r"(?i)acknowledge|receipt|clarif", sentence):
         return False  # a question about deadlines or costs is still a question

@@ -24,7 +24,7 @@ from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate_
 from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
 from knowledge.reading.letters import letter_layout, without_quoted_documents
 from knowledge.reading.metadata import detect_regime, find_authority, find_date, find_reference
-from knowledge.reading.questions import RequestItem, read_questions
+from knowledge.reading.questions import RequestItem, asks, read_questions
 from knowledge.reading.reasoning import exemption_reasoning
 from knowledge.reading.structure import (
     THREAD_SEPARATOR,
@@ -104,8 +104,9 @@ def _answered_request(messages: list[Message]) -> int | None:
         asked_to_clarify = any(m.kind is MessageKind.CLARIFICATION_REQUEST for m in messages[chosen + 1 : index])
         narrowing = message.kind is MessageKind.CLARIFICATION and _CLARIFYING.search(message.text) is not None
         answered_after = any(m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW) for m in messages[index + 1 :])
+        asked = read_questions(message.text, reflowed=True).items
         if (asked_to_clarify or narrowing) and answered_after and before is not None and \
-                before.sender is Sender.AUTHORITY and read_questions(message.text, reflowed=True).items:
+                before.sender is Sender.AUTHORITY and any(asks(item.question) for item in asked):
             chosen = index
     return chosen
 

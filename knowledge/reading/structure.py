@@ -141,7 +141,8 @@ _HOLDING_CUES = re.compile(
 _CLARIFICATION_REQUEST_CUES = re.compile(
     r"(?:could|can|would) you (?:please )?(?:clarify|confirm|specify|provide (?:further|more) (?:details|"
     r"information))|(?:seek|need|require|request) (?:some )?clarification|before we can (?:process|deal|"
-    r"respond|proceed)|please (?:clarify|specify)|the (?:20|twenty) working day (?:period|clock) will "
+    r"respond|proceed)|please (?:clarify|specify)|(?:could|can|would) you (?:please )?let us (?:know|have) your (?:full )?"
+    r"name|cannot (?:process|deal with|accept) (?:your|this) request|not (?:a )?valid request|the (?:20|twenty) working day (?:period|clock) will "
     r"(?:start|begin|not start)|we will not be able to (?:process|deal with) your request until",
     re.IGNORECASE,
 )
@@ -265,9 +266,14 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
         body.append(line)
     while body and not body[-1]:
         body.pop()
+    if not closing_apart and body and _NAME_LINE.match(body[-1]) and len(body) > 1:
+        body.pop()  # the requester's name under a message with no sign-off
     while body and (not body[0] or _GREETING.match(body[0])):
         body.pop(0)
     return body, closing
+
+
+_NAME_LINE = re.compile(r"^(?:(?:mr|mrs|ms|miss|dr|prof)\.?\s+)?(?:[A-Z][a-z'-]*\.?\s*){1,3}$")
 
 
 def _starts_quote(raw: list[str], index: int) -> bool:
