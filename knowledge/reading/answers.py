@@ -219,6 +219,7 @@ def locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[s
         if any(text is not None for text in referenced):
             return referenced, set()
         return _by_topic(questions, lines), set()
+    found = _co_restated(questions, lines, found)
     used = {line for span in found if span is not None for line in lines[span.start : span.end]}
     return _segments(found, lines), used
 
@@ -350,6 +351,25 @@ _DOCUMENT_LEVEL = re.compile(
     r"[A-Z][A-Z &]{6,}$)",
     re.IGNORECASE,
 )
+
+
+def _co_restated(questions: list[RequestItem], lines: list[str], found: list[_Span | None]) -> list[_Span | None]:
+    """Questions restated together in one passage ("X; Y; Z" on the same lines) share that passage."""
+    out = list(found)
+    located = [index for index, span in enumerate(found) if span is not None]
+    for index, span in enumerate(found):
+        if span is not None:
+            continue
+        neighbours = [j for j in located if abs(j - index) <= 2]
+        wanted = content_words(questions[index].text if questions[index].stem else questions[index].question)
+        for j in sorted(neighbours, key=lambda j: abs(j - index)):
+            other = found[j]
+            assert other is not None
+            window = [w for line in lines[other.start : other.end + 1] for w in content_words(line)]
+            if containment(wanted, window) >= _threshold(len(set(wanted))):
+                out[index] = _Span(other.start, other.end, other.inline)
+                break
+    return out
 
 
 def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:

@@ -44,7 +44,9 @@ _OTHER = re.compile(
     r"(?:treated|handled|dealt with|process(?:ed)?) (?:this |your (?:request|email) )?(?:as|under) (?:a )?subject "
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
     r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
-    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|"
+    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
+    r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) (?:from|held by) "
+    r"(?:another|a different|the other)|"
     r"(?:seek|need|require) (?:some )?clarification",
     re.IGNORECASE,
 )
@@ -62,7 +64,10 @@ _NOT_HELD = re.compile(
     r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
     r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"
     r"no (?:records?|documents?|information) (?:exist|exists|were found|could be found|has been found)|"
-    r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)",
+    r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)|"
+    r"(?:is|are) held by (?:the )?[\w ,&()'-]{2,60}?,? (?:and )?not (?:by )?(?:the |this )?(?:council|authority|force|"
+    r"trust|department|us)\b|not held by (?:the |this )?(?:council|authority|force|trust|department|us)\b|"
+    r"(?:is|are) not (?:a |an )?(?:council|local authority|authority|force|trust) (?:function|responsibility|programme)",
     re.IGNORECASE,
 )
 _WITHHELD = re.compile(
@@ -77,7 +82,7 @@ _WITHHELD = re.compile(
 _POINTER = re.compile(
     # The answer is published elsewhere: a link, a website, a published document.
     r"(?:is|are|was|were|can be) (?:available|published|accessible|found|viewed|accessed) (?:online |publicly )?"
-    r"(?:on|at|via|from|through|in)\b|(?:please )?(?:see|visit|follow|refer to) the (?:following |attached )?"
+    r"(?:on|at|via|from|through|in|here)\b|(?:please )?(?:see|visit|follow|refer to) the (?:following |attached )?"
     r"(?:link|website|web ?page|page)|(?:following|this|the) link|(?:refer|direct|point) you to|"
     r"published (?:on|at|online|documents?|data|information|statistics)|our (?:website|web ?pages?|open data)|"
     r"\bweb ?pages?\b|https?://|www\.|\.gov\.uk\b",
@@ -111,7 +116,7 @@ _WHOLE_WITHHELD = re.compile(
     r"(?:being\s+)?(?:exempt|withheld|refused)",
     re.IGNORECASE,
 )
-_ABOVE = re.compile(r"^\W*(?:please\s+)?(?:see|refer to)\s+(?:the\s+|our\s+)?(?:above|previous)\s+(?:response|answer)|"
+_ABOVE = re.compile(r"^\W*(?:please\s+)?(?:see|refer to)\s+(?:the\s+|our\s+)?(?:above|previous)\b|"
                     r"^\W*as\s+above\b", re.IGNORECASE)
 _DISCLOSED = re.compile(
     r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are)|as follows|see (?:below|the "

@@ -476,6 +476,10 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             else:
                 stem = text
             continue
+        if _is_question_paragraph(text) and text.endswith(":") and len(text.split()) <= 10 and \
+                _next_paragraph_asks(lines, index):
+            stem, stem_used = text, False  # "I would like to know:" then the question it introduces
+            continue
         if _is_question_paragraph(text):
             kept, dropped = _without_procedural(text)
             if pending_stem and not _GENERIC_ASK.match(pending_stem):
@@ -548,7 +552,8 @@ def _without_label(text: str) -> str:
 
 def _item(node: _Node) -> RequestItem:
     parts = tuple(_item(child) for child in node.children)
-    asks_each = bool(parts) and all(_asks_itself(part.text) or part.parts_are_questions for part in parts)
+    # Parts are questions of their own when each is worded as one ("How many ..."), not a noun phrase with a "?".
+    asks_each = bool(parts) and all(_SELF_ASKING.search(part.text) or part.parts_are_questions for part in parts)
     heading_only = bool(parts) and (not node.text or (not _asks(node.text) and len(node.text.split()) <= 10))
     return RequestItem(
         text=node.text, kind=node.kind, label=node.label, stem=node.stem, parts=parts,
@@ -666,7 +671,8 @@ def _procedural_sentence(sentence: str) -> bool:
         # "Please provide this data as a CSV" is about format; "the number of X, in CSV" still asks for X.
         rest = _FORMAT.sub(" ", sentence)
         return bool(_ANAPHORA.search(rest) or re.search(r"(?i)\b(?:this|the|that|all|your|any)\b[^.]{0,25}\b(?:data|"
-                                                       r"information|response|reply|answer|figures)\b", rest)) \
+                                                       r"information|response|reply|answer|figures)\b", rest)
+                    or re.search(r"(?i)\b(?:provide|send|supply|give)\s+(?:it|them|this|these)\b", rest)) \
             or not _asks(rest)
     return not _asks(sentence) and bool(re.match(r"(?i)^(?:request for information|freedom of information)", sentence))
 
@@ -703,6 +709,14 @@ def _continues_item(node: _Node, text: str) -> bool:
     if node.text.endswith((":", ",", ";", "-", "and", "or")) and not node.children:
         return True
     return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))
+
+
+def _next_paragraph_asks(lines: list[_Line], index: int) -> bool:
+    """Whether the next non-blank line asks something of its own."""
+    for line in lines[index : index + 3]:
+        if line.text:
+            return _is_question_paragraph(line.text)
+    return False
 
 
 def _next_level(lines: list[_Line], index: int) -> int:

@@ -35,7 +35,7 @@ from knowledge.reading.structure import (
     letter_message,
     thread_messages,
 )
-from knowledge.reading.text import content_words, stem
+from knowledge.reading.text import containment, content_words, stem
 from knowledge.requesters import redact_requester
 
 MAX_QUESTION = 2_000
@@ -48,7 +48,8 @@ _THREAD_REFERENCE = re.compile(
     r"\b(?:reference|ref)\b[^A-Za-z0-9]{0,6}((?:FOI|EIR|FOISA)\s*/\s*[\d-]{3,12})|\b((?:FOI|EIR|FOISA)\s?/\s?\d{3,8})\b",
     re.IGNORECASE,
 )
-_CLARIFYING = re.compile(r"\b(?:clarif|narrow|reduce the scope|refine|amended request|revised request)", re.I)
+_CLARIFYING = re.compile(r"\b(?:to clarify|clarification requested|clarified|narrow|reduce the scope|refine|amended "
+                         r"request|revised request|restrict|my request is for)", re.I)
 
 
 def read_document(source: SourceDocument, default_authority: str = "") -> ParsedDocument:
@@ -91,11 +92,17 @@ def _read_thread(source: SourceDocument, default_authority: str) -> ParsedDocume
 
 
 def _answered_request(messages: list[Message]) -> int | None:
-    """The requester's message whose questions the authority answered: the first, or a clarified one."""
+    """The requester's message whose questions the authority answered: the first, or a clarified one.
+
+    A later message replaces the first when the authority asked for clarification (or refused and the
+    requester narrowed the request), a reply follows it, and it asks as much as the first did; a
+    clarification of one question, or a query about the reply, leaves the first request standing.
+    """
     first = next((i for i, m in enumerate(messages) if m.kind is MessageKind.REQUEST), None)
     if first is None:
         return None
     chosen = first
+    original = read_questions(messages[first].text, reflowed=True).flat(split_parts=False)
     for index in range(first + 1, len(messages)):
         message = messages[index]
         if message.sender is not Sender.REQUESTER or not message.text:
@@ -104,11 +111,21 @@ def _answered_request(messages: list[Message]) -> int | None:
         asked_to_clarify = any(m.kind is MessageKind.CLARIFICATION_REQUEST for m in messages[chosen + 1 : index])
         narrowing = message.kind is MessageKind.CLARIFICATION and _CLARIFYING.search(message.text) is not None
         answered_after = any(m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW) for m in messages[index + 1 :])
-        asked = read_questions(message.text, reflowed=True).items
-        if (asked_to_clarify or narrowing) and answered_after and before is not None and \
-                before.sender is Sender.AUTHORITY and any(asks(item.question) for item in asked):
+        asked = [item for item in read_questions(message.text, reflowed=True).flat(split_parts=False)
+                 if asks(item.question)]
+        if not ((asked_to_clarify or narrowing) and answered_after and before is not None and
+                before.sender is Sender.AUTHORITY and asked) or _QUERYING_REPLY.search(message.text):
+            continue
+        quotes_original = any(containment(content_words(item.question), content_words(message.text)) >= 0.9
+                              for item in original)
+        if len(asked) >= len(original) or (len(original) <= 2 and not quotes_original):
             chosen = index
     return chosen
+
+
+_QUERYING_REPLY = re.compile(r"(?i)clarification (?:on|about|of) (?:this|your|the) (?:response|reply|answer)|"
+                             r"(?:does not|doesn't|did not|didn't) (?:appear to )?answer|your (?:response|reply) "
+                             r"(?:does not|doesn't)")
 
 
 def requester_names(text: str) -> list[str]:
