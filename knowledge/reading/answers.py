@@ -64,8 +64,9 @@ _ATTACHMENT_ONLY = re.compile(
 )
 _ATTACHMENT_WORD = re.compile(r"\b(?:attach(?:ed|ment|ments)?|enclosed|spreadsheet|pdf|xlsx|docx)\b", re.IGNORECASE)
 _QUESTION_REFERENCE = re.compile(
-    r"\b(?:questions?|points?|parts?|items?|requests?|q)\s?(\d{1,2})((?:\s*(?:,|and|&|to|-)\s*(?:q|question\s)?"
-    r"\d{1,2})*)",
+    # "question 2", "points 3 and 4", "Q5"; not "Q3 2023", a quarter of a year.
+    r"\b(?:questions?|points?|parts?|items?|requests?|q)\s?(\d{1,2})(?!\d|\s+(?:19|20)\d\d\b)((?:\s*(?:,|and|&|to|-)"
+    r"\s*(?:q|question\s)?\d{1,2}(?!\d))*)",
     re.IGNORECASE,
 )
 _NUMBER_LABEL = re.compile(
@@ -263,13 +264,28 @@ def _by_restatement(questions: list[RequestItem], lines: list[str]) -> list[_Spa
                     continue
                 score = max(containment(wanted, window), containment(own, window) if item.stem else 0.0)
                 needed = _threshold(len(set(own if item.stem else wanted)))
-                if score < needed:
-                    continue
+                if score < needed or _in_order(own if item.stem else wanted, window) < 0.6:
+                    continue  # a restatement keeps the question's words in their order
                 span = _span_with_answer(item, lines, start, end)
                 if span is not None:
                     options.append((score - 0.05 * (width - 1), span))
         candidates.append(options)
     return _best_in_order(candidates)
+
+
+def _in_order(wanted: list[str], window: list[str]) -> float:
+    """Share of the question's words that the window has in the same order (longest common subsequence)."""
+    a = [stem(word) for word in wanted]
+    b = [stem(word) for word in window]
+    if not a:
+        return 0.0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            current[j] = previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1])
+        previous = current
+    return previous[-1] / len(a)
 
 
 def _threshold(distinct: int) -> float:

@@ -267,7 +267,8 @@ _ATTACHED_THING = re.compile(
     r"(?i)\b(?:the|a|our|your|this)\s+((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:is|are|has been|have been|was|were)\s+"
     r"(?:attached|enclosed)|\b(?:attached|enclosed)\s+(?:is|are|please find)\s+(?:a copy of\s+)?(?:the|a|our)\s+"
     r"((?:[\w-]+\s+){0,3}[\w-]+)|\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+"
-    r"(?:attached|enclosed)|\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+    r"(?:attached|enclosed)|\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)|"
+    r"^\W*((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:attached|enclosed)\b")
 
 
 def _attaches_what_was_asked(answer: str, question: str) -> bool:
