@@ -152,7 +152,7 @@ def evaluate_reading(corpus: Path, max_bytes: int = 25 * 1024 * 1024) -> dict[st
     tp = n_pred = n_true = 0
     doc_tp = doc_pred = doc_true = 0
     peer_tp = peer_pred = peer_true = 0
-    in_text_labelled = in_text_right = 0
+    in_text_labelled = in_text_right = answered = 0
     failures: list[str] = []
     details: list[dict[str, object]] = []
     for entry in entries:
@@ -173,6 +173,7 @@ def evaluate_reading(corpus: Path, max_bytes: int = 25 * 1024 * 1024) -> dict[st
             precedent = precedents[index] if index is not None else None
             if precedent is not None:
                 found_total += 1
+                answered += precedent.answer_in_text
                 hit = precedent.disposition.value == entry.dispositions[number]
                 correct += hit
                 aligned_correct += hit
@@ -201,18 +202,21 @@ def evaluate_reading(corpus: Path, max_bytes: int = 25 * 1024 * 1024) -> dict[st
             "exemptions": [[list(p.exemptions) for p in precedents], [list(e) for e in entry.exemptions]],
         })
     precision, recall, score = f1(tp, n_pred, n_true)
-    _, _, doc_score = f1(doc_tp, doc_pred, doc_true)
+    doc_p, doc_r, doc_score = f1(doc_tp, doc_pred, doc_true)
     _, _, peer_score = f1(peer_tp, peer_pred, peer_true)
     return {
         "documents": len(entries),
         "questions": labelled_total,
         "question_split_accuracy": round(split_ok / len(entries), 3) if entries else 0.0,
         "questions_found": round(found_total / labelled_total, 3) if labelled_total else 0.0,
+        "answers_found": round(answered / labelled_total, 3) if labelled_total else 0.0,
         "parse_disposition_accuracy": round(correct / labelled_total, 3) if labelled_total else 0.0,
         "parse_disposition_accuracy_found": round(aligned_correct / found_total, 3) if found_total else 0.0,
         "parse_exemption_precision": round(precision, 3),
         "parse_exemption_recall": round(recall, 3),
         "parse_exemption_f1": round(score, 3),
+        "document_exemption_precision": round(doc_p, 3),
+        "document_exemption_recall": round(doc_r, 3),
         "document_exemption_f1": round(doc_score, 3),
         "peer_document_exemption_f1": round(peer_score, 3),
         "answer_in_text_accuracy": round(in_text_right / in_text_labelled, 3) if in_text_labelled else None,

@@ -106,7 +106,9 @@ _QUANTITY_ASKED = re.compile(
 )
 _FIGURE = re.compile(
     # A disclosed quantity: money, a percentage, a count of something; not a duration, date or reference.
-    r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d+\b(?![/\d.]\d)"
+    r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?:(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d+\b(?![/\d.]\d)|"
+    r"\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+)\s+(?i:[a-z]+s)\b)"
     r"(?!\s*(?:x\s*\d|years?|months?|weeks?|days?|hours?|minutes?|working|calendar|financial|academic|"
     r"st\b|nd\b|rd\b|th\b))"
 )
@@ -294,7 +296,8 @@ _HOLDING_STATEMENT = re.compile(
 _ASKED_HEAD = re.compile(
     r"(?i)\b(?:how many|number of|numbers of|names? of|copy of|copies of|list of|details of|amount of|cost of|"
     r"costs of|value of|total|dates? of|locations? of|address(?:es)? of|recordings? of|footage of|minutes of|"
-    r"breakdown of|identity of|identities of|rates? (?:charged|paid)?|prices?|pricing|who|which|where|when)\b"
+    r"breakdown of|identity of|identities of|rates? (?:charged|paid)?|prices?|pricing|who|which|where|when|what|why|"
+    r"how(?! many| much))\b"
     r"\s*(?:the |a |an |each |all |any |of |your )*([a-z][\w-]*)?"
 )
 _SUBJECT_HEAD = re.compile(
@@ -315,7 +318,7 @@ def _withholds_all_asked(text: str, position: int, question: str) -> bool | None
     withholds one of two things asked.
     """
     start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position))
-    match = _SUBJECT_HEAD.search(text[start + 1 if start >= 0 else 0 : position + 40])
+    match = _SUBJECT_HEAD.search(text[start + 1 if start >= 0 else 0 : position + 40].strip())
     if match is None:
         return None
     subject = [w for w in re.findall(r"[a-z][\w'-]*", match.group(1).lower()) if w not in ("the", "of", "and")]
@@ -326,8 +329,9 @@ def _withholds_all_asked(text: str, position: int, question: str) -> bool | None
     if not asked:
         return None
     heads = {stem_of(word) for word in subject}
-    if heads & {stem_of(word) for word in _WHOLE_WORDS} and len(subject) <= 3:
-        return True if len(asked) == 1 else None
+    generic = {stem_of(word) for word in _WHOLE_WORDS | {"requested", "you", "asked", "have", "sought", "all"}}
+    if heads <= generic:
+        return True if len(asked) == 1 else None  # "The information you requested is exempt"
     covered = asked & heads
     if not covered:
         return None

@@ -118,7 +118,7 @@ def _answered_request(messages: list[Message]) -> int | None:
             continue
         quotes_original = any(containment(content_words(item.question), content_words(message.text)) >= 0.9
                               for item in original)
-        if len(asked) >= len(original) or (len(original) <= 2 and not quotes_original):
+        if not quotes_original and (narrowing or len(asked) >= len(original) or len(original) <= 2):
             chosen = index
     return chosen
 
@@ -263,19 +263,22 @@ def _settled(text: str, regime: Regime) -> bool:
         r"(?i)attach|enclosed|further disclosure|will be (?:made|provided|sent)", text)
 
 
-_ATTACHED_THING = re.compile(
-    r"(?i)\b(?:the|a|our|your|this)\s+((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:is|are|has been|have been|was|were)\s+"
-    r"(?:attached|enclosed)|\b(?:attached|enclosed)\s+(?:is|are|please find)\s+(?:a copy of\s+)?(?:the|a|our)\s+"
-    r"((?:[\w-]+\s+){0,3}[\w-]+)|\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+"
-    r"(?:attached|enclosed)|\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)|"
-    r"^\W*((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:attached|enclosed)\b")
+_ATTACHED_THING = (
+    re.compile(r"(?i)\b(?:the|a|our|your|this)\s+((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:is|are|has been|have been|was|were)\s+"
+               r"(?:attached|enclosed)"),
+    re.compile(r"(?i)\b(?:attached|enclosed)\s+(?:is|are|please find)\s+(?:a copy of\s+)?(?:the|a|our)\s+"
+               r"((?:[\w-]+\s+){0,3}[\w-]+)"),
+    re.compile(r"(?i)\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+(?:attached|enclosed)"),
+    re.compile(r"(?i)\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)"),
+    re.compile(r"(?i)^\W*(?!(?:please|see|find|refer)\b)((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:attached|enclosed)\b"),
+)
 
 
 def _attaches_what_was_asked(answer: str, question: str) -> bool:
     """Whether the answer says the thing asked for is the attachment ("The readings are attached")."""
     wanted = {stem(word) for word in content_words(question)}
-    for match in _ATTACHED_THING.finditer(answer):
-        phrase = next(group for group in match.groups() if group)
+    for match in (m for pattern in _ATTACHED_THING for m in pattern.finditer(answer)):
+        phrase = match.group(1)
         head = content_words(phrase)
         if head and stem(head[-1]) in wanted and head[-1] not in ("response", "reply", "letter", "information"):
             return True

@@ -233,11 +233,13 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
     requester's message keeps every line.
     """
     kept: list[str] = []
+    signed = False
     for index, line in enumerate(raw):
         stripped = line.strip()
         if _starts_quote(raw, index):
             break
         if cut_at_sign_off and _SIGN_OFF.match(stripped) and kept:
+            signed = True
             break
         if re.match(r"(?i)^(?:references|visible links)\s*$", stripped) and kept:
             break  # the links list that ends a WhatDoTheyKnow message
@@ -266,7 +268,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
         body.append(line)
     while body and not body[-1]:
         body.pop()
-    if not closing_apart and body and _NAME_LINE.match(body[-1]) and len(body) > 1:
+    if not closing_apart and not signed and body and _NAME_LINE.match(body[-1]) and len(body) > 1:
         body.pop()  # the requester's name under a message with no sign-off
     while body and (not body[0] or _GREETING.match(body[0])):
         body.pop(0)
