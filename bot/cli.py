@@ -134,6 +134,10 @@ def _arguments() -> argparse.ArgumentParser:
     evaluate.add_argument("--reading-only", action="store_true", help="parse only; no model, no store")
     evaluate.add_argument("--llm", action="store_true",
                           help="also draft with the configured FOIBOT_LLM_PROVIDER model and compare")
+    evaluate.add_argument("--store", type=Path, metavar="DATA_DIR",
+                          help="draft against the store in another data folder (an authority's own history); "
+                               "the corpus's documents are excluded from it by content")
+    evaluate.add_argument("--drafting-only", action="store_true", help="skip the reading metrics")
     evaluate.set_defaults(handler=_eval)
 
     draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
@@ -350,8 +354,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         llm = build_llm_drafter(settings, load_library()) if args.llm else None
         if args.llm and llm is None:
             raise UsageError("--llm needs a model: set FOIBOT_LLM_PROVIDER and FOIBOT_LLM_MODEL")
+        if args.store is not None and not (args.store / "chroma").is_dir() and settings.chroma_host is None:
+            raise UsageError(f"{args.store} holds no store (no chroma folder): build one with "
+                             f"FOIBOT_DATA_DIR={args.store} foibot ingest ...")
         services = build_services(settings)
-        report = evaluate(args.corpus, settings, services.embeddings, llm)
+        report = evaluate(args.corpus, settings, services.embeddings, llm, store_dir=args.store,
+                          reading=not args.drafting_only)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0

@@ -10,10 +10,11 @@ the authority's established stance (the consistency guard).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,12 +22,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.models import Alternative, Draft, Evidence
+from bot.facts import without_foreign_facts
+from bot.models import Alternative, Cue, Draft, Evidence, Option
 from bot.templates import render
 from knowledge.citations import section_key
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, Regime
-from knowledge.store import KnowledgeStore, SearchHit
+from knowledge.store import KnowledgeStore, Reasoning, SearchHit, StoreError
 
 CANDIDATES = 12
 _VOTE_WINDOW = 0.12
@@ -79,6 +81,35 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class OutcomeModel:
+    """How precedents, cues and the authority's own base rates become probabilities.
+
+    The probability of each outcome is a Dirichlet-style average: the authority's base rate for
+    it (weight `prior_strength`), plus each retrieved precedent's vote weighted by how close it is
+    (`evidence_scale` times ((similarity - floor) / (1 - floor)) squared, relative to the closest
+    with `temperature`), plus `cue_weight` for an outcome a cue in the question points to; then
+    sharpened or flattened by `sharpen`. The numbers were fitted out of fold, by document, on
+    real published threads (bench/fit_outcome_model.py), and are checked on threads never used.
+    """
+
+    prior_strength: float = 0.5
+    evidence_scale: float = 1.0
+    temperature: float = 0.04
+    floor: float = 0.4
+    cue_weight: float = 0.5
+    sharpen: float = 1.5
+    propose_at: float = 0.5
+    """A single disposition is proposed only at or above this probability, and only with a basis."""
+    near_identical: float = 0.85
+    """A past question at least this similar counts as the same question asked again."""
+    agree_similarity: float = 0.7
+    agree_count: int = 3
+    """A proposal needs this many close precedents (at `agree_similarity` or more) that all agree: one
+    near-identical past question alone was right about 72% of the time on real threads, three agreeing
+    ones about 84%."""
+
+
+@dataclass(frozen=True)
 class DraftingPolicy:
     """The knobs a team can set: how close is close, and how old is too old."""
 
@@ -88,16 +119,49 @@ class DraftingPolicy:
     today: date | None = None
     central_government: bool = False
     """The FOIA cost limit is £600 (24 hours) for central government, £450 (18 hours) otherwise."""
+    model: OutcomeModel = OutcomeModel()
 
 
 class Drafter:
     """Drafts answers to questions from the authority's precedents."""
 
-    def __init__(self, store: KnowledgeStore, embed: Any, library: ExemptionLibrary, policy: DraftingPolicy) -> None:
+    def __init__(self, store: KnowledgeStore, embed: Any, library: ExemptionLibrary, policy: DraftingPolicy,
+                 base_rates: dict[Disposition, float] | None = None) -> None:
         self.store = store
         self.embed = embed
         self.library = library
         self.policy = policy
+        self._base_rates = base_rates
+
+    @property
+    def base_rates(self) -> dict[Disposition, float]:
+        """How often the authority's readable precedents have each outcome (a sensible default when empty)."""
+        if self._base_rates is None:
+            counts: dict[str, int] = {}
+            with contextlib.suppress(AttributeError, StoreError):
+                counted = self.store.counts()
+                counts = dict(counted.get("by_disposition_in_text") or counted.get("by_disposition") or {})
+            self._base_rates = base_rates_from(counts)
+        return self._base_rates
+
+    def retrieve_reasoning(self, vector: NDArray[np.float32], sections: Sequence[str],
+                           exclude_source: str | None = None) -> dict[str, list[Reasoning]]:
+        """The authority's own harm-test and public-interest paragraphs for each section, nearest first."""
+        where = {"source_file": {"$ne": exclude_source}} if exclude_source else None
+        found: dict[str, list[Reasoning]] = {}
+        search = getattr(self.store, "search_reasoning", None)
+        if search is None:
+            return found
+        for section in dict.fromkeys(sections):
+            paragraphs: list[Reasoning] = []
+            seen: set[str] = set()
+            for item in search(vector, section, k=6, where=where):
+                key = _fingerprint(item.text)
+                if key not in seen:
+                    seen.add(key)
+                    paragraphs.append(item)
+            found[section] = paragraphs
+        return found
 
     def retrieve(
         self, questions: Sequence[str], exclude_ids: frozenset[str] = frozenset(),
@@ -116,51 +180,142 @@ class Drafter:
             results.append(sorted(scored, key=lambda c: c.score, reverse=True))
         return results
 
-    def draft(self, question: str, candidates: list[Candidate], regime: Regime) -> Draft:
-        """The proposed disposition, exemptions and wording for one question."""
-        if not candidates:
-            return self._unprecedented(question, regime, None)
-        best = candidates[0]
-        if best.hit.score < self.policy.min_similarity:
-            return self._unprecedented(question, regime, best)
-        disposition, share = _vote(candidates)
-        backing = [c for c in candidates if c.disposition is disposition]
-        exemptions = self._exemptions(backing, disposition, regime)
-        confidence = round(share * min(1.0, best.hit.score / 0.8), 2)
-        evidence = tuple(self._evidence(c, candidates) for c in backing[:3])
-        wording = self.compose(question, disposition, exemptions, regime, backing[0])
-        warnings = [*self._age_warnings(evidence), *consistency_warnings(disposition, candidates)]
+    def draft(self, question: str, candidates: list[Candidate], regime: Regime, cues: Sequence[Cue] = (),
+              reasoning: dict[str, list[Reasoning]] | None = None) -> Draft:
+        """The ranked outcomes for one question, each with its wording, and whether foibot proposes one."""
+        usable = [c for c in candidates if c.hit.answer_in_text]
+        close = [c for c in usable if c.hit.score >= self.policy.min_similarity]
+        probabilities = self.outcomes(usable, cues)
+        ranked = sorted(probabilities.items(), key=lambda pair: -pair[1])
+        options = [self._option(question, disposition, probability, usable, cues, regime, reasoning)
+                   for disposition, probability in ranked[:3]]
+        if not close:
+            return self._unprecedented(question, regime, usable[0] if usable else None, tuple(options), tuple(cues))
+        top = options[0]
+        basis = self._basis(top.disposition, close, cues)
+        proposed = top.probability >= self.policy.model.propose_at and bool(basis)
+        backing = [c for c in close if c.disposition is top.disposition] or close
+        evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:5])
+        warnings = [*self._age_warnings(evidence), *consistency_warnings(top.disposition, candidates),
+                    *(f"cue: {cue.reason}" for cue in cues)]
+        if not proposed:
+            warnings.insert(0, "the outcome is the caseworker's call: "
+                               + ", ".join(f"{o.disposition.label} {o.probability:.0%}" for o in options))
         return Draft(
-            disposition=disposition, exemptions=tuple(exemptions), wording=wording, confidence=confidence,
-            precedents=evidence, warnings=tuple(warnings),
-            alternatives=tuple(self._alternatives(question, candidates, disposition, exemptions, regime)),
+            disposition=top.disposition, exemptions=top.exemptions, wording=top.wording,
+            confidence=round(top.probability, 2), precedents=evidence[:3], warnings=tuple(warnings),
+            alternatives=tuple(Alternative(o.disposition, o.exemptions, o.wording, o.evidence[0] if o.evidence else None)
+                               for o in options[1:]),
+            proposed=proposed, options=tuple(options), cues=tuple(cues), basis=basis if proposed else "",
         )
+
+    def outcomes(self, candidates: Sequence[Candidate], cues: Sequence[Cue] = ()) -> dict[Disposition, float]:
+        """The probability of each outcome for a question, from its precedents, cues and the base rates."""
+        model = self.policy.model
+        weights = {d: model.prior_strength * rate for d, rate in self.base_rates.items()}
+        votes = [c for c in candidates if c.hit.answer_in_text and c.hit.score >= model.floor]
+        if votes:
+            top = max(c.score for c in votes)
+            for candidate in votes:
+                closeness = ((candidate.hit.score - model.floor) / (1 - model.floor)) ** 2
+                weight = model.evidence_scale * closeness * math.exp((candidate.score - top) / model.temperature)
+                weights[candidate.disposition] = weights.get(candidate.disposition, 0.0) + weight
+        for cue in cues:
+            for disposition in CUE_OUTCOMES.get(cue.kind.value, ()):
+                weights[disposition] = weights.get(disposition, 0.0) + model.cue_weight
+            if cue.kind.value == "repeat":
+                for candidate in votes:
+                    if candidate.hit.reference in cue.references:
+                        weights[candidate.disposition] = weights.get(candidate.disposition, 0.0) + model.cue_weight
+        sharpened = {d: max(w, 1e-9) ** (1.0 / model.sharpen) for d, w in weights.items()}
+        total = sum(sharpened.values())
+        return {d: w / total for d, w in sharpened.items()}
+
+    def _basis(self, disposition: Disposition, close: Sequence[Candidate], cues: Sequence[Cue]) -> str:
+        """What carries a proposal: the same question asked before, a round robin, or a cue."""
+        model = self.policy.model
+        agreeing = [c for c in close if c.hit.score >= model.agree_similarity][: model.agree_count]
+        if len(agreeing) == model.agree_count and all(c.disposition is disposition for c in agreeing):
+            references = ", ".join(dict.fromkeys(c.hit.reference or "no reference" for c in agreeing))
+            return (f"the {model.agree_count} closest past questions ({references}; similarity "
+                    f"{agreeing[-1].hit.score:.2f} or more) were all answered {disposition.label.lower()}")
+        for cue in cues:
+            if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) or (
+                    cue.kind.value == "repeat" and any(c.hit.reference in cue.references and c.disposition is disposition
+                                                      for c in close)):
+                return f"the question itself: {cue.reason}"
+        return ""
+
+    def _option(self, question: str, disposition: Disposition, probability: float, candidates: Sequence[Candidate],
+                cues: Sequence[Cue], regime: Regime, reasoning: dict[str, list[Reasoning]] | None) -> Option:
+        backing = [c for c in candidates if c.disposition is disposition and c.hit.score >= self.policy.min_similarity]
+        exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
+            disposition, cues, regime)
+        wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
+                               reasoning=reasoning)
+        evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
+        return Option(disposition, round(probability, 3), tuple(exemptions), wording, evidence)
+
+    def _cue_exemptions(self, disposition: Disposition, cues: Sequence[Cue], regime: Regime) -> list[str]:
+        """Exemptions for an outcome no precedent backs: those its cues name, or the outcome's own section."""
+        if disposition is Disposition.NOT_HELD:
+            return {"eir": ["reg 12(4)(a)"], "foisa": ["s17"]}.get(regime.value, [])
+        named = [s for cue in cues if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) for s in cue.sections]
+        if named:
+            return map_exemptions(list(dict.fromkeys(named)), Regime.FOIA if not named[0].startswith("reg") else
+                                  Regime.EIR, regime)
+        own = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
+               Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}.get(disposition)
+        return map_exemptions([own], Regime.FOIA, regime) if own else []
 
     def compose(
         self, question: str, disposition: Disposition, exemptions: Sequence[str], regime: Regime,
-        precedent: Candidate | None,
+        precedent: Candidate | None, reasoning: dict[str, list[Reasoning]] | None = None,
     ) -> str:
-        """Wording for a disposition: the precedent's answer adapted, or the default template."""
-        if precedent is not None and precedent.disposition is disposition and precedent.hit.answer.strip() \
+        """Wording for one outcome of this question.
+
+        The authority's own answer to a near-identical question is reused, its figures marked for
+        checking. Otherwise the wording restates what was asked and answers it in the outcome's form,
+        with the authority's own reasoning for each exemption (or the library's); nothing another
+        authority's letter says about the world (figures, dates, names) comes through.
+        """
+        own = precedent is not None and self._own(precedent.hit.authority)
+        if precedent is not None and own and precedent.disposition is disposition and precedent.hit.answer.strip() \
+                and precedent.hit.score >= self.policy.model.near_identical \
                 and Regime(precedent.hit.regime or regime.value) is regime:
             # A past answer is reused only under its own regime: its wording cites that regime's law.
             covered = {section_key(label) for label in map_exemptions(precedent.hit.exemptions,
                                                                         Regime(precedent.hit.regime or "foia"),
                                                                         regime)}
             missing = [label for label in exemptions if section_key(label) not in covered]
-            extra = "\n\n" + self._card_wording(missing, question, regime) if missing else ""
+            extra = "\n\n" + self._reasoning_wording(missing, question, regime, reasoning) if missing else ""
             answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority)
             return render("draft/from_precedent.md", answer=answer, extra=extra).strip()
-        return self._default_wording(question, disposition, exemptions, regime)
+        wording = self._default_wording(question, disposition, exemptions, regime, reasoning)
+        allowed = [question, self.policy.authority, *self._library_text(exemptions, regime)]
+        if precedent is not None and own:
+            allowed.append(precedent.hit.answer)
+        return without_foreign_facts(wording, allowed)
+
+    def _own(self, authority: str) -> bool:
+        """Whether a precedent is the authority's own (an unnamed authority counts as ours)."""
+        ours = self.policy.authority.strip().lower()
+        theirs = authority.strip().lower()
+        return not ours or not theirs or ours == theirs or ours in theirs or theirs in ours
+
+    def _library_text(self, exemptions: Sequence[str], regime: Regime) -> list[str]:
+        cards = [self.library.get(label, regime) for label in exemptions]
+        return [f"{c.model_wording} {c.ncnd_wording or ''} {c.title}" for c in cards if c is not None]
 
     def _default_wording(self, question: str, disposition: Disposition, exemptions: Sequence[str],
-                         regime: Regime) -> str:
+                         regime: Regime, reasoning: dict[str, list[Reasoning]] | None = None) -> str:
         authority = self.policy.authority or "The authority"
         section = exemptions[0] if exemptions else {"foisa": "s25"}.get(regime.value, "s21")
         values = {
             "authority": authority,
             "answer": "",
-            "exemption_wording": self._card_wording(exemptions, question, regime),
+            "information": _information(question),
+            "exemption_wording": self._reasoning_wording(exemptions, question, regime, reasoning),
             "ncnd_wording": self._ncnd_wording(exemptions, question, regime),
             "not_held_basis": {"eir": "This is an exception under regulation 12(4)(a).",
                                "foisa": "This is a notice under section 17 of the Act."}.get(regime.value, ""),
@@ -170,6 +325,27 @@ class Drafter:
             "section": _describe(section),
         }
         return render(f"draft/{disposition.value}_default.md", **values).strip()
+
+    def _reasoning_wording(self, exemptions: Sequence[str], question: str, regime: Regime,
+                           reasoning: dict[str, list[Reasoning]] | None) -> str:
+        """For each exemption: the authority's own harm test and public interest paragraphs, else the card's."""
+        paragraphs: list[str] = []
+        for label in exemptions:
+            found = (reasoning or {}).get(label) or []
+            own = [r for r in found if self._own(r.authority)]
+            chosen = own or found
+            if chosen:
+                kinds: dict[str, str] = {}
+                for item in chosen:
+                    kinds.setdefault(item.kind, item.text)
+                # Another case's facts do not belong in this one, even the authority's own: only the reasoning.
+                allowed = [question, self.policy.authority, *self._library_text([label], regime)]
+                paragraphs.extend(without_foreign_facts(_adapt(text, "", ""), allowed)
+                                  for kind, text in sorted(kinds.items()) if kind in ("harm_test", "public_interest"))
+                if paragraphs:
+                    continue
+            paragraphs.append(self._card_wording([label], question, regime))
+        return "\n\n".join(p for p in paragraphs if p) or "[Explain which exemption applies and why.]"
 
     def _card_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
         paragraphs = []
@@ -187,18 +363,21 @@ class Drafter:
                 paragraphs.append(_fill(card.ncnd_wording, self.policy.authority, _information(question)))
         return "\n\n".join(paragraphs) or "[Neither confirm nor deny, citing the NCND provision relied on.]"
 
-    def _unprecedented(self, question: str, regime: Regime, nearest: Candidate | None) -> Draft:
+    def _unprecedented(self, question: str, regime: Regime, nearest: Candidate | None,
+                       options: tuple[Option, ...] = (), cues: tuple[Cue, ...] = ()) -> Draft:
+        """No close precedent: a placeholder that states no outcome, with the options a caseworker can pick."""
         wording = render(
             "draft/no_precedent.md", authority=self.policy.authority or "the authority",
-            nearest_disposition=nearest.hit.disposition if nearest else "none",
+            nearest_disposition=nearest.disposition.label.lower() if nearest else "none",
             nearest_reference=(nearest.hit.reference or "no reference") if nearest else "the store is empty",
         ).strip()
         best = f" (best similarity {nearest.hit.score:.2f})" if nearest else ""
-        disposition = nearest.disposition if nearest else Disposition.OTHER
         return Draft(
-            disposition=disposition, exemptions=(), wording=wording, confidence=0.0,
+            disposition=Disposition.OTHER, exemptions=(), wording=wording, confidence=0.0,
             precedents=(self._evidence(nearest, [nearest]),) if nearest else (),
-            warnings=(f"no close precedent{best}: drafted as a placeholder, decide this one by hand",),
+            warnings=(f"no close precedent{best}: drafted as a placeholder, decide this one by hand",
+                      *(f"cue: {cue.reason}" for cue in cues)),
+            proposed=False, options=options, cues=cues,
         )
 
     def _exemptions(self, backing: list[Candidate], disposition: Disposition, regime: Regime) -> list[str]:
@@ -266,6 +445,43 @@ class Drafter:
                 evidence=self._evidence(candidate, candidates),
             ))
         return out
+
+
+CUE_OUTCOMES: dict[str, tuple[Disposition, ...]] = {
+    # The outcomes each kind of cue in a question points to (bot.models.CueKind values).
+    "personal_data": (Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED),
+    "security_sensitive": (Disposition.NCND,),
+    "cost_risk": (Disposition.S12_COST,),
+    "published": (Disposition.S21_ACCESSIBLE,),
+}
+_DEFAULT_RATES = {
+    # Used only until the store has readable precedents of its own.
+    Disposition.DISCLOSED: 0.5, Disposition.NOT_HELD: 0.12, Disposition.PARTIALLY_DISCLOSED: 0.1,
+    Disposition.S21_ACCESSIBLE: 0.07, Disposition.EXEMPT_WITHHELD: 0.07, Disposition.S12_COST: 0.06,
+    Disposition.OTHER: 0.04, Disposition.NCND: 0.03, Disposition.S14_VEXATIOUS_OR_REPEATED: 0.01,
+}
+
+
+def base_rates_from(counts: dict[str, int]) -> dict[Disposition, float]:
+    """Base rates from a store's counts by disposition, smoothed so that no outcome is impossible."""
+    known = {Disposition(label): count for label, count in counts.items() if label in Disposition.__members__.values()}
+    total = sum(known.values())
+    if total < 20:
+        return dict(_DEFAULT_RATES)
+    return {d: (known.get(d, 0) + 20 * _DEFAULT_RATES[d]) / (total + 20) for d in Disposition}
+
+
+def _distinct_evidence(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """Evidence with each reference (or source) once."""
+    seen: set[str] = set()
+    out: list[Evidence] = []
+    for item in items:
+        key = item.reference or item.source
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+    return tuple(out)
 
 
 def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidate]) -> list[str]:
@@ -379,7 +595,7 @@ _LETTER_BOUND = re.compile(
 )
 
 
-_FIGURE = re.compile(r"(?<![\w(/£-])\d[\d,]*(?:\.\d+)?(?![\w)/-])")
+_FIGURE = re.compile(r"(?<![\w(/£-])\d(?:[\d,]*\d)?(?:\.\d+)?(?![\w)/-])")
 _MONTH_AFTER = re.compile(r"^\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 
 
@@ -396,10 +612,15 @@ def _mark_figure(match: re.Match[str]) -> str:
 
 
 def _information(question: str) -> str:
-    text = " ".join(question.split()).rstrip("?.")
-    text = re.sub(r"^(?:please (?:provide|send|tell me|supply)|could you (?:tell me|provide)|can you tell me|"
-                  r"i would like(?: to know)?)\s+", "", text, flags=re.IGNORECASE)
-    return f"the information requested ({text[:120]}{'...' if len(text) > 120 else ''})"
+    """What a question asks for, as a phrase a letter can restate ("the information requested (...)")."""
+    text = " ".join(question.split()).rstrip("?.;: ")
+    text = re.sub(r"^(?:please (?:could you |can you )?(?:provide|send|tell me|supply|give|list|confirm|disclose)"
+                  r"(?: me)?(?: with)?|could you (?:please )?(?:tell me|provide|confirm)|can you (?:please )?"
+                  r"(?:tell me|provide|confirm)|i would like(?: to know| to request| to be provided with)?|"
+                  r"i (?:request|am requesting))\s+", "", text, flags=re.IGNORECASE)
+    if len(text) > 160:
+        text = text[:160].rsplit(" ", 1)[0] + "..."
+    return f"the information requested ({text})"
 
 
 def _fill(wording: str, authority: str, information: str) -> str:

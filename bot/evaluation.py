@@ -1,39 +1,64 @@
-"""Drafting metrics, leave one document out, for any corpus in DESIGN.md's format.
+"""Drafting metrics for any corpus in DESIGN.md's format.
 
-The corpus is embedded once into a scratch store; each manifest question is then drafted
-from its text alone with its own document excluded at query time.
+Each manifest question is drafted from its text alone: against a store of all the other documents
+of the corpus (embedded once, the question's own document excluded at query time), or with
+`store_dir` against a store built elsewhere (an authority's own history), the corpus's documents
+excluded from it by content. Besides the top option's accuracy, the report says how good the
+ranked list is (top 3), how precise foibot's single proposals are and how many questions get one,
+whether its probabilities are calibrated (expected calibration error), and, with each question's
+true disposition given as a caseworker's "Q2 not held" would give it, how right the exemptions are
+and how often the wording carries a fact from another authority's letter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cases import CaseStore
+from bot.drafting import Candidate, Drafter
+from bot.facts import foreign_facts
 from bot.service import CaseService
 from knowledge.citations import section_key
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.evaluation import evaluate_reading, exemption_counts, f1, load_labelled, read_manifest
 from knowledge.exemptions import load_library
 from knowledge.loaders import LoadError
+from knowledge.models import Disposition, Regime
 from knowledge.parser import detect_regime
-from knowledge.refresh import Refresher
+from knowledge.refresh import Ledger, Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
 
 if TYPE_CHECKING:
     from bot.llm.drafter import LLMDrafter
 
+CALIBRATION_BINS = 10
+
 
 def evaluate(corpus: Path, settings: Settings, embeddings: SentenceEmbeddings,
-             llm: LLMDrafter | None = None) -> dict[str, Any]:
+             llm: LLMDrafter | None = None, store_dir: Path | None = None,
+             reading: bool = True) -> dict[str, Any]:
     """Reading and drafting metrics with DESIGN.md's key names; with `llm`, the model's under "llm"."""
-    reading = evaluate_reading(corpus, settings.max_file_bytes)
-    reading.pop("details", None)
+    report: dict[str, Any] = {}
+    if reading:
+        report = evaluate_reading(corpus, settings.max_file_bytes)
+        report.pop("details", None)
+    if store_dir is not None:
+        other = settings.model_copy(update={"data_dir": store_dir, "chroma_host": None})
+        store = KnowledgeStore(other)
+        store.check_model()
+        excluded = _records_matching(corpus, other)
+        service = CaseService(other, store, embeddings, load_library(), CaseStore("sqlite://"))
+        drafting = _drafting(corpus, settings, service, llm, excluded=excluded)
+        drafting["store"] = str(store_dir)
+        return {**report, **drafting}
     with tempfile.TemporaryDirectory(prefix="foibot-eval-") as scratch:
         scratch_settings = settings.model_copy(update={
             "data_dir": Path(scratch), "chroma_host": None, "database_url": "sqlite://",
@@ -47,22 +72,52 @@ def evaluate(corpus: Path, settings: Settings, embeddings: SentenceEmbeddings,
             refresher.close()
         service = CaseService(scratch_settings, store, embeddings, load_library(), CaseStore("sqlite://"))
         drafting = _drafting(corpus, settings, service, llm)
-    return {**reading, **drafting}
+    return {**report, **drafting}
 
 
-def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDrafter | None = None) -> dict[str, Any]:
+def _records_matching(corpus: Path, store_settings: Settings) -> dict[str, frozenset[str]]:
+    """For each corpus file, the ids of the store's records read from a file with the same content."""
+    ledger = Ledger(store_settings.ledger_path)
+    try:
+        by_digest: dict[str, list[str]] = {}
+        for digest, ids in ledger.documents().values():
+            by_digest.setdefault(digest, []).extend(ids)
+    finally:
+        ledger.close()
+    matched: dict[str, frozenset[str]] = {}
+    for entry in read_manifest(corpus):
+        path = corpus / entry.file
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            matched[entry.file] = frozenset(by_digest.get(digest, ()))
+    return matched
+
+
+@dataclass
+class _Tally:
+    truth: list[str] = field(default_factory=list)
+    top: list[str] = field(default_factory=list)
+    top3: list[list[str]] = field(default_factory=list)
+    confidence: list[float] = field(default_factory=list)
+    proposed: list[bool] = field(default_factory=list)
+    predicted_exemptions: list[tuple[str, ...]] = field(default_factory=list)
+    true_exemptions: list[tuple[str, ...]] = field(default_factory=list)
+    given_exemptions: list[tuple[str, ...]] = field(default_factory=list)
+    foreign: list[bool] = field(default_factory=list)
+    hits_at_5: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+
+def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDrafter | None = None,
+              excluded: dict[str, frozenset[str]] | None = None) -> dict[str, Any]:
     entries = read_manifest(corpus)
-    truth: list[str] = []
-    predicted: list[str] = []
-    predicted_exemptions: list[tuple[str, ...]] = []
-    true_exemptions: list[tuple[str, ...]] = []
-    hits_at_5 = 0
-    latencies: list[float] = []
+    tally = _Tally()
     scores = None
     if llm is not None:
         from bot.llm.evaluation import LLMScores
 
         scores = LLMScores(llm)
+    drafter = service.drafter
     for entry in entries:
         try:
             document = load_labelled(corpus, entry, settings.max_file_bytes)
@@ -70,42 +125,102 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             continue
         regime = detect_regime(document.text + "\n" + document.request)
         source = document.source if "#" in document.source else str(Path(document.source).resolve())
+        exclude_ids = (excluded or {}).get(entry.file, frozenset())
+        exclude_source = None if excluded is not None else source
         for question, disposition, exemptions in zip(entry.questions, entry.dispositions, entry.exemptions,
                                                      strict=True):
             started = time.perf_counter()
             vectors = service.embeddings.embed_array([question])
-            candidates = service.drafter.retrieve([question], exclude_source=source, vectors=vectors)[0]
-            draft = service.drafter.draft(question, candidates, regime)
-            latencies.append(1000 * (time.perf_counter() - started))
-            truth.append(disposition)
-            predicted.append(draft.disposition.value)
-            predicted_exemptions.append(draft.exemptions)
-            true_exemptions.append(tuple(exemptions))
+            candidates = drafter.retrieve([question], exclude_ids=exclude_ids, exclude_source=exclude_source,
+                                          vectors=vectors)[0]
+            cues = service.question_cues(question, regime, candidates)
+            reasoning = drafter.retrieve_reasoning(vectors[0], _sections(candidates, cues), exclude_source)
+            draft = drafter.draft(question, candidates, regime, cues, reasoning)
+            tally.latencies.append(1000 * (time.perf_counter() - started))
+            tally.truth.append(disposition)
+            tally.top.append(draft.disposition.value)
+            tally.top3.append([option.disposition.value for option in draft.options[:3]] or [draft.disposition.value])
+            tally.confidence.append(draft.options[0].probability if draft.options else draft.confidence)
+            tally.proposed.append(draft.proposed)
+            tally.predicted_exemptions.append(draft.exemptions)
+            tally.true_exemptions.append(tuple(exemptions))
+            given = _given(drafter, question, Disposition(disposition), candidates, cues, regime, reasoning)
+            tally.given_exemptions.append(given.exemptions)
+            allowed = [question, *(c.hit.answer for c in candidates if drafter._own(c.hit.authority)),
+                       *drafter._library_text(given.exemptions, regime)]
+            tally.foreign.append(bool(foreign_facts(given.wording, allowed)))
             if scores is not None:
-                scores.add(question, candidates, regime, draft, latencies[-1])
-            hits_at_5 += any(c.hit.disposition == disposition for c in candidates[:5])
-    if not truth:
+                scores.add(question, candidates, regime, draft, tally.latencies[-1])
+            tally.hits_at_5 += any(c.hit.disposition == disposition for c in candidates[:5])
+    if not tally.truth:
         return {"questions_drafted": 0}
-    tp, n_pred, n_true = exemption_counts(predicted_exemptions, true_exemptions)
+    report = _report(tally)
+    if scores is not None:
+        report["llm"] = scores.report(tally.truth, tally.true_exemptions)
+    return report
+
+
+def _sections(candidates: list[Candidate], cues: Any) -> list[str]:
+    return list(dict.fromkeys([*(e for c in candidates for e in c.hit.exemptions),
+                               *(s for cue in cues for s in cue.sections)]))
+
+
+def _given(drafter: Drafter, question: str, disposition: Disposition, candidates: list[Candidate], cues: Any,
+           regime: Regime, reasoning: Any) -> Any:
+    """The option a caseworker gets by saying "Qn <disposition>": its exemptions and wording."""
+    usable = [c for c in candidates if c.hit.answer_in_text]
+    return drafter._option(question, disposition, 1.0, usable, cues, regime, reasoning)
+
+
+def _report(tally: _Tally) -> dict[str, Any]:
+    n = len(tally.truth)
+    tp, n_pred, n_true = exemption_counts(tally.predicted_exemptions, tally.true_exemptions)
     precision, recall, score = f1(tp, n_pred, n_true)
-    most_common = Counter(truth).most_common(1)[0][0]
-    report = {
-        "disposition_accuracy": round(sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(truth), 3),
+    gtp, gpred, gtrue = exemption_counts(tally.given_exemptions, tally.true_exemptions)
+    _, _, given_f1 = f1(gtp, gpred, gtrue)
+    ranking = [label for label, _ in Counter(tally.truth).most_common()]
+    most_common = ranking[0]
+    proposals = [top == truth for top, truth, proposed in zip(tally.top, tally.truth, tally.proposed, strict=True)
+                 if proposed]
+    correct = [top == truth for top, truth in zip(tally.top, tally.truth, strict=True)]
+    return {
+        "questions_drafted": n,
+        "disposition_accuracy": round(sum(correct) / n, 3),
+        "top3_disposition_accuracy": round(sum(t in top3 for t, top3 in zip(tally.truth, tally.top3, strict=True)) / n,
+                                           3),
+        "baseline_disposition_accuracy": round(sum(t == most_common for t in tally.truth) / n, 3),
+        "baseline_top3_disposition_accuracy": round(sum(t in ranking[:3] for t in tally.truth) / n, 3),
+        "baseline_label": most_common,
+        "proposal_precision": round(sum(proposals) / len(proposals), 3) if proposals else None,
+        "proposal_coverage": round(len(proposals) / n, 3),
+        "calibration_error": round(calibration_error(tally.confidence, correct), 3),
         "exemption_precision": round(precision, 3),
         "exemption_recall": round(recall, 3),
         "exemption_f1": round(score, 3),
-        "hit_at_5": round(hits_at_5 / len(truth), 3),
-        "baseline_disposition_accuracy": round(sum(t == most_common for t in truth) / len(truth), 3),
-        "baseline_label": most_common,
-        "draft_ms_p50": round(statistics.median(latencies), 1),
-        "draft_ms_p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 1),
-        "questions_drafted": len(truth),
-        "confusion": _confusion(truth, predicted),
-        "section_keys_compared": sorted({section_key(e) for t in true_exemptions for e in t}),
+        "given_disposition_exemption_f1": round(given_f1, 3),
+        "foreign_fact_rate": round(sum(tally.foreign) / n, 3),
+        "hit_at_5": round(tally.hits_at_5 / n, 3),
+        "draft_ms_p50": round(statistics.median(tally.latencies), 1),
+        "draft_ms_p95": round(sorted(tally.latencies)[int(0.95 * (n - 1))], 1),
+        "confusion": _confusion(tally.truth, tally.top),
+        "section_keys_compared": sorted({section_key(e) for t in tally.true_exemptions for e in t}),
     }
-    if scores is not None:
-        report["llm"] = scores.report(truth, true_exemptions)
-    return report
+
+
+def calibration_error(confidence: list[float], correct: list[bool], bins: int = CALIBRATION_BINS) -> float:
+    """Expected calibration error of the top option: |accuracy - confidence| per bin, weighted by its size."""
+    if not confidence:
+        return 0.0
+    total = 0.0
+    for index in range(bins):
+        low, high = index / bins, (index + 1) / bins
+        members = [i for i, p in enumerate(confidence) if low <= p < high or (index == bins - 1 and p == 1.0)]
+        if not members:
+            continue
+        accuracy = sum(correct[i] for i in members) / len(members)
+        mean = sum(confidence[i] for i in members) / len(members)
+        total += len(members) / len(confidence) * abs(accuracy - mean)
+    return total
 
 
 def _confusion(truth: list[str], predicted: list[str]) -> dict[str, dict[str, int]]:
@@ -113,4 +228,3 @@ def _confusion(truth: list[str], predicted: list[str]) -> dict[str, dict[str, in
     for t, p in zip(truth, predicted, strict=True):
         table.setdefault(t, Counter())[p] += 1
     return {label: dict(counts.most_common()) for label, counts in sorted(table.items())}
-

@@ -17,7 +17,7 @@ from bot.cases import CaseStore
 from bot.clock import deadlines
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
 from bot.letter import Letter, assemble_letter
-from bot.models import Case, CaseQuestion, Draft, Evidence, Requester
+from bot.models import Case, CaseQuestion, Cue, Draft, Evidence, Requester
 from bot.redaction import redact
 from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request
@@ -129,10 +129,19 @@ class CaseService:
         exclude = self._pending_ids()
         vectors = self.embeddings.embed_array(questions)
         retrieved = self.drafter.retrieve(questions, exclude, exclude_source, vectors)
-        drafts = [self.drafter.draft(q, c, regime) for q, c in zip(questions, retrieved, strict=True)]
+        drafts = []
+        for question, candidates, vector in zip(questions, retrieved, vectors, strict=True):
+            cues = self.question_cues(question, regime, candidates)
+            sections = [*(e for c in candidates for e in c.hit.exemptions), *(s for cue in cues for s in cue.sections)]
+            reasoning = self.drafter.retrieve_reasoning(vector, sections, exclude_source)
+            drafts.append(self.drafter.draft(question, candidates, regime, cues, reasoning))
         if self.llm is None:
             return drafts
         return self.llm.draft_all(questions, retrieved, regime, drafts, requester, on_text)
+
+    def question_cues(self, question: str, regime: Regime, candidates: list[Candidate]) -> tuple[Cue, ...]:
+        """What the question itself says about its outcome (personal data, cost, published, repeats)."""
+        return ()
 
     def refine(self, reference: str, instruction: str, author: str) -> Refinement:
         """Apply an instruction to a case's drafts, each change a new version."""

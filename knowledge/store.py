@@ -72,6 +72,20 @@ class SearchHit:
         return self.origin_url if self.origin_url.startswith(("https://", "http://")) else ""
 
 
+@dataclass(frozen=True)
+class Reasoning:
+    """A stored paragraph of exemption reasoning found for a section."""
+
+    section: str
+    kind: str
+    """`harm_test`, `public_interest` or `ncnd`."""
+    text: str
+    authority: str
+    reference: str
+    score: float
+    source_file: str = ""
+
+
 def precedent_metadata(
     precedent: Precedent, source_file: str, content_hash: str, origin: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -258,11 +272,35 @@ class KnowledgeStore:
             hits.append(hit_from_record(record_id, metadata, 1.0 - float(distance)))
         return hits[:k]
 
+    def search_reasoning(self, query_embedding: NDArray[np.float32], section: str, k: int = 3,
+                         where: dict[str, Any] | None = None) -> list[Reasoning]:
+        """The authority's paragraphs of reasoning (harm test, public interest, NCND) for one section,
+        nearest the question first."""
+        collection = self.collection(EXEMPTION_PRECEDENTS)
+        if collection is None or k <= 0 or collection.count() == 0:
+            return []
+        condition: dict[str, Any] = {metadata_key(section): True}
+        if where:
+            condition = {"$and": [condition, dict(where)]}
+        result = collection.query(query_embeddings=query_embedding.reshape(1, -1), n_results=k, where=condition,
+                                  include=["metadatas", "distances"])
+        out = []
+        for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            payload = json.loads(str(metadata.get("payload") or "{}"))
+            out.append(Reasoning(
+                section=str(payload.get("section", section)), kind=str(payload.get("kind", "")),
+                text=str(payload.get("text", "")), authority=str(payload.get("authority", "")),
+                reference=str(payload.get("reference", "")), score=1.0 - float(distance),
+                source_file=str(metadata.get("source_file", "")),
+            ))
+        return out
+
     def counts(self) -> dict[str, Any]:
         """Sizes, and counts of precedents by disposition and by exemption section."""
         precedents = self.collection(PRECEDENTS)
         reasoning = self.collection(EXEMPTION_PRECEDENTS)
         by_disposition: Counter[str] = Counter()
+        readable: Counter[str] = Counter()
         by_exemption: Counter[str] = Counter()
         not_in_text = 0
         total = precedents.count() if precedents is not None else 0
@@ -271,6 +309,8 @@ class KnowledgeStore:
             for metadata in batch["metadatas"]:
                 by_disposition[str(metadata.get("disposition"))] += 1
                 not_in_text += metadata.get("answer_in_text") is False
+                if metadata.get("answer_in_text") is not False:
+                    readable[str(metadata.get("disposition"))] += 1
                 payload = json.loads(str(metadata.get("payload") or "{}"))
                 for label in payload.get("exemptions") or ():
                     by_exemption[str(label)] += 1
@@ -280,6 +320,7 @@ class KnowledgeStore:
             "by_disposition": dict(by_disposition.most_common()),
             "by_exemption": dict(by_exemption.most_common()),
             "answers_not_in_text": not_in_text,
+            "by_disposition_in_text": dict(readable.most_common()),
         }
 
     def records_for(self, source_file: str) -> list[str]:
