@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.models import Alternative, Draft, Evidence
+from bot.models import Alternative, Draft, DraftWarning, Evidence, WarningKind
 from bot.templates import render
 from knowledge.citations import section_key
 from knowledge.exemptions import ExemptionLibrary
@@ -171,6 +171,10 @@ class Drafter:
         }
         return render(f"draft/{disposition.value}_default.md", **values).strip()
 
+    def exemption_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
+        """The exemption cards' model wording for these exemptions, filled for this question."""
+        return self._card_wording(exemptions, question, regime)
+
     def _card_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
         paragraphs = []
         for label in exemptions:
@@ -198,7 +202,9 @@ class Drafter:
         return Draft(
             disposition=disposition, exemptions=(), wording=wording, confidence=0.0,
             precedents=(self._evidence(nearest, [nearest]),) if nearest else (),
-            warnings=(f"no close precedent{best}: drafted as a placeholder, decide this one by hand",),
+            warnings=(DraftWarning(WarningKind.NO_PRECEDENT,
+                                   f"no close precedent{best}: drafted as a placeholder, decide this one by hand"),),
+            placeholder=True,
         )
 
     def _exemptions(self, backing: list[Candidate], disposition: Disposition, regime: Regime) -> list[str]:
@@ -237,14 +243,17 @@ class Drafter:
             precedent_id=hit.id, flags=tuple(flags),
         )
 
-    def _age_warnings(self, evidence: Sequence[Evidence]) -> list[str]:
+    def _age_warnings(self, evidence: Sequence[Evidence]) -> list[DraftWarning]:
         warnings = []
         if evidence and "stale" in evidence[0].flags:
-            warnings.append(f"rests on a precedent older than {self.policy.max_age_years:g} years "
-                            f"({evidence[0].reference or 'no reference'}, {evidence[0].date}): check it still holds")
+            warnings.append(DraftWarning(WarningKind.STALE_PRECEDENT,
+                                         f"rests on a precedent older than {self.policy.max_age_years:g} years "
+                                         f"({evidence[0].reference or 'no reference'}, {evidence[0].date}): "
+                                         "check it still holds"))
         if evidence and "superseded" in evidence[0].flags:
-            warnings.append(f"the closest precedent ({evidence[0].reference or 'no reference'}) was superseded "
-                            "by a later answer to the same question")
+            warnings.append(DraftWarning(WarningKind.SUPERSEDED_PRECEDENT,
+                                         f"the closest precedent ({evidence[0].reference or 'no reference'}) was "
+                                         "superseded by a later answer to the same question"))
         return warnings
 
     def _alternatives(self, question: str, candidates: list[Candidate], disposition: Disposition,
@@ -268,22 +277,25 @@ class Drafter:
         return out
 
 
-def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidate]) -> list[str]:
+def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidate]) -> list[DraftWarning]:
     """Warnings when a disposition contradicts the stance taken on similar questions before."""
     similar = [c for c in candidates if c.hit.score >= _SIMILAR_FOR_STANCE]
     warnings = []
     ncnd = [c for c in similar if c.disposition is Disposition.NCND]
     if ncnd and disposition in _CONFIRMING:
         references = ", ".join(sorted({c.hit.reference or c.hit.source for c in ncnd})[:4])
-        warnings.append(
+        warnings.append(DraftWarning(
+            WarningKind.CONSISTENCY,
             f"consistency: this {_verb(disposition)} on a question the authority has neither confirmed nor "
-            f"denied before ({references}); confirming now weakens that NCND everywhere"
-        )
+            f"denied before ({references}); confirming now weakens that NCND everywhere",
+        ))
     withheld = [c for c in similar if c.disposition is Disposition.EXEMPT_WITHHELD]
     if withheld and disposition is Disposition.DISCLOSED:
         references = ", ".join(sorted({c.hit.reference or c.hit.source for c in withheld})[:4])
         sections = ", ".join(sorted({e for c in withheld for e in c.hit.exemptions})[:4]) or "an exemption"
-        warnings.append(f"consistency: this discloses what was withheld under {sections} before ({references})")
+        warnings.append(DraftWarning(WarningKind.CONSISTENCY,
+                                     f"consistency: this discloses what was withheld under {sections} before "
+                                     f"({references})"))
     return warnings
 
 

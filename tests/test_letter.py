@@ -11,14 +11,16 @@ import pytest
 from docx import Document
 
 from bot.letter import (
+    FindingKind,
     Letter,
+    LetterOptions,
     LetterSection,
     assemble_letter,
     docx_bytes,
     refusal_notice_check,
     write_docx,
 )
-from bot.models import Case, CaseQuestion, Draft, Requester
+from bot.models import BOT, Case, CaseQuestion, Draft, EditKind, Requester
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 
@@ -35,9 +37,11 @@ def library() -> ExemptionLibrary:
 
 def _question(number: int, text: str, disposition: Disposition, exemptions: tuple[str, ...] = (),
               wording: str = "", advice: str = "", author: str = "caseworker",
-              warnings: tuple[str, ...] = ()) -> CaseQuestion:
+              placeholder: bool = False) -> CaseQuestion:
+    """A question whose only version is the bot's draft (author foibot) or a caseworker's edit."""
     draft = Draft(disposition, exemptions, wording or f"Answer to question {number}.", 0.8,
-                  advice=advice, author=author, warnings=warnings)
+                  advice=advice, author=author, placeholder=placeholder,
+                  edit=EditKind.DRAFTED if author == BOT else EditKind.WORDING)
     return CaseQuestion(number, text, [draft])
 
 
@@ -82,8 +86,22 @@ def eir_case() -> Case:
     ], reference="FVP-E-2025-011")
 
 
-def _letter(case: Case, library: ExemptionLibrary, contact: str = CONTACT, **options: bool) -> Letter:
-    return assemble_letter(case, library, AUTHORITY, contact, TODAY, **options)
+CASEWORKER = "Sam Caseworker"
+
+
+def _letter(case: Case, library: ExemptionLibrary, contact: str = CONTACT, **options: object) -> Letter:
+    settings: dict[str, object] = {"caseworker": CASEWORKER, **options}
+    return assemble_letter(case, library, LetterOptions(authority=AUTHORITY, review_contact=contact, today=TODAY,
+                                                        **settings))  # type: ignore[arg-type]
+
+
+def _findings(letter: Letter) -> list[str]:
+    return [str(finding) for finding in letter.findings]
+
+
+def _gaps(letter: Letter) -> list[str]:
+    """The refusal-notice findings alone (what the letter lacks), not what is left to fill in."""
+    return [str(f) for f in letter.findings if f.kind is FindingKind.REFUSAL_NOTICE]
 
 
 def _headings(letter: Letter) -> list[str]:
@@ -125,7 +143,7 @@ def test_heading_gives_reference_date_and_a_placeholder_salutation(foia_case: Ca
 
 def test_no_requester_personal_data_appears_in_markdown_or_docx(foia_case: Case, library: ExemptionLibrary) -> None:
     letter = _letter(foia_case, library)
-    texts = [letter.markdown(), _docx_text(docx_bytes(letter)), "\n".join(letter.findings)]
+    texts = [letter.markdown(), _docx_text(docx_bytes(letter)), "\n".join(_findings(letter))]
     for text in texts:
         for personal in ("Jo Bloggs", "Bloggs", "jo@example.org", "Mill Lane", "01234 567890"):
             assert personal not in text
@@ -177,7 +195,7 @@ def test_no_refusal_notice_when_no_exemption_is_relied_on(library: ExemptionLibr
     letter = _letter(case, library)
     assert letter.section("Refusal notice") is None
     assert not any(heading.startswith("Public interest test") for heading in _headings(letter))
-    assert letter.findings == ()
+    assert _gaps(letter) == []
 
 
 def test_public_interest_factors_appear_for_qualified_exemptions_only(foia_case: Case,
@@ -272,31 +290,31 @@ def test_eir_letter_uses_regulation_14_and_the_presumption_in_favour_of_disclosu
 def test_a_complete_case_has_no_findings(foia_case: Case, foisa_case: Case, eir_case: Case,
                                          library: ExemptionLibrary) -> None:
     for case in (foia_case, foisa_case, eir_case):
-        assert _letter(case, library).findings == ()
+        assert _findings(_letter(case, library, caseworker_notes=False, requester_name="Jo Bloggs")) == []
 
 
 def test_empty_review_contact_leaves_a_placeholder_and_a_finding(foia_case: Case, library: ExemptionLibrary) -> None:
     letter = _letter(foia_case, library, contact="")
     assert "[review contact]" in " ".join(_section(letter, "Your right to ask for a review").paragraphs)
-    assert any("[review contact]" in finding for finding in letter.findings)
+    assert any("[review contact]" in finding for finding in _findings(letter))
 
 
 def test_unknown_exemption_is_a_finding(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "How many?", Disposition.EXEMPT_WITHHELD, ("s99",))])
     letter = _letter(case, library)
-    assert "s99 is not a known exemption under FOIA" in letter.findings
+    assert "s99 is not a known exemption under FOIA" in _findings(letter)
     assert "- Section 99 (not in the exemption library): question 1" in _section(letter, "Refusal notice").paragraphs
 
 
 def test_exemption_of_another_regime_is_unknown_under_this_one(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOISA, [_question(1, "Contract price?", Disposition.EXEMPT_WITHHELD, ("s43(2)",))])
-    assert "s43(2) is not a known exemption under FOISA" in _letter(case, library).findings
+    assert "s43(2) is not a known exemption under FOISA" in _findings(_letter(case, library))
 
 
 def test_cost_refusal_without_advice_is_a_finding(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "Every email about drones since 2010?", Disposition.S12_COST)])
     letter = _letter(case, library)
-    assert "Question 1 is refused under the cost limit with no advice on narrowing it (section 16)" in letter.findings
+    assert "Question 1 is refused under the cost limit with no advice on narrowing it (section 16)" in _findings(letter)
     advice = " ".join(_section(letter, "Advice and assistance").paragraphs)
     assert "section 16 of the Freedom of Information Act 2000" in advice
     assert "[Advice on how question 1 could be narrowed" in advice
@@ -307,7 +325,7 @@ def test_cost_refusal_with_advice_states_the_limit_and_the_advice(library: Exemp
     case = _case(Regime.FOIA, [_question(1, "Every email about drones since 2010?", Disposition.S12_COST,
                                          advice=advice)])
     letter = _letter(case, library)
-    assert letter.findings == ()
+    assert _gaps(letter) == []
     assert f"About question 1: {advice}" in _section(letter, "Advice and assistance").paragraphs
     reasons = " ".join(_section(letter, "Section 12(1): Cost of compliance exceeds the appropriate limit").paragraphs)
     assert "is £450" in reasons
@@ -332,22 +350,21 @@ def test_repeated_request_is_explained(library: ExemptionLibrary) -> None:
     letter = _letter(case, library)
     reasons = " ".join(_section(letter, "Section 14(2): Repeated requests").paragraphs)
     assert "substantially similar to a request we have already answered" in reasons
-    assert letter.findings == ()
+    assert _gaps(letter) == []
 
 
 def test_empty_wording_is_a_finding(library: ExemptionLibrary) -> None:
     question = _question(1, "How many?", Disposition.DISCLOSED)
     question.versions.append(question.draft.revised(wording="  "))
     letter = _letter(_case(Regime.FOIA, [question]), library)
-    assert "Question 1 has no wording" in letter.findings
+    assert "Question 1 has no wording" in _findings(letter)
     assert _section(letter, "Question 1").paragraphs == ("[The answer to question 1 is still to be written.]",)
 
 
 def test_unedited_draft_without_a_close_precedent_is_a_finding(library: ExemptionLibrary) -> None:
-    warning = ("No close precedent: the nearest is below the similarity threshold",)
-    unedited = _question(1, "How many?", Disposition.DISCLOSED, author="foibot", warnings=warning)
-    edited = _question(2, "How much?", Disposition.DISCLOSED, author="caseworker", warnings=warning)
-    findings = _letter(_case(Regime.FOIA, [unedited, edited]), library).findings
+    unedited = _question(1, "How many?", Disposition.DISCLOSED, author="foibot", placeholder=True)
+    edited = _question(2, "How much?", Disposition.DISCLOSED, author="caseworker", placeholder=True)
+    findings = _findings(_letter(_case(Regime.FOIA, [unedited, edited]), library))
     assert any(finding.startswith("Question 1 rests on no close precedent") for finding in findings)
     assert not any(finding.startswith("Question 2") for finding in findings)
 
@@ -356,7 +373,7 @@ def test_unedited_draft_without_a_close_precedent_is_a_finding(library: Exemptio
 def test_ncnd_under_an_exemption_without_an_ncnd_provision_is_a_finding(label: str,
                                                                         library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "Do you hold it?", Disposition.NCND, (label,))])
-    findings = _letter(case, library).findings
+    findings = _findings(_letter(case, library))
     assert any("has no neither confirm nor deny provision" in finding for finding in findings)
 
 

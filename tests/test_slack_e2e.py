@@ -89,7 +89,7 @@ def _start(settings: Settings, slack: FakeSlack, embeddings: SentenceEmbeddings)
     cases = CaseStore(settings.case_database_url)
     service = CaseService(settings, store, embeddings, load_library(), cases)
     app, _jobs = build_app(Core(settings, service, store, embeddings, load_library()))
-    server = create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
+    server = create_server(wsgi_app(app, settings), host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
 
