@@ -138,7 +138,7 @@ class SlackBot:
                           blocks.STANCE_DROP):
             app.action(action_id)(ack=self.ack_only, lazy=[button_work])
         # The override form opens in the ack: Slack's trigger_id lasts three seconds.
-        app.action(blocks.OVERRIDE_APPROVE)(ack=self.ack_override_button)
+        app.action(blocks.OVERRIDE_APPROVE)(ack=self.ack_override_button, lazy=[])
         app.event("message")(message_work)
         app.event("app_mention")(message_work)
         app.error(self.on_error)
@@ -390,7 +390,8 @@ class SlackBot:
                 self._post_question(case, case.question(number), channel, thread_ts, "split off")
         if outcome.restructured or any(number == 0 for number, _ in outcome.changes):
             self._update_parent(case)
-        summary = "; ".join(f"Q{n}: {text}" if n else text for n, text in outcome.changes)
+        whole = [text for number, text in outcome.changes if not number]
+        summary = "; ".join([*whole, *(f"Q{n}: {notes[n]}" for n in numbers)])
         self._reply(channel, thread_ts, blocks.notice(f"Updated: {escape(summary)}"))
 
     def _update_question(self, case: Case, number: int, change: str) -> None:
