@@ -123,7 +123,7 @@ def _parse_line(line: str, regime: Regime, library: ExemptionLibrary) -> list[Ed
     raw = re.sub(r"^(?:please|can you|could you)\s+", "", line.strip(), flags=re.I)
     text = raw.rstrip(".! ")  # for reading the instruction; wording keeps its full stop
     lowered = text.lower()
-    case_edit = _case_edit(text, lowered)
+    case_edit = _case_edit(raw.strip(), text, lowered)
     if case_edit is not None:
         return case_edit
     verb = _LEADING_VERB.match(text)
@@ -159,9 +159,9 @@ def _parse_line(line: str, regime: Regime, library: ExemptionLibrary) -> list[Ed
     raise RefinementError(_not_understood(failed, number, edits))
 
 
-def _case_edit(text: str, lowered: str) -> list[Edit] | None:
+def _case_edit(raw: str, text: str, lowered: str) -> list[Edit] | None:
     """Edits of the case's questions or of the whole case, or None when the line is about one draft."""
-    added = re.match(r"^(?:add|new)(?:\s+(?:a|another|one more))?(?:\s+question)?\s*:\s*(.+)$", text, re.I | re.S)
+    added = re.match(r"^(?:add|new)(?:\s+(?:a|another|one more))?(?:\s+question)?\s*:\s*(.+)$", raw, re.I | re.S)
     if added:
         return [Edit(0, EditKind.ADDED, text=added.group(1).strip())]
     split = re.match(rf"^split\s+{_Q}(?:\s+(?:at|after|before|on|where it says)\s+[\"“']?(.+?)[\"”']?)?$",

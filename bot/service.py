@@ -377,8 +377,8 @@ class CaseService:
         number = case.next_number()
         draft = self.draft_questions([text], case.regime, requester=case.requester)[0]
         question = CaseQuestion(number, text, [stamp.on(draft, EditKind.ADDED, "question added")])
-        left_out = tuple(item for item in case.left_out if " ".join(item.split()) != text)
-        order = (*[q.number for q in case.questions], *[q.number for q in case.removed], number)
+        left_out = tuple(item for item in case.left_out if not _same_text(item, text))
+        order = (*_order(case), number)
         change = CaseChange(new_questions=(question,), order=order,
                             left_out=left_out if len(left_out) != len(case.left_out) else None)
         return self.cases.commit(case.reference, change), [number]
@@ -394,13 +394,12 @@ class CaseService:
         first = case.next_number()
         new = [CaseQuestion(first + index, part, [stamp.on(draft, EditKind.SPLIT, f"split from Q{question.number}")])
                for index, (part, draft) in enumerate(zip(parts[1:], drafts[1:], strict=True))]
-        order = [q.number for q in case.questions]
+        order = _order(case)
         at = order.index(question.number) + 1
         order[at:at] = [q.number for q in new]
         change = CaseChange(
             versions=((question.number, stamp.on(drafts[0], EditKind.SPLIT, describe(edit))),),
-            new_questions=tuple(new), texts=((question.number, parts[0]),),
-            order=(*order, *[q.number for q in case.removed]),
+            new_questions=tuple(new), texts=((question.number, parts[0]),), order=tuple(order),
         )
         return self.cases.commit(case.reference, change), [q.number for q in new]
 
@@ -581,6 +580,19 @@ def _undo_target(question: CaseQuestion) -> int:
             continue
         return number
     raise RefinementError(f"Q{question.number} has no earlier change to undo")
+
+
+def _same_text(left: str, right: str) -> bool:
+    """Whether two passages are the same words, whatever the spacing, case or closing punctuation."""
+    def words(text: str) -> str:
+        return " ".join(text.split()).rstrip(".?!;: ").lower()
+    return words(left) == words(right)
+
+
+def _order(case: Case) -> list[int]:
+    """Every question's id in the request's order, removed ones where they stood (restoring puts them back)."""
+    everything = sorted((*case.questions, *case.removed), key=lambda q: (q.position, q.number))
+    return [question.number for question in everything]
 
 
 def _decided_wording(draft: Draft) -> Draft:

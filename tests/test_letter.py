@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 
 from bot.letter import (
+    AUTHORITY_PLACEHOLDER,
     FindingKind,
     Letter,
     LetterOptions,
@@ -18,9 +19,11 @@ from bot.letter import (
     assemble_letter,
     docx_bytes,
     refusal_notice_check,
+    unfinished_check,
     write_docx,
 )
-from bot.models import BOT, Case, CaseQuestion, Draft, EditKind, Requester
+from bot.models import BOT, Case, CaseQuestion, Draft, EditKind, OpeningStance, Requester, StanceDecision
+from bot.templates import TemplateError
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 
@@ -433,3 +436,136 @@ def test_docx_opens_with_headings_bullets_question_wording_and_reference(foia_ca
     assert document.core_properties.title == letter.title
     assert path.read_bytes()[:2] == b"PK"
     assert _docx_text(docx_bytes(letter)) == text
+
+
+def _placeholders(letter: Letter) -> dict[str, tuple[str, ...]]:
+    return {f.message.split(" is not filled in")[0]: f.where for f in letter.findings
+            if f.kind is FindingKind.PLACEHOLDER}
+
+
+def test_every_placeholder_left_is_listed_with_where_it_is(foia_case: Case, library: ExemptionLibrary) -> None:
+    foia_case.questions[0].versions.append(foia_case.questions[0].draft.revised(
+        wording="The force spent £[figure] on [figure] drones."))
+    letter = assemble_letter(foia_case, library, LetterOptions(today=TODAY))
+
+    found = _placeholders(letter)
+    assert set(found) >= {"[authority name]", "[requester name]", "[caseworker name]", "[review contact]", "[figure]"}
+    assert found["[requester name]"] == (f"{AUTHORITY_PLACEHOLDER} ¶3",)
+    assert found["[figure]"] == ("Question 1 ¶1", "Question 1 ¶1")
+    assert len(found["[authority name]"]) >= 5
+    messages = " ".join(_findings(letter))
+    assert "set FOIBOT_AUTHORITY" in messages
+    assert "FOIBOT_CASEWORKER_NAME" in messages
+    assert "set FOIBOT_REVIEW_CONTACT" in messages
+
+
+def test_caseworker_notes_and_advice_placeholders_are_listed(foia_case: Case, library: ExemptionLibrary) -> None:
+    foia_case.questions[1].versions.append(foia_case.questions[1].draft.revised(
+        advice="[Advise how the request could be narrowed to fall within the limit.]"))
+    letter = _letter(foia_case, library)
+
+    notes = [f for f in letter.findings if f.kind is FindingKind.CASEWORKER_NOTE]
+    assert len(notes) == 1
+    assert any(where.startswith("Section 24(2): National security") for where in notes[0].where)
+    assert "[Advise how the request could be narrowed to fall within the limit.]" in _placeholders(letter)
+    assert _letter(foia_case, library, caseworker_notes=False).findings != ()
+
+
+def test_a_duplicated_answer_paragraph_is_listed_with_both_places(foia_case: Case, library: ExemptionLibrary) -> None:
+    repeated = "The force does not publish the deployment schedule of its drones in advance."
+    for question in foia_case.questions[:2]:
+        question.versions.append(question.draft.revised(wording=repeated))
+    duplicates = [f for f in _letter(foia_case, library).findings if f.kind is FindingKind.DUPLICATE]
+    assert [d.where for d in duplicates] == [("Question 1 ¶1", "Question 2 ¶1")]
+
+
+def test_an_empty_section_is_listed() -> None:
+    letter = Letter("Title", (LetterSection("Your request", ("You asked:",)), LetterSection("Our decision", ())), ())
+    [empty] = [f for f in unfinished_check(letter) if f.kind is FindingKind.EMPTY_SECTION]
+    assert empty.where == ("Our decision",)
+
+
+def test_an_accepted_opening_stance_is_written_once_for_the_whole_request(library: ExemptionLibrary) -> None:
+    ncnd = ("s23(5)", "s24(2)", "s31(3)")
+    case = _case(Regime.FOIA, [
+        _question(1, "Does the force use live facial recognition covertly?", Disposition.NCND, ncnd,
+                  wording="We neither confirm nor deny whether we hold information about covert use."),
+        _question(2, "Which suppliers provide covert facial recognition?", Disposition.NCND, ncnd,
+                  wording="We neither confirm nor deny whether we hold information about covert suppliers."),
+        _question(3, "How many overt deployments took place in 2024?", Disposition.DISCLOSED,
+                  wording="There were 12 overt deployments in 2024."),
+    ])
+    case.stance = OpeningStance(Disposition.NCND, ncnd, ("MPS-2024-01",), subject="about any covert use of facial "
+                                "recognition", decision=StanceDecision.ACCEPTED)
+    letter = _letter(case, library)
+    text = letter.markdown()
+
+    assert text.count("neither confirm nor deny whether it holds any information about any covert use") == 1
+    assert _headings(letter).count("Section 24(2): National security (neither confirm nor deny)") == 1
+    assert "- Section 24(2) (National security), neither confirming nor denying: your whole request" in text
+    assert "We neither confirm nor deny whether we hold information about covert use." not in text
+    assert "There were 12 overt deployments in 2024." in text
+    assert _gaps(letter) == []
+
+
+def test_an_offered_stance_not_yet_decided_is_a_finding(library: ExemptionLibrary) -> None:
+    case = _case(Regime.FOIA, [_question(1, "Covert?", Disposition.NCND, ("s24(2)",), wording="NCND.")])
+    case.stance = OpeningStance(Disposition.NCND, ("s24(2)",))
+    assert any(f.kind is FindingKind.UNDECIDED for f in _letter(case, library).findings)
+
+
+def test_the_letter_gives_the_re_use_licence_when_it_discloses(foia_case: Case, eir_case: Case,
+                                                              library: ExemptionLibrary) -> None:
+    reuse = _section(_letter(foia_case, library), "Re-using the information")
+    assert "Open Government Licence" in " ".join(reuse.paragraphs)
+    withheld = _case(Regime.FOIA, [_question(1, "Names?", Disposition.EXEMPT_WITHHELD, ("s40(2)",))])
+    assert _letter(withheld, library).section("Re-using the information") is None
+
+
+def test_the_default_word_letter_is_a4_and_british_english(foia_case: Case, library: ExemptionLibrary) -> None:
+    document = Document(io.BytesIO(docx_bytes(_letter(foia_case, library))))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    languages = document.styles.element.xpath("//w:docDefaults//w:lang/@w:val")
+    assert languages == ["en-GB"]
+    assert document.core_properties.language == "en-GB"
+
+
+def test_the_authoritys_own_template_keeps_its_letterhead_and_takes_the_letter_at_its_marker(
+    foia_case: Case, library: ExemptionLibrary, tmp_path: Path
+) -> None:
+    template = Document()
+    template.sections[0].header.paragraphs[0].text = "Fenwick Vale Police, Headquarters, Fenwick FV1 1AA"
+    template.add_paragraph("Information Rights Unit")
+    template.add_paragraph("$letter")
+    template.add_paragraph("Fenwick Vale Police is a data controller.")
+    path = tmp_path / "letterhead.docx"
+    template.save(str(path))
+
+    document = Document(io.BytesIO(docx_bytes(_letter(foia_case, library), path)))
+    texts = [p.text for p in document.paragraphs]
+    assert document.sections[0].header.paragraphs[0].text == "Fenwick Vale Police, Headquarters, Fenwick FV1 1AA"
+    assert texts[0] == "Information Rights Unit"
+    assert texts[-1] == "Fenwick Vale Police is a data controller."
+    assert "$letter" not in texts
+    assert "Your request" in texts
+
+
+def test_a_template_that_is_not_word_is_one_line_error(foia_case: Case, library: ExemptionLibrary,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "letterhead.docx"
+    path.write_text("not a word file", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"FOIBOT_LETTER_TEMPLATE .* is not a readable Word document"):
+        docx_bytes(_letter(foia_case, library), path)
+
+
+def test_an_authority_can_override_any_letter_wording(foia_case: Case, library: ExemptionLibrary,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "closing.md").write_text("With best wishes,\n\n$caseworker\n\nInformation Rights, $authority\n",
+                                         encoding="utf-8")
+    letter = _letter(foia_case, library, wording_dir=tmp_path)
+    assert letter.sections[-1].paragraphs == ("With best wishes,", CASEWORKER,
+                                              f"Information Rights, {AUTHORITY}")
+    (tmp_path / "closing.md").write_text("Regards, $nobody\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"closing\.md needs a value for .nobody."):
+        _letter(foia_case, library, wording_dir=tmp_path)

@@ -168,3 +168,54 @@ def test_describe_gives_a_short_account(edit: Edit, text: str) -> None:
 def test_same_section_ignores_subsections() -> None:
     assert same_section("s31", "s31(3)")
     assert not same_section("s31", "s30(3)")
+
+
+@pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("Q2 not held with s16 advice", [Edit(2, EditKind.DISPOSITION, Disposition.NOT_HELD),
+                                         Edit(2, EditKind.ADD_ADVICE)]),
+        ("Q2 not held, add s16 advice", [Edit(2, EditKind.DISPOSITION, Disposition.NOT_HELD),
+                                         Edit(2, EditKind.ADD_ADVICE)]),
+        ("Q3 exempt under section 43(2)", [Edit(3, EditKind.DISPOSITION, Disposition.EXEMPT_WITHHELD, ("s43(2)",))]),
+        ("Q5 is NCND under s24(2) and s31(3)", [Edit(5, EditKind.DISPOSITION, Disposition.NCND,
+                                                     ("s24(2)", "s31(3)"))]),
+        ("mark Q2 as not held", [Edit(2, EditKind.DISPOSITION, Disposition.NOT_HELD)]),
+        ("ncnd Q5 under s24(2), s31(3)", [Edit(5, EditKind.DISPOSITION, Disposition.NCND, ("s24(2)", "s31(3)"))]),
+        ("refuse Q6 on cost", [Edit(6, EditKind.DISPOSITION, Disposition.S12_COST)]),
+        ("Q6 over the cost limit", [Edit(6, EditKind.DISPOSITION, Disposition.S12_COST)]),
+        ("Q9 withhold under s40(2) with advice", [Edit(9, EditKind.DISPOSITION, Disposition.EXEMPT_WITHHELD,
+                                                       ("s40(2)",)), Edit(9, EditKind.ADD_ADVICE)]),
+        ("Q4 use option 2", [Edit(4, EditKind.OPTION, number=2)]),
+        ("accept Q1 and Q3", [Edit(1, EditKind.ACCEPTED), Edit(3, EditKind.ACCEPTED)]),
+        ("accept all", [Edit(0, EditKind.ACCEPTED)]),
+        ("add: How many cars does the force lease?", [Edit(0, EditKind.ADDED,
+                                                           text="How many cars does the force lease?")]),
+        ("split Q3", [Edit(3, EditKind.SPLIT)]),
+        ('split Q3 at "and how many"', [Edit(3, EditKind.SPLIT, text="and how many")]),
+        ("merge Q4 Q5", [Edit(4, EditKind.MERGED, questions=(5,))]),
+        ("merge Q5 into Q4", [Edit(4, EditKind.MERGED, questions=(5,))]),
+        ("remove Q6", [Edit(6, EditKind.REMOVED)]),
+        ("restore Q6", [Edit(6, EditKind.RESTORED)]),
+        ("accept stance", [Edit(0, EditKind.STANCE_ACCEPT)]),
+        ("drop the opening stance", [Edit(0, EditKind.STANCE_DROP)]),
+        ("caseworker: Sam Example", [Edit(0, EditKind.CASEWORKER, text="Sam Example")]),
+    ],
+)
+def test_the_phrasings_caseworkers_use_are_understood(instruction: str, expected: list[Edit],
+                                                      library: ExemptionLibrary) -> None:
+    assert parse(instruction, library) == expected
+
+
+def test_s16_is_advice_never_an_exemption(library: ExemptionLibrary) -> None:
+    edits = parse("Q2 not held s16", library)
+    assert [edit.kind for edit in edits] == [EditKind.DISPOSITION, EditKind.ADD_ADVICE]
+    assert edits[0].exemptions == ()
+
+
+def test_what_it_cannot_parse_says_what_it_understood_and_the_nearest_forms(library: ExemptionLibrary) -> None:
+    with pytest.raises(RefinementError) as error:
+        parse("Q2 not held and frobnicate", library)
+    message = str(error.value)
+    assert message.startswith("I understood Q2 disposition set to not_held, but not 'frobnicate'.")
+    assert "`Q2 not held`" in message
