@@ -673,6 +673,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import ConfigurationError, Core, build_app, wsgi_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise at start
     if args.socket and not settings.slack_app_token:
         raise UsageError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
     services = build_services(settings)

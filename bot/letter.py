@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from importlib import resources
@@ -285,6 +285,17 @@ class _Writer:
         labels = [self.library.get(label, self.case.regime) for label in _labels(draft, self.case.regime)]
         return all(card is not None and card.id in cards for card in labels)
 
+    def named(self, where: str) -> str:
+        """A place in the letter with the question's id too, where the letter's numbering differs from the case's."""
+        match = re.match(r"^Question (\d+)\b", where)
+        if not match:
+            return where
+        ids = {number: question for question, number in self.numbers.items()}
+        question = ids.get(int(match.group(1)))
+        if question is None or question == int(match.group(1)):
+            return where
+        return f"Question {match.group(1)} (Q{question}){where[match.end():]}"
+
     def render(self, name: str, **values: object) -> str:
         """Wording `prompts/letter/<name>.md` (or the authority's override of it), filled."""
         return render_from(self.options.wording_dir, f"letter/{name}.md", **values)
@@ -323,6 +334,7 @@ def assemble_letter(case: Case, library: ExemptionLibrary, options: LetterOption
     letter = Letter(title=writer.render("title", reference=case.reference).strip(), sections=tuple(sections),
                     findings=(), reference=case.reference)
     findings = [*_refusal_notice_findings(writer, letter), *unfinished_check(letter)]
+    findings = [replace(finding, where=tuple(writer.named(where) for where in finding.where)) for finding in findings]
     return Letter(letter.title, letter.sections, tuple(findings), letter.reference)
 
 
@@ -399,8 +411,8 @@ def unfinished_check(letter: Letter) -> list[Finding]:
         for found in _BRACKETED.findall(letter.title):
             places.setdefault(found, []).append("the title")
     seen: dict[str, list[str]] = {}
-    for section in letter.sections:
-        name = section.heading or "the sign-off"
+    for position, section in enumerate(letter.sections):
+        name = "the opening" if position == 0 else section.heading or "the sign-off"
         for found in _BRACKETED.findall(section.heading):
             places.setdefault(found, []).append("a heading")
         for index, paragraph in enumerate(section.paragraphs, start=1):

@@ -450,7 +450,8 @@ def test_every_placeholder_left_is_listed_with_where_it_is(foia_case: Case, libr
 
     found = _placeholders(letter)
     assert set(found) >= {"[authority name]", "[requester name]", "[caseworker name]", "[review contact]", "[figure]"}
-    assert found["[requester name]"] == (f"{AUTHORITY_PLACEHOLDER} ¶3",)
+    assert found["[requester name]"] == ("the opening ¶3",)
+    assert letter.sections[0].heading == AUTHORITY_PLACEHOLDER
     assert found["[figure]"] == ("Question 1 ¶1", "Question 1 ¶1")
     assert len(found["[authority name]"]) >= 5
     messages = " ".join(_findings(letter))
@@ -569,3 +570,9 @@ def test_an_authority_can_override_any_letter_wording(foia_case: Case, library: 
     (tmp_path / "closing.md").write_text("Regards, $nobody\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"closing\.md needs a value for .nobody."):
         _letter(foia_case, library, wording_dir=tmp_path)
+
+
+def test_findings_name_the_question_id_where_the_letter_numbers_differently(library: ExemptionLibrary) -> None:
+    case = _case(Regime.FOIA, [_question(4, "How many?", Disposition.DISCLOSED, wording="There are [figure].")])
+    [figure] = [f for f in _letter(case, library).findings if f.message.startswith("[figure]")]
+    assert figure.where == ("Question 1 (Q4) ¶1",)
