@@ -226,6 +226,8 @@ class CaseService:
                 added += new
                 restructured = True
                 changes.append((edit.question or (new[0] if new else 0), describe(edit)))
+                changes += [(number, f"merged into Q{edit.question}") for number in edit.questions
+                            if edit.kind is EditKind.MERGED and number != edit.question]
             else:
                 question = case.question(edit.question)
                 draft = self._revise(case, question, edit)

@@ -75,7 +75,9 @@ def test_split_merge_add_and_remove_keep_each_questions_id_and_the_letter_renumb
     assert [q.number for q in split.case.questions] == [1, 2, 5, 3, 4]
     assert split.case.question(2).text == "How many drones does the force own"
     assert split.case.question(5).text == "and what did they cost?"
-    merged = service.refine(reference, "merge Q3 Q4", "sam").case
+    merging = service.refine(reference, "merge Q3 Q4", "sam")
+    assert merging.changes == ((3, "merged with Q4"), (4, "merged into Q3"))
+    merged = merging.case
     assert merged.question(3).text == "How many police vans are there? How many police bicycles are there?"
     assert [q.number for q in merged.removed] == [4]
     service.refine(reference, "remove Q1", "sam")

@@ -494,6 +494,11 @@ def test_edits_after_remove_and_add_land_on_the_question_they_name(bot: Bot) -> 
     assert [q.number for q in stored.questions] == [2, 3]
     assert [q.number for q in stored.removed] == [1]
 
+    _say(bot, parent_ts, "merge Q2 Q3", "EvMerge0000001")
+    _reply_with(bot, "Q3: merged into Q2")
+    q3_now = [u for u in bot.slack.calls("chat.update") if u.params["ts"] == _ts_of(bot, added)][-1]
+    assert "removed from the request (merged into Q2)" in json.dumps(q3_now.json_param("blocks"))
+
 
 def test_option_buttons_adopt_the_option_as_a_persons_edit(bot: Bot) -> None:
     case = _case_with_options(bot)

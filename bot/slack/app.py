@@ -654,7 +654,7 @@ class People:
             found = self.client.users_info(user=user).get("user") or {}
         except SlackApiError as error:  # no users:read scope, or a user from elsewhere: show no name
             log.warning("could not look up a user's name: %s", error.response.get("error"))
-            return "", ""
+            found = {}
         profile = found.get("profile") or {}
         real = str(profile.get("real_name") or found.get("real_name") or "")
         names = (str(profile.get("display_name") or real or found.get("name") or ""), real)
