@@ -29,8 +29,8 @@ from drafting_bench import REQUEST
 from synthetic import synthetic_store
 
 from bot.cases import CaseStore
-from bot.llm.drafter import REJECTED
 from bot.llm.providers import build_llm_drafter
+from bot.models import WarningKind
 from bot.service import CaseService
 from knowledge.exemptions import load_library
 
@@ -70,7 +70,7 @@ def main() -> int:
                 case = service.open_case(REQUEST)
                 timings.append(1000 * (time.perf_counter() - started))
                 if service is with_llm:
-                    fallbacks += sum(any(w.startswith(REJECTED) for w in q.draft.warnings) for q in case.questions)
+                    fallbacks += sum(q.draft.warned(WarningKind.MODEL_FALLBACK) for q in case.questions)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -84,7 +84,7 @@ def main() -> int:
         Refresher(settings, store, embeddings).run([CORPUS])
         service = CaseService(settings, store, embeddings, load_library(), CaseStore(settings.case_database_url))
         app, _ = build_app(Core(settings, service, store, embeddings, load_library()))
-        server = create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=64)
+        server = create_server(wsgi_app(app, settings), host="127.0.0.1", port=0, threads=64)
         threading.Thread(target=server.run, daemon=True).start()
         url = f"http://127.0.0.1:{server.effective_port}/slack/events"
 

@@ -5,6 +5,11 @@ folder, opened in WAL mode with foreign keys on. Requester personal data lives o
 `requester_*` columns of `cases`, never in the JSON of drafts. A `CaseStore` opens one session per
 call, so one store can be shared by a pool of worker threads. The `processed_events` table lets the
 Slack bot ignore an event it has already handled.
+
+The schema is kept by Alembic migrations (`bot/migrations/`): opening a database upgrades it to
+the latest revision first, in one transaction, including databases created before migrations
+existed (they are stamped with the baseline, which is exactly their schema, and upgraded from
+there). Case records are kept for years, so no change to a table is ever left to `create_all`.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Connection,
     Date,
     Engine,
     Float,
@@ -32,6 +40,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
     update,
 )
@@ -46,9 +55,27 @@ from sqlalchemy.orm import (
     selectinload,
     sessionmaker,
 )
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
-from bot.models import Alternative, Case, CaseQuestion, Draft, Evidence, Requester
+from bot.models import (
+    Alternative,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseQuestion,
+    CaseStatus,
+    Cue,
+    CueKind,
+    Draft,
+    DraftWarning,
+    EditKind,
+    Evidence,
+    OpeningStance,
+    Option,
+    Requester,
+    StanceDecision,
+    WarningKind,
+)
 from knowledge.models import Disposition, Regime
 
 _RETRIES = 20
@@ -73,13 +100,15 @@ class CaseNotFound(CaseError, KeyError):
 class QuestionNotFound(CaseError, KeyError):
     """The case has no question with this number."""
 
-    def __init__(self, reference: str, number: int) -> None:
+    def __init__(self, reference: str, number: int, known: tuple[int, ...] = ()) -> None:
         super().__init__(reference, number)
         self.reference = reference
         self.number = number
+        self.known = known
 
     def __str__(self) -> str:
-        return f"case {self.reference!r} has no question {self.number}"
+        listed = f" (its questions are {', '.join(f'Q{n}' for n in self.known)})" if self.known else ""
+        return f"case {self.reference!r} has no question {self.number}{listed}"
 
 
 class CaseExists(CaseError):
@@ -121,7 +150,12 @@ class CaseRow(Base):
     slack_channel: Mapped[str] = mapped_column(String(64), default="")
     slack_thread_ts: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[str] = mapped_column(String(40), index=True)
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    left_out: Mapped[list[str]] = mapped_column(JSON, default=list)
+    caseworker: Mapped[str] = mapped_column(Text, default="")
+    opened_by: Mapped[str] = mapped_column(String(255), default="")
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    stance: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     questions: Mapped[list[QuestionRow]] = relationship(
         back_populates="case",
@@ -140,7 +174,10 @@ class QuestionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
+    """The question's id for the life of the case."""
     text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    """The question's place in the letter's order."""
 
     case: Mapped[CaseRow] = relationship(back_populates="questions")
     versions: Mapped[list[VersionRow]] = relationship(
@@ -165,12 +202,20 @@ class VersionRow(Base):
     wording: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     precedents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     advice: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(255), default="foibot")
     created_at: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
+    edit: Mapped[str] = mapped_column(String(32), default=EditKind.DRAFTED.value)
+    author_name: Mapped[str] = mapped_column(String(255), default="")
+    undoes: Mapped[int] = mapped_column(Integer, default=0)
+    placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    basis: Mapped[str] = mapped_column(Text, default="")
 
     question: Mapped[QuestionRow] = relationship(back_populates="versions")
 
@@ -266,6 +311,52 @@ def alternative_from_dict(data: dict[str, Any]) -> Alternative:
     )
 
 
+def option_to_dict(option: Option) -> dict[str, Any]:
+    """Every field of an Option as JSON-ready values."""
+    return {"disposition": option.disposition.value, "probability": option.probability,
+            "exemptions": list(option.exemptions), "wording": option.wording,
+            "evidence": [evidence_to_dict(e) for e in option.evidence]}
+
+
+def option_from_dict(data: dict[str, Any]) -> Option:
+    """The Option that `option_to_dict` wrote."""
+    return Option(Disposition(data["disposition"]), float(data["probability"]), tuple(data.get("exemptions", ())),
+                  str(data["wording"]), tuple(evidence_from_dict(e) for e in data.get("evidence", ())))
+
+
+def cue_from_dict(data: dict[str, Any]) -> Cue:
+    """The Cue that `Cue.to_json` wrote."""
+    return Cue(CueKind(data["kind"]), str(data["reason"]), tuple(data.get("sections", ())), str(data.get("link", "")),
+               tuple(data.get("references", ())))
+
+
+def warning_from_dict(data: dict[str, Any] | str) -> DraftWarning:
+    """The DraftWarning that `DraftWarning.to_json` wrote."""
+    if isinstance(data, str):  # a row the migration has not seen (written by an older process meanwhile)
+        return DraftWarning(WarningKind.NOTE, data)
+    try:
+        kind = WarningKind(data.get("kind", "note"))
+    except ValueError:
+        kind = WarningKind.NOTE
+    return DraftWarning(kind, str(data.get("message", "")))
+
+
+def stance_from_dict(data: dict[str, Any] | None) -> OpeningStance | None:
+    """The OpeningStance that `OpeningStance.to_json` wrote."""
+    if not data:
+        return None
+    return OpeningStance(Disposition(data["disposition"]), tuple(data.get("exemptions", ())),
+                         tuple(data.get("references", ())), str(data.get("reason", "")),
+                         str(data.get("subject", "")), StanceDecision(data.get("decision", "offered")))
+
+
+def event_from_dict(data: dict[str, Any]) -> CaseEvent:
+    """The CaseEvent that `CaseEvent.to_json` wrote."""
+    return CaseEvent(CaseEventKind(data["kind"]), str(data["by"]), str(data["at"]), str(data.get("by_name", "")),
+                     str(data.get("override", "")), tuple(int(n) for n in data.get("filed", ())),
+                     int(data.get("precedents", 0)), str(data.get("detail", "")))
+
+
 def _version_row(draft: Draft, version: int) -> VersionRow:
     return VersionRow(
         version=version,
@@ -274,12 +365,20 @@ def _version_row(draft: Draft, version: int) -> VersionRow:
         wording=draft.wording,
         confidence=draft.confidence,
         precedents=[evidence_to_dict(evidence) for evidence in draft.precedents],
-        warnings=list(draft.warnings),
+        warnings=[warning.to_json() for warning in draft.warnings],
         alternatives=[alternative_to_dict(alternative) for alternative in draft.alternatives],
         advice=draft.advice,
         author=draft.author,
         created_at=draft.created_at or now_iso(),
         note=draft.note,
+        edit=draft.edit.value,
+        author_name=draft.author_name,
+        undoes=draft.undoes,
+        placeholder=draft.placeholder,
+        proposed=draft.proposed,
+        options=[option_to_dict(option) for option in draft.options],
+        cues=[cue.to_json() for cue in draft.cues],
+        basis=draft.basis,
     )
 
 
@@ -290,16 +389,32 @@ def _draft(row: VersionRow) -> Draft:
         wording=row.wording,
         confidence=row.confidence,
         precedents=tuple(evidence_from_dict(item) for item in row.precedents or ()),
-        warnings=tuple(row.warnings or ()),
+        warnings=tuple(warning_from_dict(item) for item in row.warnings or ()),
         alternatives=tuple(alternative_from_dict(item) for item in row.alternatives or ()),
         advice=row.advice,
         author=row.author,
         created_at=row.created_at,
         note=row.note,
+        edit=EditKind(row.edit or EditKind.DRAFTED.value),
+        author_name=row.author_name or "",
+        undoes=row.undoes or 0,
+        placeholder=bool(row.placeholder),
+        proposed=bool(row.proposed),
+        options=tuple(option_from_dict(item) for item in row.options or ()),
+        cues=tuple(cue_from_dict(item) for item in row.cues or ()),
+        basis=row.basis or "",
+    )
+
+
+def _question_row(question: CaseQuestion, position: int) -> QuestionRow:
+    return QuestionRow(
+        number=question.number, text=question.text, position=question.position or position,
+        versions=[_version_row(draft, index) for index, draft in enumerate(question.versions, start=1)],
     )
 
 
 def _case_row(case: Case) -> CaseRow:
+    questions = [*case.questions, *case.removed]
     return CaseRow(
         reference=case.reference,
         received=case.received,
@@ -311,50 +426,74 @@ def _case_row(case: Case) -> CaseRow:
         requester_email=case.requester.email,
         requester_address=case.requester.address,
         requester_phone=case.requester.phone,
-        status=case.status,
+        status=case.status.value,
         slack_channel=case.slack_channel,
         slack_thread_ts=case.slack_thread_ts,
         created_at=case.created_at or now_iso(),
-        warnings=list(case.warnings),
-        questions=[
-            QuestionRow(
-                number=question.number,
-                text=question.text,
-                versions=[_version_row(draft, index) for index, draft in enumerate(question.versions, start=1)],
-            )
-            for question in case.questions
-        ],
+        warnings=[warning.to_json() for warning in case.warnings],
+        left_out=list(case.left_out),
+        caseworker=case.caseworker,
+        opened_by=case.opened_by,
+        events=[item.to_json() for item in case.events],
+        stance=case.stance.to_json() if case.stance else None,
+        questions=[_question_row(question, index) for index, question in enumerate(questions, start=1)],
     )
 
 
 def _case(row: CaseRow) -> Case:
+    questions = [
+        CaseQuestion(
+            number=question.number,
+            text=question.text,
+            versions=[_draft(version) for version in sorted(question.versions, key=lambda v: v.version)],
+            position=question.position,
+        )
+        for question in sorted(row.questions, key=lambda q: (q.position, q.number))
+    ]
     return Case(
         reference=row.reference,
         received=row.received,
         regime=Regime(row.regime),
         due_date=row.due_date,
         request_text=row.request_text,
-        questions=[
-            CaseQuestion(
-                number=question.number,
-                text=question.text,
-                versions=[_draft(version) for version in sorted(question.versions, key=lambda v: v.version)],
-            )
-            for question in sorted(row.questions, key=lambda q: q.number)
-        ],
+        questions=[question for question in questions if not question.removed],
         requester=Requester(
             name=row.requester_name,
             email=row.requester_email,
             address=row.requester_address,
             phone=row.requester_phone,
         ),
-        status=row.status,
+        status=CaseStatus(row.status),
         extended_due_date=row.extended_due_date,
         slack_channel=row.slack_channel,
         slack_thread_ts=row.slack_thread_ts,
         created_at=row.created_at,
-        warnings=list(row.warnings or ()),
+        warnings=[warning_from_dict(item) for item in row.warnings or ()],
+        left_out=list(row.left_out or ()),
+        stance=stance_from_dict(row.stance),
+        caseworker=row.caseworker or "",
+        opened_by=row.opened_by or "",
+        removed=[question for question in questions if question.removed],
+        events=[event_from_dict(item) for item in row.events or ()],
     )
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """Everything one edit of a case changes, written in one transaction."""
+
+    versions: tuple[tuple[int, Draft], ...] = ()
+    """New versions, as (question id, draft)."""
+    new_questions: tuple[CaseQuestion, ...] = ()
+    texts: tuple[tuple[int, str], ...] = ()
+    """Questions whose text changes (a split or a merge), as (question id, text)."""
+    order: tuple[int, ...] = ()
+    """Every question id in the new letter order; empty: the order stays."""
+    status: CaseStatus | None = None
+    left_out: tuple[str, ...] | None = None
+    stance: OpeningStance | None = None
+    caseworker: str | None = None
+    event: CaseEvent | None = None
 
 
 # --- Engine ---------------------------------------------------------------------------------
@@ -397,6 +536,85 @@ def _make_engine(url: str) -> tuple[Engine, bool]:
     return engine, memory
 
 
+BASELINE_REVISION = "0001"
+"""The migration whose schema is exactly what `create_all` made before migrations existed."""
+_MIGRATION_LOCK = 7_235_109
+"""PostgreSQL advisory lock key: one process upgrades a database at a time."""
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "bot:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The latest migration of the case database."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None  # the package ships its migrations
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The migration a database is at (None: never migrated, or empty)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _migration_engine(url: str) -> Engine:
+    """An engine whose transactions really wrap DDL: SQLite's driver otherwise runs ALTER TABLE outside them."""
+    engine = create_engine(make_url(url), poolclass=NullPool, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _own_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA busy_timeout=30000")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        # IMMEDIATE takes the write lock at once: a second process opening the database waits, then
+        # finds it upgraded, instead of migrating it twice.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade_database(engine: Engine, url: str, memory: bool) -> None:
+    """Bring the case database to the latest migration, all or nothing; a no-op when it is there."""
+    from alembic import command
+
+    head = head_revision()
+    with engine.connect() as connection:
+        if current_revision(connection) == head:
+            return
+    sqlite_file = engine.dialect.name == "sqlite" and not memory
+    migrator = _migration_engine(url) if sqlite_file else engine
+    try:
+        with migrator.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            current = current_revision(connection)
+            if current == head:
+                return
+            config = _alembic_config(connection)
+            if current is None and inspect(connection).has_table("cases"):
+                command.stamp(config, BASELINE_REVISION)  # made by create_all before migrations existed
+            command.upgrade(config, "head")
+    finally:
+        if migrator is not engine:
+            migrator.dispose()
+
+
 class CaseStore:
     """Cases, their questions and draft versions in one SQL database; safe to share between threads."""
 
@@ -406,7 +624,8 @@ class CaseStore:
         # An in-memory SQLite database is one shared connection: let one call use it at a time.
         self._lock: contextlib.AbstractContextManager[Any] = threading.RLock() if memory else contextlib.nullcontext()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
+        with self._lock:
+            upgrade_database(self.engine, url, memory)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -524,7 +743,9 @@ class CaseStore:
                         select(QuestionRow.id).where(QuestionRow.case_id == case_id, QuestionRow.number == number)
                     )
                     if question_id is None:
-                        raise QuestionNotFound(reference, number)
+                        known = tuple(session.scalars(select(QuestionRow.number).where(
+                            QuestionRow.case_id == case_id).order_by(QuestionRow.number)))
+                        raise QuestionNotFound(reference, number, known)
                     latest = session.scalar(
                         select(func.max(VersionRow.version)).where(VersionRow.question_id == question_id)
                     )
@@ -538,13 +759,55 @@ class CaseStore:
                 continue  # another writer took this version number: number it again
         raise CaseError(f"could not add a version to question {number} of case {reference!r}")
 
-    def set_status(self, reference: str, status: str) -> Case:
+    def commit(self, reference: str, change: CaseChange) -> Case:
+        """Write one edit of a case (versions, new questions, order, case fields) all or nothing; the case."""
+        for _ in range(_RETRIES):
+            try:
+                with self._write() as session:
+                    row = self._load(session, reference)
+                    self._apply(row, change)
+                    session.flush()
+                    return _case(row)
+            except IntegrityError:
+                continue  # another writer took a version number: number them again
+        raise CaseError(f"case {reference!r} was being changed by someone else; try again")
+
+    @staticmethod
+    def _apply(row: CaseRow, change: CaseChange) -> None:
+        by_number = {question.number: question for question in row.questions}
+        for question in change.new_questions:
+            if question.number in by_number:
+                raise CaseError(f"case {row.reference!r} already has a question {question.number}")
+            added = _question_row(question, len(by_number) + 1)
+            row.questions.append(added)
+            by_number[question.number] = added
+        known = tuple(sorted(by_number))
+        for number, text in change.texts:
+            if number not in by_number:
+                raise QuestionNotFound(row.reference, number, known)
+            by_number[number].text = text
+        for number, draft in change.versions:
+            if number not in by_number:
+                raise QuestionNotFound(row.reference, number, known)
+            target = by_number[number]
+            latest = max((version.version for version in target.versions), default=0)
+            target.versions.append(_version_row(draft, latest + 1))
+        for position, number in enumerate(change.order, start=1):
+            by_number[number].position = position
+        if change.status is not None:
+            row.status = change.status.value
+        if change.left_out is not None:
+            row.left_out = list(change.left_out)
+        if change.stance is not None:
+            row.stance = change.stance.to_json()
+        if change.caseworker is not None:
+            row.caseworker = change.caseworker
+        if change.event is not None:
+            row.events = [*(row.events or []), change.event.to_json()]
+
+    def set_status(self, reference: str, status: CaseStatus | str) -> Case:
         """Change a case's status; the updated case."""
-        with self._write() as session:
-            row = self._load(session, reference)
-            row.status = status
-            session.flush()
-            return _case(row)
+        return self.commit(reference, CaseChange(status=CaseStatus(status)))
 
     def set_thread(self, reference: str, channel: str, thread_ts: str) -> Case:
         """Record the Slack thread a case is discussed in; the updated case."""

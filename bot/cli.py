@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from bot.cases import CaseError
 from bot.llm.providers import LLMConfigError, build_llm_drafter
-from bot.models import Case
+from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence
+from bot.refinement import HELP as REFINE_GRAMMAR
 from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
 from bot.templates import TemplateError, render
@@ -31,6 +32,8 @@ from knowledge.settings import Settings
 from knowledge.sources import refresh_sources
 from knowledge.store import KnowledgeStore, SearchHit, StoreError
 from knowledge.wdtk import WdtkError, WhatDoTheyKnowImporter
+
+REFINE_HELP = REFINE_GRAMMAR.replace("`", "").replace("I understand: ", "Forms: ")
 
 
 class UsageError(Exception):
@@ -144,25 +147,50 @@ def _arguments() -> argparse.ArgumentParser:
     draft.add_argument("request")
     draft.add_argument("--received", help="date received, YYYY-MM-DD (default today)")
     draft.add_argument("--regime", choices=[r.value for r in Regime])
-    draft.add_argument("--author", default="cli")
+    draft.add_argument("--author", default="cli", help="who asked for the case (the drafts are foibot's)")
+    draft.add_argument("--caseworker", help="the name the letter is signed with (default FOIBOT_CASEWORKER_NAME)")
     draft.add_argument("--json", action="store_true")
     draft.set_defaults(handler=_draft)
 
-    refine = commands.add_parser("refine", help='change a draft: foibot refine CASE "Q2 not held"')
-    refine.add_argument("case")
-    refine.add_argument("instruction")
-    refine.add_argument("--author", default="cli")
-    refine.add_argument("--json", action="store_true")
+    refine = commands.add_parser(
+        "refine", help='change a case: foibot refine CASE "Q2 not held with s16 advice"',
+        description="Change a case's drafts or its questions; every change is a new version with its author and "
+                    "time. Questions are named by their id (Q3), which never changes. " + REFINE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    refine.add_argument("case", help="the case reference, e.g. FOI-2026-0001")
+    refine.add_argument("instruction", help='what to change, e.g. "Q2 not held", "add: <text>", "merge Q4 Q5"')
+    refine.add_argument("--author", default="cli", help="who is making the change (recorded on each version)")
+    refine.add_argument("--json", action="store_true", help="print the case as `foibot draft --json` does")
     refine.set_defaults(handler=_refine)
 
+    approve = commands.add_parser(
+        "approve", help="approve a case and file its decided answers as precedents",
+        description="Approve a case: every question must be decided (accepted or edited by a person), or give "
+                    "--override with a reason, which is recorded. Exits 1, listing the undecided questions, "
+                    "when refused.")
+    approve.add_argument("case", help="the case reference")
+    approve.add_argument("--override", metavar="REASON", help="approve with questions undecided, for this reason")
+    approve.add_argument("--author", default="cli", help="who approves (recorded with the approval)")
+    approve.set_defaults(handler=_approve)
+
+    reopen = commands.add_parser("reopen", help="reopen an approved case and withdraw the precedents it filed")
+    reopen.add_argument("case", help="the case reference")
+    reopen.add_argument("--author", default="cli", help="who reopens it (recorded)")
+    reopen.set_defaults(handler=_reopen)
+
     letter = commands.add_parser("letter", help="assemble a case's response letter (Markdown; --docx for Word)")
-    letter.add_argument("case")
-    letter.add_argument("--docx", type=Path)
+    letter.add_argument("case", help="the case reference")
+    letter.add_argument("--docx", type=Path, help="also write the letter as Word, in FOIBOT_LETTER_TEMPLATE")
+    letter.add_argument("--check", action="store_true",
+                        help="print only the check's findings; exit 1 while anything is unfinished")
+    letter.add_argument("--no-notes", action="store_true", help="leave out the caseworker notes on each exemption")
+    letter.add_argument("--requester-name", action="store_true",
+                        help="fill the salutation with the requester's name from the case record (not for Slack)")
     letter.set_defaults(handler=_letter)
 
     cases = commands.add_parser("cases", help="list cases with their due dates")
-    cases.add_argument("--status")
-    cases.add_argument("--json", action="store_true")
+    cases.add_argument("--status", choices=[status.value for status in CaseStatus], help="only cases in this state")
+    cases.add_argument("--json", action="store_true", help="print JSON")
     cases.set_defaults(handler=_cases)
 
     serve = commands.add_parser("serve", help="run the Slack bot (HTTP on --port, or --socket for Socket Mode)")
@@ -414,7 +442,7 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(error)) from None
     service = _case_service(settings)
     case = service.open_case(text, received=received, regime=Regime(args.regime) if args.regime else None,
-                             author=args.author)
+                             author=args.author, caseworker=args.caseworker or "")
     if args.json:
         print(json.dumps(case_json(case), indent=2, ensure_ascii=False))
     else:
@@ -423,36 +451,50 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def case_json(case: Case) -> dict[str, object]:
-    """The JSON shape of `foibot draft --json`."""
+    """The JSON shape of `foibot draft --json` (and `refine --json`)."""
     return {
         "case": case.reference,
         "received": case.received.isoformat(),
         "regime": case.regime.value,
         "due_date": case.due_date.isoformat(),
         "extended_due_date": case.extended_due_date.isoformat() if case.extended_due_date else None,
-        "status": case.status,
-        "warnings": list(case.warnings),
+        "status": case.status.value,
+        "warnings": [w.message for w in case.warnings],
+        "left_out": list(case.left_out),
+        "stance": case.stance.to_json() if case.stance else None,
+        "caseworker": case.caseworker,
+        "undecided": [q.number for q in case.undecided],
+        "history": [event.to_json() for event in case.events],
         "questions": [
             {
-                "number": q.number,
+                "id": q.number,
+                "number": case.letter_number(q.number),
                 "question": q.text,
-                "disposition": q.draft.disposition.value,
+                "disposition": None if q.draft.placeholder else q.draft.disposition.value,
                 "exemptions": list(q.draft.exemptions),
                 "confidence": q.draft.confidence,
                 "wording": q.draft.wording,
                 "advice": q.draft.advice,
+                "proposed": q.draft.proposed,
+                "basis": q.draft.basis,
+                "placeholder": q.draft.placeholder,
+                "options": [o.to_json() for o in q.draft.options],
+                "cues": [c.to_json() for c in q.draft.cues],
                 "precedents": [p.to_json() for p in q.draft.precedents],
                 "alternatives": [
                     {"disposition": a.disposition.value, "exemptions": list(a.exemptions), "wording": a.wording,
                      "reference": a.evidence.reference if a.evidence else ""}
                     for a in q.draft.alternatives
                 ],
-                "warnings": list(q.draft.warnings),
+                "warnings": [w.message for w in q.draft.warnings],
+                "decided": q.decided,
                 "version": len(q.versions),
-                "author": q.draft.author,
+                "edit": q.draft.edit.value,
+                "author": q.draft.by,
             }
             for q in case.questions
         ],
+        "removed": [{"id": q.number, "question": q.text, "edit": q.draft.edit.value} for q in case.removed],
     }
 
 
@@ -460,42 +502,136 @@ def _case_text(case: Case) -> str:
     lines = [
         f"Case {case.reference}  ({case.regime.value.upper()}, received {case.received.isoformat()}, "
         f"due {case.due_date.isoformat()}"
-        + (f", extended {case.extended_due_date.isoformat()}" if case.extended_due_date else "") + ")",
+        + (f", extended {case.extended_due_date.isoformat()}" if case.extended_due_date else "")
+        + f", {case.status.value})",
     ]
     lines += [f"  ! {warning}" for warning in case.warnings]
+    lines.append(f"\n{len(case.questions)} question(s), as split:")
     for question in case.questions:
-        draft = question.draft
-        exemptions = ", ".join(draft.exemptions) or "-"
+        moved = f" (question {case.letter_number(question.number)} in the letter)" \
+            if case.letter_number(question.number) != question.number else ""
+        lines.append(f"  Q{question.number}{moved}: {shorten(question.text, 150)}")
+    for index, text in enumerate(case.left_out, start=1):
+        lines.append(f"  not treated as a question ({index}): {shorten(text, 150)}")
+        lines.append(f'      add it: foibot refine {case.reference} "add: {shorten(text, 60)}"')
+    for question in case.removed:
+        lines.append(f"  Q{question.number} removed ({question.draft.note}): {shorten(question.text, 100)}")
+    if case.stance is not None:
+        stance = case.stance
+        lines.append(f"\nOpening stance ({stance.decision.value}): {stance.disposition.label} under "
+                     f"{', '.join(stance.exemptions)} for the whole request"
+                     + (f", as in {', '.join(stance.references)}" if stance.references else ""))
+        if stance.reason:
+            lines.append(f"   {shorten(stance.reason, 200)}")
+        if case.stance_undecided:
+            lines.append(f'   decide: foibot refine {case.reference} "accept stance" (or "drop stance")')
+    for question in case.questions:
         lines.append("")
-        lines.append(f"Q{question.number}. {shorten(question.text, 150)}")
-        lines.append(f"   => {draft.disposition.value}  [{exemptions}]  confidence {draft.confidence:.2f}  "
-                     f"(v{len(question.versions)} by {draft.author})")
-        for paragraph in draft.wording.split("\n\n"):
-            lines.append("      " + shorten(paragraph, 300))
-        if draft.advice:
-            lines.append("      advice: " + shorten(draft.advice, 200))
-        for evidence in draft.precedents:
-            flags = f" ({', '.join(evidence.flags)})" if evidence.flags else ""
-            lines.append(f"      rests on {evidence.reference or '-'} {evidence.date or ''} "
-                         f"[{evidence.disposition}] similarity {evidence.score:.2f}{flags}")
-        if draft.alternatives:
-            lines.append("      alternatives: " + "; ".join(
-                f"{n}) {a.disposition.value} {', '.join(a.exemptions)}".rstrip()
-                for n, a in enumerate(draft.alternatives, start=1)))
-        lines += [f"      ! {warning}" for warning in draft.warnings]
+        lines += _question_text(case, question)
+    approval = case.approval
+    if approval is not None:
+        lines.append(f"\nApproved by {approval.by_name or approval.by} at {approval.at}: {approval.precedents} "
+                     "precedent(s) filed" + (f"; override: {approval.override}" if approval.override else ""))
     return "\n".join(lines)
+
+
+def _question_text(case: Case, question: CaseQuestion) -> list[str]:
+    draft = question.draft
+    exemptions = ", ".join(draft.exemptions) or "-"
+    state = "decided" if question.decided else "undecided"
+    lines = [f"Q{question.number}. {shorten(question.text, 150)}"]
+    if draft.placeholder:
+        lines.append(f"   => no close precedent: the caseworker decides  (v{len(question.versions)} by {draft.by}, "
+                     f"{state})")
+    elif draft.proposed:
+        lines.append(f"   => proposed: {draft.disposition.label}  [{exemptions}]  confidence {draft.confidence:.2f}  "
+                     f"(v{len(question.versions)} by {draft.by}, {state})")
+        if draft.basis:
+            lines.append(f"      because: {shorten(draft.basis, 200)}")
+    else:
+        lead = "the caseworker's call; most likely" if draft.author == BOT else "set to"
+        lines.append(f"   => {lead} {draft.disposition.label}  [{exemptions}]  confidence {draft.confidence:.2f}  "
+                     f"(v{len(question.versions)} by {draft.by}, {state})")
+    for paragraph in draft.wording.split("\n\n"):
+        lines.append("      " + shorten(paragraph, 300))
+    if draft.advice:
+        lines.append("      advice: " + shorten(draft.advice, 200))
+    for rank, option in enumerate(draft.options, start=1):
+        names = ", ".join(option.exemptions) or "no exemption"
+        lines.append(f"      option {rank}: {option.disposition.label} ({option.probability:.2f}, {names})  "
+                     f'-> foibot refine {case.reference} "Q{question.number} use option {rank}"')
+    for evidence in _distinct(draft.precedents):
+        flags = f" ({', '.join(evidence.flags)})" if evidence.flags else ""
+        lines.append(f"      rests on {evidence.reference or '-'} {evidence.date or 'undated'} "
+                     f"[{_label(evidence.disposition)}] similarity {evidence.score:.2f}{flags}: "
+                     f"{shorten(evidence.question, 100)}" + (f"  {evidence.source}" if evidence.source else ""))
+    if draft.alternatives:
+        lines.append("      alternatives: " + "; ".join(
+            f"{n}) {a.disposition.label} {', '.join(a.exemptions)}".rstrip()
+            for n, a in enumerate(draft.alternatives, start=1)))
+    lines += [f"      ! {cue.kind.value}: {cue.reason}" for cue in draft.cues]
+    lines += [f"      ! {warning}" for warning in draft.warnings]
+    return lines
+
+
+def _distinct(precedents: Sequence[Evidence]) -> list[Evidence]:
+    """Precedents with each reference once (a letter's several answers are one precedent to a reader)."""
+    seen: set[str] = set()
+    out = []
+    for evidence in precedents:
+        key = evidence.reference or evidence.precedent_id or evidence.source
+        if key not in seen:
+            seen.add(key)
+            out.append(evidence)
+    return out
+
+
+def _label(disposition: str) -> str:
+    try:
+        return Disposition(disposition).label
+    except ValueError:
+        return disposition
 
 
 def _refine(args: argparse.Namespace, settings: Settings) -> int:
     service = _case_service(settings)
-    outcome = service.refine(args.case, args.instruction, args.author)
+    outcome = service.refine(args.case, args.instruction, args.author, args.author)
     if args.json:
         print(json.dumps(case_json(outcome.case), indent=2, ensure_ascii=False))
         return 0
     for number, change in outcome.changes:
-        print(f"Q{number}: {change}")
+        print(f"Q{number}: {change}" if number else change)
     print()
     print(_case_text(outcome.case))
+    return 0
+
+
+def _approve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service import ApprovalRefused
+
+    service = _case_service(settings)
+    try:
+        case = service.approve(args.case, args.author, args.author, override=args.override or "")
+    except ApprovalRefused as refused:
+        print(f"foibot: error: {refused}", file=sys.stderr)
+        for question in refused.undecided:
+            print(f"  Q{question.number}: {shorten(question.text, 100)} (v{len(question.versions)} by "
+                  f"{question.draft.by})", file=sys.stderr)
+        print(f'  accept them (foibot refine {args.case} "accept Q..."), or: foibot approve {args.case} '
+              '--override "<reason>"', file=sys.stderr)
+        return 1
+    approval = case.approval
+    filed = approval.precedents if approval else 0
+    print(f"{case.reference} approved: {filed} answer(s) filed as precedents"
+          + (f" (override recorded: {approval.override})" if approval and approval.override else ""))
+    return 0
+
+
+def _reopen(args: argparse.Namespace, settings: Settings) -> int:
+    service = _case_service(settings)
+    case = service.reopen(args.case, args.author, args.author)
+    withdrawn = case.events[-1].precedents if case.events else 0
+    print(f"{case.reference} reopened: {withdrawn} precedent(s) its approval filed are withdrawn")
     return 0
 
 
@@ -503,16 +639,19 @@ def _letter(args: argparse.Namespace, settings: Settings) -> int:
     from bot.letter import write_docx
 
     service = _case_service(settings)
-    letter = service.letter(args.case)
-    print(letter.markdown())
+    letter = service.letter(args.case, requester_name=args.requester_name, caseworker_notes=not args.no_notes)
+    if not args.check:
+        print(letter.markdown())
     if args.docx:
-        write_docx(letter, args.docx)
+        write_docx(letter, args.docx, settings.letter_template)
         print(f"\nwrote {args.docx}", file=sys.stderr)
     if letter.findings:
-        print("\nRefusal-notice check: the letter still lacks", file=sys.stderr)
+        print(f"\nThe letter check found {len(letter.findings)} thing(s) still to finish:", file=sys.stderr)
         for finding in letter.findings:
             print(f"  - {finding}", file=sys.stderr)
-    return 0
+    elif args.check:
+        print(f"{args.case}: the letter check found nothing unfinished")
+    return 1 if args.check and letter.findings else 0
 
 
 def _cases(args: argparse.Namespace, settings: Settings) -> int:
@@ -522,9 +661,9 @@ def _cases(args: argparse.Namespace, settings: Settings) -> int:
     store = CaseStore(settings.case_database_url)
     cases = store.list_cases(args.status)
     if args.json:
-        print(json.dumps([{"case": c.reference, "status": c.status, "received": c.received.isoformat(),
-                           "due_date": c.due_date.isoformat(), "questions": len(c.questions)} for c in cases],
-                         indent=2))
+        print(json.dumps([{"case": c.reference, "status": c.status.value, "received": c.received.isoformat(),
+                           "due_date": c.due_date.isoformat(), "questions": len(c.questions),
+                           "undecided": [q.number for q in c.undecided]} for c in cases], indent=2))
         return 0
     if not cases:
         print("no cases")
@@ -532,8 +671,9 @@ def _cases(args: argparse.Namespace, settings: Settings) -> int:
     for case in cases:
         left = working_days_left(case.due_date, today, case.regime)
         when = f"{left} working days left" if left >= 0 else f"OVERDUE by {-left} working days"
-        print(f"{case.reference}  {case.status:8} {case.regime.value:5} due {case.due_date.isoformat()} "
-              f"({when})  {len(case.questions)} question(s)")
+        decided = len(case.questions) - len(case.undecided)
+        print(f"{case.reference}  {case.status.value:8} {case.regime.value:5} due {case.due_date.isoformat()} "
+              f"({when})  {len(case.questions)} question(s), {decided} decided")
     return 0
 
 
@@ -543,6 +683,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import ConfigurationError, Core, build_app, wsgi_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise at start
     if args.socket and not settings.slack_app_token:
         raise UsageError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
     services = build_services(settings)
@@ -565,7 +706,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from waitress import serve
 
     print(f"foibot: listening on http://{args.host}:{args.port}/slack/events", file=sys.stderr)
-    serve(wsgi_app(app), host=args.host, port=args.port, threads=args.threads, ident="foibot")
+    serve(wsgi_app(app, settings), host=args.host, port=args.port, threads=args.threads, ident="foibot",
+          max_request_body_size=settings.slack_max_body_bytes)
     return 0
 
 
@@ -591,7 +733,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
           f"{'; '.join(change for _, change in refinement.changes)}")
     letter = service.letter(case.reference)
     print(f"\nletter: foibot letter {case.reference} --docx letter.docx  "
-          f"({len(letter.sections)} sections; the refusal-notice check lists {len(letter.findings)} gap(s))")
+          f"({len(letter.sections)} sections; the letter check lists {len(letter.findings)} thing(s) to finish)")
     for finding in letter.findings[:6]:
         print(f"  - {finding}")
     return 0

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.facts import without_foreign_facts
-from bot.models import Alternative, Cue, Draft, Evidence, Option
+from bot.models import Alternative, Cue, Draft, DraftWarning, Evidence, Option, WarningKind
 from bot.templates import render
 from knowledge.citations import section_key
 from knowledge.exemptions import ExemptionLibrary
@@ -197,10 +197,10 @@ class Drafter:
         backing = [c for c in close if c.disposition is top.disposition] or close
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:5])
         warnings = [*self._age_warnings(evidence), *consistency_warnings(top.disposition, candidates),
-                    *(f"cue: {cue.reason}" for cue in cues)]
+                    *(DraftWarning(WarningKind.CUE, cue.reason) for cue in cues)]
         if not proposed:
-            warnings.insert(0, "the outcome is the caseworker's call: "
-                               + ", ".join(f"{o.disposition.label} {o.probability:.0%}" for o in options))
+            warnings.insert(0, DraftWarning(WarningKind.CASEWORKERS_CALL, "the outcome is the caseworker's call: " + ", ".join(
+                f"{o.disposition.label} {o.probability:.0%}" for o in options)))
         return Draft(
             disposition=top.disposition, exemptions=top.exemptions, wording=top.wording,
             confidence=round(top.probability, 2), precedents=evidence[:3], warnings=tuple(warnings),
@@ -347,6 +347,10 @@ class Drafter:
             paragraphs.append(self._card_wording([label], question, regime))
         return "\n\n".join(p for p in paragraphs if p) or "[Explain which exemption applies and why.]"
 
+    def exemption_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
+        """The exemption cards' model wording for these exemptions, filled for this question."""
+        return self._card_wording(exemptions, question, regime)
+
     def _card_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
         paragraphs = []
         for label in exemptions:
@@ -375,9 +379,10 @@ class Drafter:
         return Draft(
             disposition=Disposition.OTHER, exemptions=(), wording=wording, confidence=0.0,
             precedents=(self._evidence(nearest, [nearest]),) if nearest else (),
-            warnings=(f"no close precedent{best}: drafted as a placeholder, decide this one by hand",
-                      *(f"cue: {cue.reason}" for cue in cues)),
-            proposed=False, options=options, cues=cues,
+            warnings=(DraftWarning(WarningKind.NO_PRECEDENT,
+                                   f"no close precedent{best}: drafted as a placeholder, decide this one by hand"),
+                      *(DraftWarning(WarningKind.CUE, cue.reason) for cue in cues)),
+            placeholder=True, proposed=False, options=options, cues=cues,
         )
 
     def _exemptions(self, backing: list[Candidate], disposition: Disposition, regime: Regime) -> list[str]:
@@ -416,14 +421,17 @@ class Drafter:
             precedent_id=hit.id, flags=tuple(flags),
         )
 
-    def _age_warnings(self, evidence: Sequence[Evidence]) -> list[str]:
+    def _age_warnings(self, evidence: Sequence[Evidence]) -> list[DraftWarning]:
         warnings = []
         if evidence and "stale" in evidence[0].flags:
-            warnings.append(f"rests on a precedent older than {self.policy.max_age_years:g} years "
-                            f"({evidence[0].reference or 'no reference'}, {evidence[0].date}): check it still holds")
+            warnings.append(DraftWarning(WarningKind.STALE_PRECEDENT,
+                                         f"rests on a precedent older than {self.policy.max_age_years:g} years "
+                                         f"({evidence[0].reference or 'no reference'}, {evidence[0].date}): "
+                                         "check it still holds"))
         if evidence and "superseded" in evidence[0].flags:
-            warnings.append(f"the closest precedent ({evidence[0].reference or 'no reference'}) was superseded "
-                            "by a later answer to the same question")
+            warnings.append(DraftWarning(WarningKind.SUPERSEDED_PRECEDENT,
+                                         f"the closest precedent ({evidence[0].reference or 'no reference'}) was "
+                                         "superseded by a later answer to the same question"))
         return warnings
 
     def _alternatives(self, question: str, candidates: list[Candidate], disposition: Disposition,
@@ -484,22 +492,25 @@ def _distinct_evidence(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidate]) -> list[str]:
+def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidate]) -> list[DraftWarning]:
     """Warnings when a disposition contradicts the stance taken on similar questions before."""
     similar = [c for c in candidates if c.hit.score >= _SIMILAR_FOR_STANCE]
     warnings = []
     ncnd = [c for c in similar if c.disposition is Disposition.NCND]
     if ncnd and disposition in _CONFIRMING:
         references = ", ".join(sorted({c.hit.reference or c.hit.source for c in ncnd})[:4])
-        warnings.append(
+        warnings.append(DraftWarning(
+            WarningKind.CONSISTENCY,
             f"consistency: this {_verb(disposition)} on a question the authority has neither confirmed nor "
-            f"denied before ({references}); confirming now weakens that NCND everywhere"
-        )
+            f"denied before ({references}); confirming now weakens that NCND everywhere",
+        ))
     withheld = [c for c in similar if c.disposition is Disposition.EXEMPT_WITHHELD]
     if withheld and disposition is Disposition.DISCLOSED:
         references = ", ".join(sorted({c.hit.reference or c.hit.source for c in withheld})[:4])
         sections = ", ".join(sorted({e for c in withheld for e in c.hit.exemptions})[:4]) or "an exemption"
-        warnings.append(f"consistency: this discloses what was withheld under {sections} before ({references})")
+        warnings.append(DraftWarning(WarningKind.CONSISTENCY,
+                                     f"consistency: this discloses what was withheld under {sections} before "
+                                     f"({references})"))
     return warnings
 
 

@@ -1,4 +1,10 @@
-"""The drafting core's data: cases, their questions, and every version of each draft."""
+"""The drafting core's data: cases, their questions, and every version of each draft.
+
+Everything a rule depends on is typed: what each version's edit was (`EditKind`), who made
+it and what it undoes; what a warning is about (`WarningKind`); whether a draft is a
+placeholder; the case's status and its history of approvals and reopenings. Display text
+(notes, warning messages) is for people only; no rule reads it.
+"""
 
 from __future__ import annotations
 
@@ -109,22 +115,140 @@ class Alternative:
     evidence: Evidence | None
 
 
+class WarningKind(StrEnum):
+    """What a warning on a draft or a case is about."""
+
+    NO_PRECEDENT = "no_precedent"
+    """Nothing close enough was found: the draft is a placeholder."""
+    STALE_PRECEDENT = "stale_precedent"
+    SUPERSEDED_PRECEDENT = "superseded_precedent"
+    CONSISTENCY = "consistency"
+    """The draft contradicts the stance the authority took on similar questions (the consistency guard)."""
+    MODEL_FALLBACK = "model_fallback"
+    """The language model's draft was rejected; the precedent draft is shown."""
+    MODEL_UNCITED = "model_uncited"
+    """The language model cited no precedent."""
+    NOT_ENGLISH = "not_english"
+    NO_QUESTION = "no_question"
+    """Nothing in the request reads as a question: it was drafted as one."""
+    CUE = "cue"
+    """Something in the question itself points to an outcome (personal data, cost, published, a repeat)."""
+    CASEWORKERS_CALL = "caseworkers_call"
+    """No outcome is proposed: the evidence is too thin, so the options are offered for the caseworker to choose."""
+    NOTE = "note"
+    """Anything else worth a caseworker's eye."""
+
+
+class DraftWarning(str):
+    """A warning on a draft (or a whole case): its message, as text, and what it is about.
+
+    Rules read `kind`, never the text. It is a `str` so that surfaces and older callers that
+    show or search the message keep working; two warnings are equal when their messages are.
+    """
+
+    kind: WarningKind
+
+    def __new__(cls, kind: WarningKind, message: str) -> DraftWarning:
+        warning = super().__new__(cls, message)
+        warning.kind = WarningKind(kind)
+        return warning
+
+    def __reduce__(self) -> tuple[type[DraftWarning], tuple[WarningKind, str]]:
+        return DraftWarning, (self.kind, self.message)
+
+    def __repr__(self) -> str:
+        return f"DraftWarning({self.kind.value!r}, {self.message!r})"
+
+    @property
+    def message(self) -> str:
+        """The text shown to people."""
+        return str.__str__(self)
+
+    def to_json(self) -> dict[str, str]:
+        """The stored shape: kind and message."""
+        return {"kind": self.kind.value, "message": self.message}
+
+
+def as_warning(value: DraftWarning | str) -> DraftWarning:
+    """A typed warning; plain text (from a drafter not yet typed) becomes a note."""
+    return value if isinstance(value, DraftWarning) else DraftWarning(WarningKind.NOTE, str(value))
+
+
+BOT = "foibot"
+"""The author of the bot's own drafts (a person's edits carry their user id)."""
+BOT_NAME = "foibot"
+
+
+class EditKind(StrEnum):
+    """What a caseworker asked for, and what each version of a draft records as its edit."""
+
+    DRAFTED = "drafted"
+    """The bot's first draft."""
+    ADDED = "added"
+    """A question a caseworker added (the bot drafts it)."""
+    REGENERATED = "regenerated"
+    ACCEPTED = "accepted"
+    DISPOSITION = "disposition"
+    OPTION = "option"
+    """One of the ranked options adopted, with its disposition, exemptions and wording."""
+    ALTERNATIVE = "alternative"
+    ADD_EXEMPTIONS = "add_exemptions"
+    REMOVE_EXEMPTIONS = "remove_exemptions"
+    ADD_ADVICE = "add_advice"
+    SET_ADVICE = "set_advice"
+    REMOVE_ADVICE = "remove_advice"
+    WORDING = "wording"
+    UNDO = "undo"
+    MODEL_REWRITE = "model_rewrite"
+    """Rewritten by the language model on a caseworker's instruction (to be checked and accepted)."""
+    SPLIT = "split"
+    """The question's text is part of a question a caseworker split (the bot drafts each part)."""
+    MERGED = "merged"
+    """Other questions were merged into this one (the bot drafts the merged question)."""
+    MERGED_AWAY = "merged_away"
+    """This question was merged into another and is no longer asked on its own."""
+    REMOVED = "removed"
+    RESTORED = "restored"
+    # Case-level edits: never a version of a draft.
+    STANCE_ACCEPT = "stance_accept"
+    STANCE_DROP = "stance_drop"
+    CASEWORKER = "caseworker"
+
+    @property
+    def decides(self) -> bool:
+        """Whether a person making this edit has decided the question's answer."""
+        return self in _DECIDING
+
+    @property
+    def keeps_content(self) -> bool:
+        """Whether the version carries the previous version's answer unchanged (removal, restoring)."""
+        return self in (EditKind.REMOVED, EditKind.RESTORED, EditKind.MERGED_AWAY)
+
+
+_DECIDING = frozenset({
+    EditKind.ACCEPTED, EditKind.DISPOSITION, EditKind.OPTION, EditKind.ALTERNATIVE, EditKind.ADD_EXEMPTIONS,
+    EditKind.REMOVE_EXEMPTIONS, EditKind.ADD_ADVICE, EditKind.SET_ADVICE, EditKind.REMOVE_ADVICE, EditKind.WORDING,
+})
+
+
 @dataclass(frozen=True)
 class Draft:
-    """One version of the proposed answer to one question."""
+    """One version of the proposed answer to one question, with the edit that made it."""
 
     disposition: Disposition
     exemptions: tuple[str, ...]
     wording: str
     confidence: float
     precedents: tuple[Evidence, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[DraftWarning, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     advice: str = ""
     """s16 (FOISA s15) advice and assistance to add after the answer."""
-    author: str = "foibot"
+    author: str = BOT
+    """Who made this version: `BOT` for the bot's drafts, else the person's user id."""
     created_at: str = ""
     note: str = "drafted from precedents"
+    """A short account of the edit, for people; no rule reads it (`edit` is the typed record)."""
     proposed: bool = False
     """True only when foibot proposes `disposition`; False when the outcome is the caseworker's call."""
     options: tuple[Option, ...] = ()
@@ -132,24 +256,149 @@ class Draft:
     cues: tuple[Cue, ...] = ()
     basis: str = ""
     """What carried a proposal ("near-identical past question FOI/123, similarity 0.93"); empty otherwise."""
+    placeholder: bool = False
+    """No close precedent: the wording is a placeholder and the disposition is nobody's proposal."""
+    edit: EditKind = EditKind.DRAFTED
+    author_name: str = ""
+    """The author's display name (a person's name, not a raw user id); empty: show `author`."""
+    undoes: int = 0
+    """For an undo, the version (1-based) whose change it takes back; 0 otherwise."""
+
+    def __post_init__(self) -> None:
+        # Drafters written before warnings were typed pass plain text: keep it, as a note.
+        if any(not isinstance(warning, DraftWarning) for warning in self.warnings):
+            object.__setattr__(self, "warnings", tuple(as_warning(w) for w in self.warnings))
 
     def revised(self, **changes: object) -> Draft:
         """A new version with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def warned(self, kind: WarningKind) -> bool:
+        """Whether the draft carries a warning of this kind."""
+        return any(warning.kind is kind for warning in self.warnings)
+
+    @property
+    def by(self) -> str:
+        """Who made this version, as people read it."""
+        if self.author == BOT:
+            return BOT_NAME
+        return self.author_name or self.author
+
 
 @dataclass
 class CaseQuestion:
-    """One question of a request, with every version of its draft (the last is current)."""
+    """One question of a request, with every version of its draft (the last is current).
+
+    `number` is the question's id for the life of the case (the "Q3" caseworkers type and
+    buttons carry); the letter numbers questions by their order instead.
+    """
 
     number: int
     text: str
     versions: list[Draft] = field(default_factory=list)
+    position: int = field(default=0, compare=False)
+    """Where the question stands in the letter's order (stored; the case's list is already in order)."""
 
     @property
     def draft(self) -> Draft:
         """The current version."""
         return self.versions[-1]
+
+    @property
+    def removed(self) -> bool:
+        """Whether a caseworker removed the question, or merged it into another."""
+        for version in reversed(self.versions):
+            if version.edit in (EditKind.REMOVED, EditKind.MERGED_AWAY):
+                return True
+            if version.edit is EditKind.RESTORED:
+                return False
+        return False
+
+    @property
+    def decided(self) -> bool:
+        """Whether a person has accepted or edited the answer the current version carries."""
+        return _decided(self.versions, len(self.versions))
+
+
+def _decided(versions: list[Draft], number: int) -> bool:
+    """Whether version `number` (1-based) carries a person's decision."""
+    if number < 1:
+        return False
+    version = versions[number - 1]
+    if version.edit is EditKind.UNDO:
+        return version.undoes > 1 and _decided(versions, version.undoes - 1)
+    if version.edit.keeps_content:
+        return _decided(versions, number - 1)
+    return version.edit.decides and version.author != BOT
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    """Approved: its decided answers are filed as precedents."""
+
+
+class StanceDecision(StrEnum):
+    """What the caseworker made of a request-level stance the drafter offered."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class OpeningStance:
+    """A stance taken once across the whole request, such as an opening NCND under s23(5), s24(2), s31(3)."""
+
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+    references: tuple[str, ...] = ()
+    """The authority's precedents that carry this stance across similar requests."""
+    reason: str = ""
+    subject: str = ""
+    """What the stance covers, in the letter's words ("any covert use of facial recognition")."""
+    decision: StanceDecision = StanceDecision.OFFERED
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON shape of `foibot draft --json`'s stance."""
+        return {"disposition": self.disposition.value, "exemptions": list(self.exemptions),
+                "references": list(self.references), "reason": self.reason, "subject": self.subject,
+                "decision": self.decision.value}
+
+
+class CaseEventKind(StrEnum):
+    """Things that happen to a whole case."""
+
+    APPROVED = "approved"
+    REOPENED = "reopened"
+    STANCE_ACCEPTED = "stance_accepted"
+    STANCE_DROPPED = "stance_dropped"
+    CASEWORKER_SET = "caseworker_set"
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history: who did what, when, and (for approvals) what was filed."""
+
+    kind: CaseEventKind
+    by: str
+    at: str
+    by_name: str = ""
+    override: str = ""
+    """The reason given for approving with questions undecided; empty when none were."""
+    filed: tuple[int, ...] = ()
+    """The questions (ids) whose answers approval filed as precedents."""
+    precedents: int = 0
+    """How many precedents approval filed, or reopening withdrew."""
+    detail: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready values of every field."""
+        return {"kind": self.kind.value, "by": self.by, "by_name": self.by_name, "at": self.at,
+                "override": self.override, "filed": list(self.filed), "precedents": self.precedents,
+                "detail": self.detail}
 
 
 @dataclass
@@ -163,17 +412,61 @@ class Case:
     request_text: str
     """The request with requester personal data redacted."""
     questions: list[CaseQuestion]
+    """The questions being answered, in the letter's order (removed and merged ones are in `removed`)."""
     requester: Requester = field(default_factory=Requester)
-    status: str = "open"
+    status: CaseStatus = CaseStatus.OPEN
     extended_due_date: date | None = None
     slack_channel: str = ""
     slack_thread_ts: str = ""
     created_at: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DraftWarning] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    """Text of the request no question holds ("not treated as a question"), so it can be added."""
+    stance: OpeningStance | None = None
+    caseworker: str = ""
+    """The name the letter is signed with; empty: FOIBOT_CASEWORKER_NAME, else a placeholder."""
+    opened_by: str = ""
+    removed: list[CaseQuestion] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.status = CaseStatus(self.status)
+        self.warnings = [as_warning(warning) for warning in self.warnings]
 
     def question(self, number: int) -> CaseQuestion:
-        """Question `number` (1-based); KeyError if there is none."""
-        for question in self.questions:
+        """Question `number` (its id), removed or not; KeyError if there is none."""
+        for question in (*self.questions, *self.removed):
             if question.number == number:
                 return question
         raise KeyError(number)
+
+    def letter_number(self, number: int) -> int:
+        """Where question `number` stands in the letter (1-based); 0 for a removed question."""
+        for index, question in enumerate(self.questions, start=1):
+            if question.number == number:
+                return index
+        return 0
+
+    @property
+    def undecided(self) -> list[CaseQuestion]:
+        """The questions no person has accepted or edited yet."""
+        return [question for question in self.questions if not question.decided]
+
+    @property
+    def stance_undecided(self) -> bool:
+        """Whether a request-level stance is offered and nobody has accepted or dropped it."""
+        return self.stance is not None and self.stance.decision is StanceDecision.OFFERED
+
+    @property
+    def approval(self) -> CaseEvent | None:
+        """The approval in force: the last one, unless the case was reopened since."""
+        for event in reversed(self.events):
+            if event.kind is CaseEventKind.REOPENED:
+                return None
+            if event.kind is CaseEventKind.APPROVED:
+                return event
+        return None
+
+    def next_number(self) -> int:
+        """The id a new question gets: never one used before in this case."""
+        return 1 + max((q.number for q in (*self.questions, *self.removed)), default=0)

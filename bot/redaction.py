@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Requester
-from knowledge.requesters import EMAIL, SIGN_OFF
+from knowledge.requesters import EMAIL, SIGN_OFF, name_variants
 
 PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/])")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
@@ -130,3 +130,23 @@ def _name_variants(name: str) -> list[str]:
     if len(bare) >= 2:
         variants.append(bare[-1])  # the surname on its own ("Dear Ms Okafor")
     return sorted({v for v in variants if len(v) >= 3}, key=len, reverse=True)
+
+
+PERSON = "[name]"
+# A rank or title, then a capitalised name: how people other than the requester appear in requests
+# ("PC Amy Jones", "Sergeant Patel", "Councillor Green"). The rank stays; the name goes.
+_TITLED_NAME = re.compile(
+    r"\b((?:PCSO|PC|DC|DS|DI|DCI|DSU|Sgt|Sergeant|Insp|Inspector|Chief Inspector|Supt|Superintendent|"
+    r"Chief Constable|Constable|Detective(?: Constable| Sergeant| Inspector)?|Officer|Cllr|Councillor|"
+    r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Judge|Nurse|Dame)\.?\s+)"
+    r"((?:[A-Z]\.\s?)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+){0,2})"
+)
+
+
+def redact_people(text: str) -> str:
+    """Names of people introduced by a rank or title replaced with "[name]", wherever else they appear too."""
+    found = {match.group(2) for match in _TITLED_NAME.finditer(text)}
+    out = _TITLED_NAME.sub(lambda match: match.group(1) + PERSON, text)
+    for variant in name_variants(sorted(found)):
+        out = re.sub(rf"(?<![\w\[]){re.escape(variant)}(?![\w\]])", PERSON, out)
+    return out

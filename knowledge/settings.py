@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # Drafting and letters
     database_url: str | None = None
     review_contact: str = ""
+    caseworker_name: str = ""
+    """Who letters are signed by when a case names no caseworker (e.g. "FOI Officer, Information Rights Team")."""
+    letter_template: Path | None = None
+    """The authority's own Word template (.docx) for letters; default: the A4, en-GB one foibot ships."""
+    letter_wording_dir: Path | None = None
+    """A folder of files overriding prompts/letter/*.md, one file per piece of wording."""
     central_government: bool = False
     default_regime: Literal["foia", "eir", "foisa"] = "foia"
     precedent_max_age_years: float = Field(default=4.0, gt=0)
@@ -59,6 +65,8 @@ class Settings(BaseSettings):
     allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
     refresh_schedule: str = ""
     slack_workers: int = Field(default=2, ge=1, le=64)
+    slack_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest request body `foibot serve` reads; a bigger one is refused with 413 before it is read."""
 
     # Language model (optional: none drafts from precedents only; see bot/llm/providers.py)
     llm_provider: Literal["none", "openai", "anthropic", "ollama", "openai-compatible"] = "none"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cases import CaseError, CaseExists, CaseNotFound, CaseStore, QuestionNotFound
-from bot.models import Alternative, Case, CaseQuestion, Draft, Evidence, Requester
+from bot.models import Alternative, Case, CaseQuestion, CaseStatus, Draft, Evidence, Requester
 from knowledge.models import Disposition, Regime
 from knowledge.settings import Settings
 
@@ -180,7 +180,7 @@ def test_add_version_to_unknown_case_or_question_gives_one_line_errors(store: Ca
         store.add_version(reference, 9, _draft())
 
     assert str(missing_case.value) == "no case with reference 'FOI-1999-0001'"
-    assert str(missing_question.value) == f"case {reference!r} has no question 9"
+    assert str(missing_question.value) == f"case {reference!r} has no question 9 (its questions are Q1, Q2)"
     assert isinstance(missing_question.value, KeyError)
 
 
@@ -272,14 +272,14 @@ def test_list_cases_newest_first_and_filtered_by_status(store: CaseStore) -> Non
     store.create(_case("FOI-2026-0001", created_at="2026-01-01T09:00:00+00:00"))
     store.create(_case("FOI-2026-0002", created_at="2026-01-03T09:00:00+00:00"))
     store.create(_case("FOI-2026-0003", created_at="2026-01-02T09:00:00+00:00"))
-    store.set_status("FOI-2026-0002", "sent")
+    store.set_status("FOI-2026-0002", CaseStatus.ANSWERED)
 
     every = store.list_cases()
     open_cases = store.list_cases("open")
 
     assert [c.reference for c in every] == ["FOI-2026-0002", "FOI-2026-0003", "FOI-2026-0001"]
     assert [c.reference for c in open_cases] == ["FOI-2026-0003", "FOI-2026-0001"]
-    assert [c.reference for c in store.list_cases("sent")] == ["FOI-2026-0002"]
+    assert [c.reference for c in store.list_cases(CaseStatus.ANSWERED)] == ["FOI-2026-0002"]
     assert all(len(c.question(2).versions) == 2 for c in every)
     assert store.list_cases("closed") == []
 
@@ -287,13 +287,13 @@ def test_list_cases_newest_first_and_filtered_by_status(store: CaseStore) -> Non
 def test_set_status_and_set_thread_return_and_persist_the_change(store: CaseStore) -> None:
     reference = store.create(_case()).reference
 
-    assert store.set_status(reference, "awaiting_review").status == "awaiting_review"
+    assert store.set_status(reference, CaseStatus.ANSWERED).status is CaseStatus.ANSWERED
     threaded = store.set_thread(reference, "C1", "1.2")
 
     assert (threaded.slack_channel, threaded.slack_thread_ts) == ("C1", "1.2")
     assert store.get(reference) == threaded
     with pytest.raises(CaseNotFound):
-        store.set_status("FOI-1999-0001", "sent")
+        store.set_status("FOI-1999-0001", CaseStatus.ANSWERED)
 
 
 def test_delete_removes_the_case_its_questions_and_versions(store: CaseStore, db_path: Path) -> None:

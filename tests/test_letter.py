@@ -11,14 +11,19 @@ import pytest
 from docx import Document
 
 from bot.letter import (
+    AUTHORITY_PLACEHOLDER,
+    FindingKind,
     Letter,
+    LetterOptions,
     LetterSection,
     assemble_letter,
     docx_bytes,
     refusal_notice_check,
+    unfinished_check,
     write_docx,
 )
-from bot.models import Case, CaseQuestion, Draft, Requester
+from bot.models import BOT, Case, CaseQuestion, Draft, EditKind, OpeningStance, Requester, StanceDecision
+from bot.templates import TemplateError
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 
@@ -35,9 +40,11 @@ def library() -> ExemptionLibrary:
 
 def _question(number: int, text: str, disposition: Disposition, exemptions: tuple[str, ...] = (),
               wording: str = "", advice: str = "", author: str = "caseworker",
-              warnings: tuple[str, ...] = ()) -> CaseQuestion:
+              placeholder: bool = False) -> CaseQuestion:
+    """A question whose only version is the bot's draft (author foibot) or a caseworker's edit."""
     draft = Draft(disposition, exemptions, wording or f"Answer to question {number}.", 0.8,
-                  advice=advice, author=author, warnings=warnings)
+                  advice=advice, author=author, placeholder=placeholder,
+                  edit=EditKind.DRAFTED if author == BOT else EditKind.WORDING)
     return CaseQuestion(number, text, [draft])
 
 
@@ -82,8 +89,22 @@ def eir_case() -> Case:
     ], reference="FVP-E-2025-011")
 
 
-def _letter(case: Case, library: ExemptionLibrary, contact: str = CONTACT, **options: bool) -> Letter:
-    return assemble_letter(case, library, AUTHORITY, contact, TODAY, **options)
+CASEWORKER = "Sam Caseworker"
+
+
+def _letter(case: Case, library: ExemptionLibrary, contact: str = CONTACT, **options: object) -> Letter:
+    settings: dict[str, object] = {"caseworker": CASEWORKER, **options}
+    return assemble_letter(case, library, LetterOptions(authority=AUTHORITY, review_contact=contact, today=TODAY,
+                                                        **settings))  # type: ignore[arg-type]
+
+
+def _findings(letter: Letter) -> list[str]:
+    return [str(finding) for finding in letter.findings]
+
+
+def _gaps(letter: Letter) -> list[str]:
+    """The refusal-notice findings alone (what the letter lacks), not what is left to fill in."""
+    return [str(f) for f in letter.findings if f.kind is FindingKind.REFUSAL_NOTICE]
 
 
 def _headings(letter: Letter) -> list[str]:
@@ -125,7 +146,7 @@ def test_heading_gives_reference_date_and_a_placeholder_salutation(foia_case: Ca
 
 def test_no_requester_personal_data_appears_in_markdown_or_docx(foia_case: Case, library: ExemptionLibrary) -> None:
     letter = _letter(foia_case, library)
-    texts = [letter.markdown(), _docx_text(docx_bytes(letter)), "\n".join(letter.findings)]
+    texts = [letter.markdown(), _docx_text(docx_bytes(letter)), "\n".join(_findings(letter))]
     for text in texts:
         for personal in ("Jo Bloggs", "Bloggs", "jo@example.org", "Mill Lane", "01234 567890"):
             assert personal not in text
@@ -177,7 +198,7 @@ def test_no_refusal_notice_when_no_exemption_is_relied_on(library: ExemptionLibr
     letter = _letter(case, library)
     assert letter.section("Refusal notice") is None
     assert not any(heading.startswith("Public interest test") for heading in _headings(letter))
-    assert letter.findings == ()
+    assert _gaps(letter) == []
 
 
 def test_public_interest_factors_appear_for_qualified_exemptions_only(foia_case: Case,
@@ -272,31 +293,31 @@ def test_eir_letter_uses_regulation_14_and_the_presumption_in_favour_of_disclosu
 def test_a_complete_case_has_no_findings(foia_case: Case, foisa_case: Case, eir_case: Case,
                                          library: ExemptionLibrary) -> None:
     for case in (foia_case, foisa_case, eir_case):
-        assert _letter(case, library).findings == ()
+        assert _findings(_letter(case, library, caseworker_notes=False, requester_name="Jo Bloggs")) == []
 
 
 def test_empty_review_contact_leaves_a_placeholder_and_a_finding(foia_case: Case, library: ExemptionLibrary) -> None:
     letter = _letter(foia_case, library, contact="")
     assert "[review contact]" in " ".join(_section(letter, "Your right to ask for a review").paragraphs)
-    assert any("[review contact]" in finding for finding in letter.findings)
+    assert any("[review contact]" in finding for finding in _findings(letter))
 
 
 def test_unknown_exemption_is_a_finding(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "How many?", Disposition.EXEMPT_WITHHELD, ("s99",))])
     letter = _letter(case, library)
-    assert "s99 is not a known exemption under FOIA" in letter.findings
+    assert "s99 is not a known exemption under FOIA" in _findings(letter)
     assert "- Section 99 (not in the exemption library): question 1" in _section(letter, "Refusal notice").paragraphs
 
 
 def test_exemption_of_another_regime_is_unknown_under_this_one(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOISA, [_question(1, "Contract price?", Disposition.EXEMPT_WITHHELD, ("s43(2)",))])
-    assert "s43(2) is not a known exemption under FOISA" in _letter(case, library).findings
+    assert "s43(2) is not a known exemption under FOISA" in _findings(_letter(case, library))
 
 
 def test_cost_refusal_without_advice_is_a_finding(library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "Every email about drones since 2010?", Disposition.S12_COST)])
     letter = _letter(case, library)
-    assert "Question 1 is refused under the cost limit with no advice on narrowing it (section 16)" in letter.findings
+    assert "Question 1 is refused under the cost limit with no advice on narrowing it (section 16)" in _findings(letter)
     advice = " ".join(_section(letter, "Advice and assistance").paragraphs)
     assert "section 16 of the Freedom of Information Act 2000" in advice
     assert "[Advice on how question 1 could be narrowed" in advice
@@ -307,7 +328,7 @@ def test_cost_refusal_with_advice_states_the_limit_and_the_advice(library: Exemp
     case = _case(Regime.FOIA, [_question(1, "Every email about drones since 2010?", Disposition.S12_COST,
                                          advice=advice)])
     letter = _letter(case, library)
-    assert letter.findings == ()
+    assert _gaps(letter) == []
     assert f"About question 1: {advice}" in _section(letter, "Advice and assistance").paragraphs
     reasons = " ".join(_section(letter, "Section 12(1): Cost of compliance exceeds the appropriate limit").paragraphs)
     assert "is £450" in reasons
@@ -332,22 +353,21 @@ def test_repeated_request_is_explained(library: ExemptionLibrary) -> None:
     letter = _letter(case, library)
     reasons = " ".join(_section(letter, "Section 14(2): Repeated requests").paragraphs)
     assert "substantially similar to a request we have already answered" in reasons
-    assert letter.findings == ()
+    assert _gaps(letter) == []
 
 
 def test_empty_wording_is_a_finding(library: ExemptionLibrary) -> None:
     question = _question(1, "How many?", Disposition.DISCLOSED)
     question.versions.append(question.draft.revised(wording="  "))
     letter = _letter(_case(Regime.FOIA, [question]), library)
-    assert "Question 1 has no wording" in letter.findings
+    assert "Question 1 has no wording" in _findings(letter)
     assert _section(letter, "Question 1").paragraphs == ("[The answer to question 1 is still to be written.]",)
 
 
 def test_unedited_draft_without_a_close_precedent_is_a_finding(library: ExemptionLibrary) -> None:
-    warning = ("No close precedent: the nearest is below the similarity threshold",)
-    unedited = _question(1, "How many?", Disposition.DISCLOSED, author="foibot", warnings=warning)
-    edited = _question(2, "How much?", Disposition.DISCLOSED, author="caseworker", warnings=warning)
-    findings = _letter(_case(Regime.FOIA, [unedited, edited]), library).findings
+    unedited = _question(1, "How many?", Disposition.DISCLOSED, author="foibot", placeholder=True)
+    edited = _question(2, "How much?", Disposition.DISCLOSED, author="caseworker", placeholder=True)
+    findings = _findings(_letter(_case(Regime.FOIA, [unedited, edited]), library))
     assert any(finding.startswith("Question 1 rests on no close precedent") for finding in findings)
     assert not any(finding.startswith("Question 2") for finding in findings)
 
@@ -356,7 +376,7 @@ def test_unedited_draft_without_a_close_precedent_is_a_finding(library: Exemptio
 def test_ncnd_under_an_exemption_without_an_ncnd_provision_is_a_finding(label: str,
                                                                         library: ExemptionLibrary) -> None:
     case = _case(Regime.FOIA, [_question(1, "Do you hold it?", Disposition.NCND, (label,))])
-    findings = _letter(case, library).findings
+    findings = _findings(_letter(case, library))
     assert any("has no neither confirm nor deny provision" in finding for finding in findings)
 
 
@@ -416,3 +436,143 @@ def test_docx_opens_with_headings_bullets_question_wording_and_reference(foia_ca
     assert document.core_properties.title == letter.title
     assert path.read_bytes()[:2] == b"PK"
     assert _docx_text(docx_bytes(letter)) == text
+
+
+def _placeholders(letter: Letter) -> dict[str, tuple[str, ...]]:
+    return {f.message.split(" is not filled in")[0]: f.where for f in letter.findings
+            if f.kind is FindingKind.PLACEHOLDER}
+
+
+def test_every_placeholder_left_is_listed_with_where_it_is(foia_case: Case, library: ExemptionLibrary) -> None:
+    foia_case.questions[0].versions.append(foia_case.questions[0].draft.revised(
+        wording="The force spent £[figure] on [figure] drones."))
+    letter = assemble_letter(foia_case, library, LetterOptions(today=TODAY))
+
+    found = _placeholders(letter)
+    assert set(found) >= {"[authority name]", "[requester name]", "[caseworker name]", "[review contact]", "[figure]"}
+    assert found["[requester name]"] == ("the opening ¶3",)
+    assert letter.sections[0].heading == AUTHORITY_PLACEHOLDER
+    assert found["[figure]"] == ("Question 1 ¶1", "Question 1 ¶1")
+    assert len(found["[authority name]"]) >= 5
+    messages = " ".join(_findings(letter))
+    assert "set FOIBOT_AUTHORITY" in messages
+    assert "FOIBOT_CASEWORKER_NAME" in messages
+    assert "set FOIBOT_REVIEW_CONTACT" in messages
+
+
+def test_caseworker_notes_and_advice_placeholders_are_listed(foia_case: Case, library: ExemptionLibrary) -> None:
+    foia_case.questions[1].versions.append(foia_case.questions[1].draft.revised(
+        advice="[Advise how the request could be narrowed to fall within the limit.]"))
+    letter = _letter(foia_case, library)
+
+    notes = [f for f in letter.findings if f.kind is FindingKind.CASEWORKER_NOTE]
+    assert len(notes) == 1
+    assert any(where.startswith("Section 24(2): National security") for where in notes[0].where)
+    assert "[Advise how the request could be narrowed to fall within the limit.]" in _placeholders(letter)
+    assert _letter(foia_case, library, caseworker_notes=False).findings != ()
+
+
+def test_a_duplicated_answer_paragraph_is_listed_with_both_places(foia_case: Case, library: ExemptionLibrary) -> None:
+    repeated = "The force does not publish the deployment schedule of its drones in advance."
+    for question in foia_case.questions[:2]:
+        question.versions.append(question.draft.revised(wording=repeated))
+    duplicates = [f for f in _letter(foia_case, library).findings if f.kind is FindingKind.DUPLICATE]
+    assert [d.where for d in duplicates] == [("Question 1 ¶1", "Question 2 ¶1")]
+
+
+def test_an_empty_section_is_listed() -> None:
+    letter = Letter("Title", (LetterSection("Your request", ("You asked:",)), LetterSection("Our decision", ())), ())
+    [empty] = [f for f in unfinished_check(letter) if f.kind is FindingKind.EMPTY_SECTION]
+    assert empty.where == ("Our decision",)
+
+
+def test_an_accepted_opening_stance_is_written_once_for_the_whole_request(library: ExemptionLibrary) -> None:
+    ncnd = ("s23(5)", "s24(2)", "s31(3)")
+    case = _case(Regime.FOIA, [
+        _question(1, "Does the force use live facial recognition covertly?", Disposition.NCND, ncnd,
+                  wording="We neither confirm nor deny whether we hold information about covert use."),
+        _question(2, "Which suppliers provide covert facial recognition?", Disposition.NCND, ncnd,
+                  wording="We neither confirm nor deny whether we hold information about covert suppliers."),
+        _question(3, "How many overt deployments took place in 2024?", Disposition.DISCLOSED,
+                  wording="There were 12 overt deployments in 2024."),
+    ])
+    case.stance = OpeningStance(Disposition.NCND, ncnd, ("MPS-2024-01",), subject="about any covert use of facial "
+                                "recognition", decision=StanceDecision.ACCEPTED)
+    letter = _letter(case, library)
+    text = letter.markdown()
+
+    assert text.count("neither confirm nor deny whether it holds any information about any covert use") == 1
+    assert _headings(letter).count("Section 24(2): National security (neither confirm nor deny)") == 1
+    assert "- Section 24(2) (National security), neither confirming nor denying: your whole request" in text
+    assert "We neither confirm nor deny whether we hold information about covert use." not in text
+    assert "There were 12 overt deployments in 2024." in text
+    assert _gaps(letter) == []
+
+
+def test_an_offered_stance_not_yet_decided_is_a_finding(library: ExemptionLibrary) -> None:
+    case = _case(Regime.FOIA, [_question(1, "Covert?", Disposition.NCND, ("s24(2)",), wording="NCND.")])
+    case.stance = OpeningStance(Disposition.NCND, ("s24(2)",))
+    assert any(f.kind is FindingKind.UNDECIDED for f in _letter(case, library).findings)
+
+
+def test_the_letter_gives_the_re_use_licence_when_it_discloses(foia_case: Case, eir_case: Case,
+                                                              library: ExemptionLibrary) -> None:
+    reuse = _section(_letter(foia_case, library), "Re-using the information")
+    assert "Open Government Licence" in " ".join(reuse.paragraphs)
+    withheld = _case(Regime.FOIA, [_question(1, "Names?", Disposition.EXEMPT_WITHHELD, ("s40(2)",))])
+    assert _letter(withheld, library).section("Re-using the information") is None
+
+
+def test_the_default_word_letter_is_a4_and_british_english(foia_case: Case, library: ExemptionLibrary) -> None:
+    document = Document(io.BytesIO(docx_bytes(_letter(foia_case, library))))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    languages = document.styles.element.xpath("//w:docDefaults//w:lang/@w:val")
+    assert languages == ["en-GB"]
+    assert document.core_properties.language == "en-GB"
+
+
+def test_the_authoritys_own_template_keeps_its_letterhead_and_takes_the_letter_at_its_marker(
+    foia_case: Case, library: ExemptionLibrary, tmp_path: Path
+) -> None:
+    template = Document()
+    template.sections[0].header.paragraphs[0].text = "Fenwick Vale Police, Headquarters, Fenwick FV1 1AA"
+    template.add_paragraph("Information Rights Unit")
+    template.add_paragraph("$letter")
+    template.add_paragraph("Fenwick Vale Police is a data controller.")
+    path = tmp_path / "letterhead.docx"
+    template.save(str(path))
+
+    document = Document(io.BytesIO(docx_bytes(_letter(foia_case, library), path)))
+    texts = [p.text for p in document.paragraphs]
+    assert document.sections[0].header.paragraphs[0].text == "Fenwick Vale Police, Headquarters, Fenwick FV1 1AA"
+    assert texts[0] == "Information Rights Unit"
+    assert texts[-1] == "Fenwick Vale Police is a data controller."
+    assert "$letter" not in texts
+    assert "Your request" in texts
+
+
+def test_a_template_that_is_not_word_is_one_line_error(foia_case: Case, library: ExemptionLibrary,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "letterhead.docx"
+    path.write_text("not a word file", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"FOIBOT_LETTER_TEMPLATE .* is not a readable Word document"):
+        docx_bytes(_letter(foia_case, library), path)
+
+
+def test_an_authority_can_override_any_letter_wording(foia_case: Case, library: ExemptionLibrary,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "closing.md").write_text("With best wishes,\n\n$caseworker\n\nInformation Rights, $authority\n",
+                                         encoding="utf-8")
+    letter = _letter(foia_case, library, wording_dir=tmp_path)
+    assert letter.sections[-1].paragraphs == ("With best wishes,", CASEWORKER,
+                                              f"Information Rights, {AUTHORITY}")
+    (tmp_path / "closing.md").write_text("Regards, $nobody\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"closing\.md needs a value for .nobody."):
+        _letter(foia_case, library, wording_dir=tmp_path)
+
+
+def test_findings_name_the_question_id_where_the_letter_numbers_differently(library: ExemptionLibrary) -> None:
+    case = _case(Regime.FOIA, [_question(4, "How many?", Disposition.DISCLOSED, wording="There are [figure].")])
+    [figure] = [f for f in _letter(case, library).findings if f.message.startswith("[figure]")]
+    assert figure.where == ("Question 1 (Q4) ¶1",)

@@ -242,7 +242,7 @@ def test_slack_shows_a_slow_models_draft_progressively_then_the_validated_draft(
         store, cases = KnowledgeStore(settings), CaseStore(settings.case_database_url)
         service = CaseService(settings, store, embeddings, load_library(), cases, _llm(server))
         app, _jobs = build_app(Core(settings, service, store, embeddings, load_library()))
-        http = create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=4)
+        http = create_server(wsgi_app(app, settings), host="127.0.0.1", port=0, threads=4)
         threading.Thread(target=http.run, daemon=True).start()
         try:
             from tests.slack_fake import post

@@ -15,6 +15,7 @@ import pytest
 
 from bot.cases import CaseStore
 from bot.letter import write_docx
+from bot.models import EditKind
 from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
 from knowledge.embeddings import SentenceEmbeddings
@@ -70,9 +71,12 @@ def test_request_is_split_redacted_drafted_and_stored(service: CaseService, sett
         assert secret not in case.request_text
         assert all(secret not in q.text for q in case.questions)
     assert case.due_date == date(2025, 4, 1)  # St Patrick's Day (17 March) is a bank holiday in NI
+    assert case.opened_by == "alex"
     for question in case.questions:
         draft = question.draft
-        assert draft.author == "alex"
+        assert draft.author == "foibot"  # the first draft is the bot's, whoever asked for it
+        assert draft.edit is EditKind.DRAFTED
+        assert not question.decided
         assert draft.wording
         assert draft.precedents or any("no close precedent" in w for w in draft.warnings)
     stored = CaseStore(settings.case_database_url).get(case.reference)

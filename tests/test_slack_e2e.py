@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import signal
@@ -11,9 +12,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +28,12 @@ from slack_sdk.models.blocks import Block
 from waitress.server import create_server
 
 from bot.cases import CaseStore
+from bot.models import Case, CaseQuestion, Draft, OpeningStance, Option
 from bot.service import CaseService
 from bot.slack.app import Core, build_app, wsgi_app
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
+from knowledge.models import Disposition, Regime
 from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
@@ -89,7 +96,7 @@ def _start(settings: Settings, slack: FakeSlack, embeddings: SentenceEmbeddings)
     cases = CaseStore(settings.case_database_url)
     service = CaseService(settings, store, embeddings, load_library(), cases)
     app, _jobs = build_app(Core(settings, service, store, embeddings, load_library()))
-    server = create_server(wsgi_app(app), host="127.0.0.1", port=0, threads=8)
+    server = create_server(wsgi_app(app, settings), host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
 
@@ -230,7 +237,9 @@ def test_letter_reply_uploads_the_docx_with_the_check(bot: Bot) -> None:
     bot.send(event_body(event, event_id="EvLetter"))
     [complete] = bot.slack.wait_for("files.completeUploadExternal", timeout=30)
     assert complete.params["thread_ts"] == parent_ts
-    assert "Refusal-notice check" in complete.params["initial_comment"]
+    assert "Letter check:" in complete.params["initial_comment"]
+    assert "thing(s) still to finish" in complete.params["initial_comment"]
+    assert "[requester name]" in complete.params["initial_comment"]
     [content] = list(bot.slack.uploads.values())
     document = docx.Document(io.BytesIO(content))
     assert any("Refusal notice" in p.text for p in document.paragraphs)
@@ -331,22 +340,277 @@ def test_search_exemption_status_and_help_answer_the_user(bot: Bot) -> None:
     assert "/foi draft" in joined
 
 
-def test_buttons_accept_alternatives_and_approve(bot: Bot) -> None:
+def test_buttons_accept_alternatives_and_approve_after_the_confirmation_step(bot: Bot) -> None:
     parent_ts, posts = _draft(bot)
     case = CaseStore(bot.settings.case_database_url).find_by_thread("C1", parent_ts)
     assert case is not None
     q1_ts = _ts_of(bot, posts[1])
-    bot.send(action_body("foi_accept", f"{case.reference}|1", message_ts=q1_ts, thread_ts=parent_ts, trigger_id="A1"))
-    bot.slack.wait_for("chat.update", timeout=30)
-    bot.send(action_body("foi_alternatives", f"{case.reference}|1", message_ts=q1_ts, thread_ts=parent_ts,
+    bot.send(action_body("foi_accept", f"{case.reference}|1|0", message_ts=q1_ts, thread_ts=parent_ts,
+                         trigger_id="A1"))
+    [accepted] = bot.slack.wait_for("chat.update", timeout=30)
+    assert "decided by user-u1" in json.dumps(accepted.json_param("blocks"))  # a name, not the raw id U1
+    bot.send(action_body("foi_alternatives", f"{case.reference}|1|0", message_ts=q1_ts, thread_ts=parent_ts,
                          trigger_id="A2"))
     bot.slack.wait_for("chat.postMessage", timeout=30,
                        predicate=lambda call: "Alternatives" in call.params.get("text", ""))
-    bot.send(action_body("foi_approve", case.reference, message_ts=parent_ts, trigger_id="A3"))
-    bot.slack.wait_for("chat.postMessage", timeout=30, predicate=lambda call: "Approved" in json.dumps(call.params))
+
+    # Approve and file asks first; with Q2 undecided it lists Q2 and offers only an override.
+    bot.send(action_body("foi_approve", f"{case.reference}|0|0", message_ts=parent_ts, trigger_id="A3"))
+    [refusal] = bot.slack.wait_for("chat.postMessage", timeout=30,
+                                   predicate=lambda call: "not ready to approve" in json.dumps(call.params))
+    refusal_blocks = json.dumps(_valid_blocks(refusal))
+    assert "Q2" in refusal_blocks
+    assert "foi_confirm_approve" not in refusal_blocks
+    assert "foi_override_approve" in refusal_blocks
+    assert CaseStore(bot.settings.case_database_url).get(case.reference).status == "open"
+
+    bot.send(action_body("foi_accept", f"{case.reference}|2|0", message_ts=_ts_of(bot, posts[2]),
+                         thread_ts=parent_ts, trigger_id="A4"))
+    bot.slack.wait_for("chat.update", count=2, timeout=30)
+    bot.send(action_body("foi_approve", f"{case.reference}|0|0", message_ts=parent_ts, trigger_id="A5"))
+    [confirmation] = bot.slack.wait_for("chat.postMessage", timeout=30,
+                                        predicate=lambda call: "Approve case" in json.dumps(call.params))
+    assert "foi_confirm_approve" in json.dumps(_valid_blocks(confirmation))
+    bot.send(action_body("foi_confirm_approve", f"{case.reference}|0|0", message_ts=_ts_of(bot, confirmation),
+                         thread_ts=parent_ts, trigger_id="A6"))
+    [approved] = bot.slack.wait_for("chat.postMessage", timeout=60,
+                                    predicate=lambda call: "Approved by" in json.dumps(call.params))
     stored = CaseStore(bot.settings.case_database_url).get(case.reference)
     assert stored.status == "answered"
-    assert KnowledgeStore(bot.settings).records_for(f"case:{case.reference}")
+    filed = KnowledgeStore(bot.settings).records_for(f"case:{case.reference}")
+    assert len(filed) == 2
+    assert "2 answer(s) are now precedents" in json.dumps(approved.params)
+
+
+def _say(bot: Bot, parent_ts: str, text: str, event_id: str) -> None:
+    event = {"type": "message", "channel": "C1", "user": "U1", "text": text,
+             "ts": f"1800000000.{zlib.crc32(event_id.encode()) % 1_000_000:06d}", "thread_ts": parent_ts}
+    assert bot.send(event_body(event, event_id=event_id))[0] == 200
+
+
+def _reply_with(bot: Bot, text: str, timeout: float = 60) -> Call:
+    return bot.slack.wait_for("chat.postMessage", timeout=timeout,
+                              predicate=lambda call: text in json.dumps(call.params))[-1]
+
+
+def test_override_approval_asks_for_a_reason_records_it_and_files_only_decided_answers(bot: Bot) -> None:
+    parent_ts, _posts = _draft(bot)
+    case = CaseStore(bot.settings.case_database_url).find_by_thread("C1", parent_ts)
+    assert case is not None
+    _say(bot, parent_ts, "accept Q1", "EvAccept000001")
+    bot.slack.wait_for("chat.update", timeout=30)
+    _say(bot, parent_ts, "approve", "EvApprove00001")
+    refusal = _reply_with(bot, "not ready to approve")
+    bot.send(action_body("foi_override_approve", f"{case.reference}|0|0", message_ts=_ts_of(bot, refusal),
+                         thread_ts=parent_ts, trigger_id="T-override"))
+    [opened] = bot.slack.wait_for("views.open", timeout=10)
+    view = opened.json_param("view")
+    assert view["callback_id"] == "foi_override_modal"
+    reason = "Q2 answered by phone, agreed with the team lead"
+    values = {"reason": {"value": {"type": "plain_text_input", "value": reason}}}
+    body = view_submission_body("foi_override_modal", values, private_metadata=view["private_metadata"],
+                                user_id="U1", view_id="V-override")
+    assert bot.send(body)[0] == 200
+    approved = _reply_with(bot, "Approved by")
+    assert "1 answer(s) are now precedents" in json.dumps(approved.params)
+    stored = CaseStore(bot.settings.case_database_url).get(case.reference)
+    assert stored.status == "answered"
+    assert stored.approval is not None
+    assert stored.approval.override == "Q2 answered by phone, agreed with the team lead"
+    assert stored.approval.filed == (1,)
+    assert len(KnowledgeStore(bot.settings).records_for(f"case:{case.reference}")) == 1
+
+
+def test_reopen_in_the_thread_withdraws_what_approval_filed(bot: Bot) -> None:
+    parent_ts, _ = _draft(bot)
+    case = CaseStore(bot.settings.case_database_url).find_by_thread("C1", parent_ts)
+    assert case is not None
+    _say(bot, parent_ts, "accept all", "EvAcceptAll001")
+    bot.slack.wait_for("chat.update", count=2, timeout=30)
+    _say(bot, parent_ts, "approve", "EvApprove00002")
+    confirmation = _reply_with(bot, "Approve case")
+    bot.send(action_body("foi_confirm_approve", f"{case.reference}|0|0", message_ts=_ts_of(bot, confirmation),
+                         thread_ts=parent_ts, trigger_id="T-confirm"))
+    _reply_with(bot, "Approved by")
+    assert len(KnowledgeStore(bot.settings).records_for(f"case:{case.reference}")) == 2
+    _say(bot, parent_ts, "reopen", "EvReopen000001")
+    reopened = _reply_with(bot, "Reopened by")
+    assert "2 precedent(s) its approval filed are withdrawn" in json.dumps(reopened.params)
+    assert KnowledgeStore(bot.settings).records_for(f"case:{case.reference}") == []
+    assert CaseStore(bot.settings.case_database_url).get(case.reference).status == "open"
+    _say(bot, parent_ts, "Q2 not held", "EvAfterReopen1")
+    _reply_with(bot, "Q2: disposition set to not_held")
+
+
+def test_parent_lists_the_questions_and_one_click_adds_the_text_left_out(bot: Bot) -> None:
+    request = ("1. Could you please let me know if your force uses AI for facial recognition.\n"
+               "2. What is the AI budget?")
+    parent_ts, posts = _draft(bot, text=request, questions=1)
+    parent = json.dumps(_valid_blocks(posts[0]))
+    assert "The request, as split into questions" in parent
+    assert "What is the AI budget?" in parent
+    assert "Not treated as a question" in parent
+    assert "foi_add_left_out" in parent
+    case = CaseStore(bot.settings.case_database_url).find_by_thread("C1", parent_ts)
+    assert case is not None
+    assert len(case.left_out) == 1
+    bot.send(action_body("foi_add_left_out", f"{case.reference}|0|0", message_ts=parent_ts, trigger_id="T-add"))
+    [added] = bot.slack.wait_for("chat.postMessage", timeout=60,
+                                 predicate=lambda call: call.params.get("text", "").startswith("Q2:"))
+    assert added.params["thread_ts"] == parent_ts
+    assert "facial recognition" in json.dumps(_valid_blocks(added))
+    stored = CaseStore(bot.settings.case_database_url).get(case.reference)
+    assert [q.number for q in stored.questions] == [1, 2]
+    assert stored.left_out == []
+    assert stored.question(2).draft.edit == "added"
+    parent_update = bot.slack.wait_for("chat.update", timeout=30,
+                                       predicate=lambda call: call.params["ts"] == parent_ts)[-1]
+    assert "foi_add_left_out" not in json.dumps(parent_update.json_param("blocks"))
+
+
+def test_edits_after_remove_and_add_land_on_the_question_they_name(bot: Bot) -> None:
+    parent_ts, posts = _draft(bot)
+    q2_ts = _ts_of(bot, posts[2])
+    _say(bot, parent_ts, "remove Q1", "EvRemove000001")
+    _reply_with(bot, "Q1: removed from the request")
+    _say(bot, parent_ts, "add: How many drone batteries does the force hold?", "EvAdd000000001")
+    added = bot.slack.wait_for("chat.postMessage", timeout=60,
+                               predicate=lambda call: call.params.get("text", "").startswith("Q3:"))[-1]
+    _say(bot, parent_ts, "Q2 not held", "EvRefineQ20001")
+    _reply_with(bot, "Q2: disposition set to not_held")
+    _say(bot, parent_ts, "Q3 not held with s16 advice", "EvRefineQ30001")
+    _reply_with(bot, "Q3: disposition set to not_held; added advice and assistance")
+    updates = bot.slack.calls("chat.update")
+    q2_updates = [u for u in updates if u.params["ts"] == q2_ts]
+    q3_updates = [u for u in updates if u.params["ts"] == _ts_of(bot, added)]
+    assert q2_updates
+    assert "Not held" in json.dumps(q2_updates[-1].json_param("blocks"))
+    assert q3_updates
+    assert "Advice and assistance" in json.dumps(q3_updates[-1].json_param("blocks"))
+    # The letter renumbers: Q2 and Q3 are questions 1 and 2 for the requester.
+    assert "question 1 in the letter" in json.dumps(q2_updates[-1].json_param("blocks"))
+    stored = CaseStore(bot.settings.case_database_url).find_by_thread("C1", parent_ts)
+    assert stored is not None
+    assert [q.number for q in stored.questions] == [2, 3]
+    assert [q.number for q in stored.removed] == [1]
+
+    _say(bot, parent_ts, "merge Q2 Q3", "EvMerge0000001")
+    _reply_with(bot, "Q3: merged into Q2")
+    q3_now = [u for u in bot.slack.calls("chat.update") if u.params["ts"] == _ts_of(bot, added)][-1]
+    assert "removed from the request (merged into Q2)" in json.dumps(q3_now.json_param("blocks"))
+
+
+def test_option_buttons_adopt_the_option_as_a_persons_edit(bot: Bot) -> None:
+    case = _case_with_options(bot)
+    bot.send(action_body("foi_use_option", f"{case.reference}|1|2", message_ts="1700000000.000900",
+                         thread_ts="1700000000.000800", trigger_id="T-option"))
+    [update] = bot.slack.wait_for("chat.update", timeout=30)
+    assert update.params["ts"] == "1700000000.000900"
+    stored = CaseStore(bot.settings.case_database_url).get(case.reference)
+    draft = stored.question(1).draft
+    assert (draft.disposition, draft.exemptions, draft.edit) == ("exempt_withheld", ("s43(2)",), "option")
+    assert draft.wording == "The contract price is withheld under section 43(2)."
+    assert draft.author == "U1"
+    assert draft.author_name == "user-u1"
+    assert stored.question(1).decided
+
+
+def test_the_opening_stance_is_offered_with_buttons_and_accepting_it_is_recorded(bot: Bot) -> None:
+    case = _case_with_options(bot)
+    parent = blocks_of_parent(bot, case)
+    assert "Opening stance for the whole request" in parent
+    assert "foi_stance_accept" in parent
+    bot.send(action_body("foi_stance_accept", f"{case.reference}|0|0", message_ts="1700000000.000800",
+                         trigger_id="T-stance"))
+    bot.slack.wait_for("chat.update", timeout=30, predicate=lambda call: call.params["ts"] == "1700000000.000800")
+    stored = CaseStore(bot.settings.case_database_url).get(case.reference)
+    assert stored.stance is not None
+    assert stored.stance.decision == "accepted"
+    assert stored.events[-1].kind == "stance_accepted"
+    assert stored.events[-1].by_name == "user-u1"
+
+
+def blocks_of_parent(bot: Bot, case: Case) -> str:
+    from bot.slack.blocks import case_parent
+
+    return json.dumps(case_parent(CaseStore(bot.settings.case_database_url).get(case.reference)).blocks)
+
+
+def _case_with_options(bot: Bot) -> Case:
+    """A case as the drafter will write one (options not proposed, a request-level stance), in a thread."""
+    options = (
+        Option(Disposition.DISCLOSED, 0.45, (), "The contract price was £[figure]."),
+        Option(Disposition.EXEMPT_WITHHELD, 0.35, ("s43(2)",), "The contract price is withheld under section 43(2)."),
+    )
+    draft = Draft(Disposition.DISCLOSED, (), "The contract price was £[figure].", 0.45, options=options)
+    stance = OpeningStance(Disposition.NCND, ("s23(5)", "s24(2)"), ("FC-FOI-2023-0412",),
+                           "The authority's past answers on covert tactics neither confirm nor deny.")
+    store = CaseStore(bot.settings.case_database_url)
+    case = store.create(Case(
+        reference=store.next_reference(), received=date(2025, 3, 3), regime=Regime.FOIA, due_date=date(2025, 3, 31),
+        request_text="What price was paid under the drone contract?",
+        questions=[CaseQuestion(1, "What price was paid under the drone contract?", [draft])],
+        slack_channel="C1", slack_thread_ts="1700000000.000800", stance=stance))
+    store.set_message(case.reference, 0, "C1", "1700000000.000800")
+    store.set_message(case.reference, 1, "C1", "1700000000.000900")
+    return case
+
+
+def test_requester_mrkdwn_is_shown_as_written_not_formatted(bot: Bot) -> None:
+    _draft(bot, text="How many *armed* drones, ~not~ the `spare` ones, does the force own?", questions=1)
+    posted = json.dumps([c.json_param("blocks") for c in bot.slack.calls("chat.postMessage")])
+    for formatted in ("*armed*", "~not~", "`spare`"):
+        assert formatted not in posted
+    question = bot.slack.calls("chat.postMessage")[1].json_param("blocks")
+    shown = json.dumps(question, ensure_ascii=False).replace("\u200b", "")
+    assert "How many *armed* drones, ~not~ the `spare` ones" in shown  # nothing lost, only kept inert
+
+
+def test_oversized_bodies_are_refused_before_reading_and_bodies_never_reach_the_log(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    big = "text=" + "x" * (2 * 1024 * 1024)
+    status, text = bot.send(big)
+    assert status == 413
+    assert "over 1048576 bytes" in text
+    secret = "Jane Requester-Secret, 07700 900456"
+    body = slash_command_body(text=f"draft {secret}", response_url=bot.slack.response_url())
+    assert bot.send(body, secret="forged")[0] == 401
+    time.sleep(0.5)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Requester-Secret" not in logged
+    assert "xxxxxxxxxx" not in logged
+    assert "invalid signature" in logged
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("payload=" + urllib.parse.quote("[1, 2]"), "payload is not a JSON object"),
+        ("payload=" + urllib.parse.quote('{"type": "block_actions", "actions": "nope"}'), "actions is not a list"),
+        ("payload=" + urllib.parse.quote("{not json"), "not valid JSON"),
+        ("[1, 2]", "not an object"),
+    ],
+)
+def test_signed_malformed_payloads_get_a_400_with_one_line(bot: Bot, body: str, expected: str) -> None:
+    status, text = post(bot.url, body, SECRET, content_type=None if body.startswith("payload=") else
+                        "application/json")
+    assert status == 400
+    assert expected in text
+    assert len(text.strip().splitlines()) == 1
+    assert "Traceback" not in text
+
+
+def test_a_non_numeric_timestamp_gets_a_401_with_one_line(bot: Bot) -> None:
+    body = slash_command_body(text="help", response_url=bot.slack.response_url())
+    request = urllib.request.Request(bot.url, data=body.encode(), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": "soon",
+        "X-Slack-Signature": "v0=" + "0" * 64})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    assert refused.value.read().decode().strip() == "invalid request timestamp"
 
 
 def test_refresh_command_updates_one_progress_message_until_its_summary(

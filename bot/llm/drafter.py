@@ -25,7 +25,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from bot.drafting import Candidate, consistency_warnings, map_exemptions
 from bot.llm.privacy import for_model
 from bot.llm.validation import Checked, Frame, check_answer
-from bot.models import Alternative, Draft, Evidence, Requester
+from bot.models import Alternative, Draft, DraftWarning, Evidence, Requester, WarningKind
 from bot.templates import render
 from knowledge.exemptions import ExemptionCard, ExemptionLibrary
 from knowledge.models import Disposition, Regime
@@ -93,7 +93,8 @@ class LLMDrafter:
             checked = self._ask(self._messages(fence, prompt), frame, on_text)
         except LLMFailure as failure:
             log.info("LLM draft of Q%d fell back to the precedent drafter: %s", number, failure)
-            return replace(fallback, warnings=(f"{REJECTED}: {failure}; showing the precedent draft",
+            return replace(fallback, warnings=(DraftWarning(WarningKind.MODEL_FALLBACK,
+                                                            f"{REJECTED}: {failure}; showing the precedent draft"),
                                                *fallback.warnings),
                            note="drafted from precedents (the LLM draft was rejected)")
         return self._draft_from(checked, shown, candidates, fallback)
@@ -116,7 +117,7 @@ class LLMDrafter:
         checked = self._ask(self._messages(fence, prompt), frame, None)
         by_id = {e.precedent_id: e for e in evidence}
         cited = tuple(by_id[pid] for pid in checked.precedent_ids)
-        kept = [w for w in current.warnings if not w.startswith(("consistency:", REJECTED))]
+        kept = [w for w in current.warnings if w.kind not in (WarningKind.CONSISTENCY, WarningKind.MODEL_FALLBACK)]
         return replace(current, disposition=checked.disposition, exemptions=checked.exemptions,
                        wording=checked.wording, precedents=cited or current.precedents, warnings=tuple(kept))
 
@@ -191,13 +192,15 @@ class LLMDrafter:
         known = {e.precedent_id: e for e in _evidence_pool(fallback)}
         by_id = {c.hit.id: c for c in shown}
         evidence = tuple(known.get(pid) or _evidence(by_id[pid]) for pid in checked.precedent_ids)
-        warnings = [w for w in fallback.warnings if w.startswith("no close precedent")]
+        warnings = [w for w in fallback.warnings if w.kind is WarningKind.NO_PRECEDENT]
         if not evidence:
-            warnings.append("the model cited no precedent: check this answer by hand")
+            warnings.append(DraftWarning(WarningKind.MODEL_UNCITED, "the model cited no precedent: check this answer "
+                                                                    "by hand"))
         stale = [e for e in evidence if "stale" in e.flags]
         if stale:
-            warnings.append(f"rests on an old precedent ({stale[0].reference or 'no reference'}, {stale[0].date}): "
-                            "check it still holds")
+            warnings.append(DraftWarning(WarningKind.STALE_PRECEDENT,
+                                         f"rests on an old precedent ({stale[0].reference or 'no reference'}, "
+                                         f"{stale[0].date}): check it still holds"))
         warnings += consistency_warnings(checked.disposition, candidates)
         same = checked.disposition is fallback.disposition
         precedent_draft = Alternative(fallback.disposition, fallback.exemptions, fallback.wording,

@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from bot.drafting import Candidate
-from bot.llm.drafter import REJECTED, LLMDrafter
-from bot.models import Draft
+from bot.llm.drafter import LLMDrafter
+from bot.models import Draft, WarningKind
 from knowledge.evaluation import exemption_counts, f1
 from knowledge.models import Regime
 
@@ -32,7 +32,7 @@ class LLMScores:
         self.latencies.append(precedent_ms + 1000 * (time.perf_counter() - started))
         self.predicted.append(draft.disposition.value)
         self.exemptions.append(draft.exemptions)
-        self.fallbacks += any(w.startswith(REJECTED) for w in draft.warnings)
+        self.fallbacks += draft.warned(WarningKind.MODEL_FALLBACK)
 
     def report(self, truth: list[str], true_exemptions: list[tuple[str, ...]]) -> dict[str, Any]:
         """Disposition accuracy, exemption precision/recall/F1, latency and how often it fell back."""

@@ -9,9 +9,12 @@ dropped using ids remembered in the case database, so a restart does not forget 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import logging
 import os
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,16 +25,18 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot.cases import CaseError
 from bot.letter import docx_bytes
-from bot.models import Case
-from bot.refinement import RefinementError
-from bot.service import CaseService, DraftError
+from bot.models import Case, CaseQuestion, CaseStatus, EditKind
+from bot.refinement import Edit, RefinementError
+from bot.service import ApprovalRefused, CaseService, DraftError, Refinement
 from bot.slack import blocks, payloads
 from bot.slack.jobs import RefreshJobs
 from bot.slack.streaming import DraftStream
-from bot.slack.text import escape, shorten
+from bot.slack.text import escape, fit, literal, shorten
+from bot.templates import TemplateError
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Regime
@@ -83,6 +88,7 @@ def build_app(core: Core, client: WebClient | None = None, socket_mode: bool = F
         )
     except Exception as error:  # Bolt checks the token with auth.test here
         raise ConfigurationError(f"Slack rejected the bot token or could not be reached: {error}") from None
+    logging.getLogger("slack_bolt.RequestVerification").addFilter(_no_bodies)
     jobs = RefreshJobs(settings, core.store, core.embeddings, client)
     # Retries come within minutes; a week of delivery ids is plenty to remember.
     core.service.cases.forget_events_older_than(7 * 24 * 3600)
@@ -98,6 +104,7 @@ class SlackBot:
         self.client = client
         self.jobs = jobs
         self.cases = core.service.cases
+        self.people = People(client)
         # Drafting is CPU work: a pool sized for the machine (FOIBOT_SLACK_WORKERS), apart from
         # the threads that acknowledge Slack, so a burst of drafts never delays an ack.
         self.work = ThreadPoolExecutor(max_workers=core.settings.slack_workers, thread_name_prefix="foibot-draft",
@@ -119,11 +126,19 @@ class SlackBot:
         def message_work(event: dict[str, Any], body: dict[str, Any]) -> None:
             self._submit(self.on_message, event, body)
 
+        def override_work(body: dict[str, Any]) -> None:
+            self._submit(self.run_override_form, body)
+
         app.command("/foi")(ack=self.ack_command, lazy=[command_work])
         app.view(blocks.DRAFT_MODAL)(ack=self.ack_draft_form, lazy=[form_work])
-        for action_id in (blocks.ACCEPT, blocks.ALTERNATIVES, blocks.USE_ALTERNATIVE, blocks.REGENERATE,
-                          blocks.LETTER, blocks.APPROVE):
+        app.view(blocks.OVERRIDE_MODAL)(ack=self.ack_override_form, lazy=[override_work])
+        for action_id in (blocks.ACCEPT, blocks.USE_OPTION, blocks.ALTERNATIVES, blocks.USE_ALTERNATIVE,
+                          blocks.REGENERATE, blocks.LETTER, blocks.APPROVE, blocks.CONFIRM_APPROVE,
+                          blocks.CANCEL_APPROVE, blocks.REOPEN, blocks.ADD_LEFT_OUT, blocks.STANCE_ACCEPT,
+                          blocks.STANCE_DROP):
             app.action(action_id)(ack=self.ack_only, lazy=[button_work])
+        # The override form opens in the ack: Slack's trigger_id lasts three seconds.
+        app.action(blocks.OVERRIDE_APPROVE)(ack=self.ack_override_button, lazy=[])
         app.event("message")(message_work)
         app.event("app_mention")(message_work)
         app.error(self.on_error)
@@ -203,7 +218,7 @@ class SlackBot:
         elif command.verb == "exemption":
             cards = self.core.library.find(command.text) if command.text.strip() else []
             self._respond(respond, blocks.exemption_cards(cards) if cards else blocks.notice(
-                f"No exemption card matches _{escape(shorten(command.text, 80))}_ (try s31, s40(2), reg 12(4)(a))."))
+                f"No exemption card matches {literal(shorten(command.text, 80))} (try s31, s40(2), reg 12(4)(a))."))
         elif command.verb == "status":
             self._respond(respond, self._status())
         elif command.verb == "refresh":
@@ -270,6 +285,7 @@ class SlackBot:
                   if self.core.service.llm is not None else None)
         try:
             case = self.core.service.open_case(text, received=received, regime=regime, author=user,
+                                               caseworker=self.people.real_name(user),
                                                on_questions=stream.on_questions if stream else None,
                                                on_text=stream.on_text if stream else None)
         except DraftError as error:
@@ -293,21 +309,25 @@ class SlackBot:
             self.cases.set_thread(case.reference, channel, ts)
             self.cases.set_message(case.reference, 0, channel, ts)
             for question in case.questions:
-                first = ""
-                for message in blocks.question_messages(case, question):
-                    posted = self._post(channel, message, thread_ts=ts)
-                    first = first or posted
-                self.cases.set_message(case.reference, question.number, channel, first)
+                self._post_question(case, question, channel, ts)
         except SlackApiError as error:
             self._tell(channel, user, respond,
                        f"Case {case.reference} was drafted and saved, but I could not post it here: "
                        f"{_api_error(error)}. Invite me to the channel (`/invite @foibot`) and try again.")
         return case
 
+    def _post_question(self, case: Case, question: CaseQuestion, channel: str, thread_ts: str,
+                       change: str = "") -> None:
+        first = ""
+        for message in blocks.question_messages(case, question, change):
+            posted = self._post(channel, message, thread_ts=thread_ts)
+            first = first or posted
+        self.cases.set_message(case.reference, question.number, channel, first)
+
     # --- thread replies and mentions --------------------------------------------------------------
 
     def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        """A reply in a case thread: refine, assemble the letter or approve."""
+        """A reply in a case thread: refine, assemble the letter, approve or reopen."""
         try:
             reply = payloads.thread_message(event)
         except payloads.PayloadError as error:
@@ -327,17 +347,28 @@ class SlackBot:
         word = reply.text.strip().lower().rstrip(".!")
         if word in ("letter", "assemble letter", "assemble the letter"):
             self.upload_letter(case.reference, reply.channel, reply.thread_ts)
-        elif word in ("approve", "approved", "approve and file"):
-            self.approve(case.reference, reply.channel, reply.thread_ts, reply.user)
+        elif word in ("approve", "approved", "approve and file", "file"):
+            self.ask_approval(case.reference, reply.channel, reply.thread_ts)
+        elif word in ("reopen", "reopen the case", "re-open"):
+            self.reopen(case.reference, reply.channel, reply.thread_ts, reply.user)
         elif word in ("help", "?"):
             self._reply(reply.channel, reply.thread_ts, blocks.help_message())
         else:
             self.refine(case.reference, reply.text, reply.user, reply.channel, reply.thread_ts)
 
     def refine(self, reference: str, instruction: str, user: str, channel: str, thread_ts: str) -> None:
-        """Apply a refinement and update each changed question's message in place."""
+        """Apply a refinement from the thread and show each change where it landed."""
+        self._changed(lambda: self.core.service.refine(reference, instruction, user, self.people.name(user)),
+                      channel, thread_ts)
+
+    def edit(self, reference: str, edit: Edit, user: str, channel: str, thread_ts: str) -> None:
+        """Apply one typed edit (a button's) and show it where it landed."""
+        self._changed(lambda: self.core.service.apply(reference, [edit], user, self.people.name(user)),
+                      channel, thread_ts)
+
+    def _changed(self, change: Callable[[], Refinement], channel: str, thread_ts: str) -> None:
         try:
-            outcome = self.core.service.refine(reference, instruction, user)
+            outcome = change()
         except (RefinementError, CaseError) as error:
             self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
             return
@@ -346,11 +377,21 @@ class SlackBot:
             self._reply(channel, thread_ts, blocks.notice(f"That change failed ({type(error).__name__}); "
                                                           "the draft is unchanged."))
             return
-        changed = sorted({number for number, _ in outcome.changes})
-        notes = {number: "; ".join(text for n, text in outcome.changes if n == number) for number in changed}
-        for number in changed:
-            self._update_question(outcome.case, number, notes[number])
-        summary = "; ".join(f"Q{n}: {notes[n]}" for n in changed)
+        case = outcome.case
+        numbers = list(dict.fromkeys(number for number, _ in outcome.changes if number))
+        notes = {n: "; ".join(text for m, text in outcome.changes if m == n) for n in numbers}
+        for number in numbers:
+            if number in outcome.added:
+                self._post_question(case, case.question(number), channel, thread_ts, notes[number])
+            else:
+                self._update_question(case, number, notes[number])
+        for number in outcome.added:
+            if number not in notes:
+                self._post_question(case, case.question(number), channel, thread_ts, "split off")
+        if outcome.restructured or any(number == 0 for number, _ in outcome.changes):
+            self._update_parent(case)
+        whole = [text for number, text in outcome.changes if not number]
+        summary = "; ".join([*whole, *(f"Q{n}: {notes[n]}" for n in numbers)])
         self._reply(channel, thread_ts, blocks.notice(f"Updated: {escape(summary)}"))
 
     def _update_question(self, case: Case, number: int, change: str) -> None:
@@ -365,6 +406,16 @@ class SlackBot:
             self._reply(channel, case.slack_thread_ts, blocks.notice(
                 f"I could not update Q{number}'s message: {_api_error(error)}"))
 
+    def _update_parent(self, case: Case) -> None:
+        where = self.cases.message(case.reference, 0)
+        if where is None:
+            return
+        parent = blocks.case_parent(case)
+        try:
+            self.client.chat_update(channel=where[0], ts=where[1], text=parent.text, blocks=parent.blocks)
+        except SlackApiError as error:
+            log.warning("could not update the parent message: %s", error.response.get("error"))
+
     # --- buttons -------------------------------------------------------------------------------
 
     def ack_only(self, ack: Ack) -> None:
@@ -372,7 +423,7 @@ class SlackBot:
         ack()
 
     def run_button(self, body: dict[str, Any]) -> None:
-        """Accept, alternatives, use an alternative, regenerate, letter or approve."""
+        """Every button: each carries the case, the question's id and an index, never instruction text."""
         try:
             press = payloads.button(body)
         except payloads.PayloadError as error:
@@ -384,16 +435,26 @@ class SlackBot:
         if not self.first_time(f"action:{press.trigger_id}"):
             return
         thread_ts = press.thread_ts or press.message_ts
+        typed: dict[str, Edit] = {
+            blocks.ACCEPT: Edit(press.question, EditKind.ACCEPTED),
+            blocks.USE_OPTION: Edit(press.question, EditKind.OPTION, number=press.option),
+            blocks.USE_ALTERNATIVE: Edit(press.question, EditKind.ALTERNATIVE, number=press.option),
+            blocks.REGENERATE: Edit(press.question, EditKind.REGENERATED),
+            blocks.STANCE_ACCEPT: Edit(0, EditKind.STANCE_ACCEPT),
+            blocks.STANCE_DROP: Edit(0, EditKind.STANCE_DROP),
+        }
+        if press.action_id in typed:
+            self.edit(press.reference, typed[press.action_id], press.user, press.channel, thread_ts)
+            return
         handlers: dict[str, Callable[[], None]] = {
-            blocks.ACCEPT: lambda: self.refine(press.reference, f"accept Q{press.question}", press.user,
-                                               press.channel, thread_ts),
-            blocks.USE_ALTERNATIVE: lambda: self.refine(press.reference,
-                                                        f"Q{press.question} use alternative {press.option}",
-                                                        press.user, press.channel, thread_ts),
             blocks.ALTERNATIVES: lambda: self._alternatives(press, thread_ts),
-            blocks.REGENERATE: lambda: self._regenerate(press, thread_ts),
+            blocks.ADD_LEFT_OUT: lambda: self._add_left_out(press, thread_ts),
             blocks.LETTER: lambda: self.upload_letter(press.reference, press.channel, thread_ts),
-            blocks.APPROVE: lambda: self.approve(press.reference, press.channel, thread_ts, press.user),
+            blocks.APPROVE: lambda: self.ask_approval(press.reference, press.channel, thread_ts),
+            blocks.CONFIRM_APPROVE: lambda: self.approve(press.reference, press.channel, thread_ts, press.user, "",
+                                                         press.message_ts),
+            blocks.CANCEL_APPROVE: lambda: self._cancel_approval(press),
+            blocks.REOPEN: lambda: self.reopen(press.reference, press.channel, thread_ts, press.user),
         }
         handler = handlers.get(press.action_id)
         if handler is not None:
@@ -408,50 +469,137 @@ class SlackBot:
             return
         self._reply(press.channel, thread_ts, message)
 
-    def _regenerate(self, press: payloads.ButtonPress, thread_ts: str) -> None:
+    def _add_left_out(self, press: payloads.ButtonPress, thread_ts: str) -> None:
         try:
-            case = self.core.service.regenerate(press.reference, press.question, press.user)
-        except (RefinementError, CaseError) as error:
+            case = self.cases.get(press.reference)
+        except CaseError as error:
             self._reply(press.channel, thread_ts, blocks.notice(escape(str(error))))
             return
-        self._update_question(case, press.question, "regenerated from the knowledge base")
+        if not 0 <= press.option < len(case.left_out):
+            self._reply(press.channel, thread_ts, blocks.notice("That passage has already been added."))
+            return
+        text = case.left_out[press.option]
+        self.edit(press.reference, Edit(0, EditKind.ADDED, text=text), press.user, press.channel, thread_ts)
 
-    # --- letter and approval ----------------------------------------------------------------------
+    # --- letter, approval and reopening -----------------------------------------------------------
 
     def upload_letter(self, reference: str, channel: str, thread_ts: str) -> None:
-        """Assemble the letter and upload the .docx into the thread with the check's findings."""
+        """Assemble the letter and upload the .docx into the thread, saying how many things remain and where."""
         try:
             letter = self.core.service.letter(reference)
-        except CaseError as error:
+            content = docx_bytes(letter, self.core.settings.letter_template)
+        except (CaseError, TemplateError) as error:
             self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
             return
-        findings = ("\n".join(f"• {escape(f)}" for f in letter.findings)
-                    if letter.findings else "The refusal-notice check found nothing missing.")
-        comment = f"Draft response letter for {escape(reference)}.\n*Refusal-notice check:*\n{findings}"
         try:
-            self.client.files_upload_v2(channel=channel, thread_ts=thread_ts, content=docx_bytes(letter),
+            self.client.files_upload_v2(channel=channel, thread_ts=thread_ts, content=content,
                                         filename=f"{reference}-response.docx", title=f"{reference} response letter",
-                                        initial_comment=shorten(comment, 3900))
+                                        initial_comment=fit(blocks.letter_comment(letter), 3900))
         except SlackApiError as error:
             self._reply(channel, thread_ts, blocks.notice(f"I could not upload the letter: {_api_error(error)}"))
 
-    def approve(self, reference: str, channel: str, thread_ts: str, user: str) -> None:
-        """Mark the case answered and file its answers as precedents."""
+    def ask_approval(self, reference: str, channel: str, thread_ts: str) -> None:
+        """The confirmation step: what approving would file, or which questions are undecided."""
         try:
-            case = self.core.service.approve(reference, user)
+            case = self.cases.get(reference)
         except CaseError as error:
             self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
             return
-        where = self.cases.message(reference, 0)
-        if where is not None:
-            parent = blocks.case_parent(case)
-            try:
-                self.client.chat_update(channel=where[0], ts=where[1], text=parent.text, blocks=parent.blocks)
-            except SlackApiError as error:
-                log.warning("could not update the parent message: %s", error.response.get("error"))
+        if case.status is not CaseStatus.OPEN:
+            self._reply(channel, thread_ts, blocks.notice(f"{escape(reference)} is already approved; `reopen` it to "
+                                                          "change it."))
+            return
+        self._reply(channel, thread_ts, blocks.approval_confirmation(case))
+
+    def approve(self, reference: str, channel: str, thread_ts: str, user: str, override: str = "",
+                confirmation_ts: str = "") -> None:
+        """Approve (after the confirmation step), file the decided answers, and say how many were filed."""
+        try:
+            case = self.core.service.approve(reference, user, self.people.name(user), override=override)
+        except ApprovalRefused:
+            self.ask_approval(reference, channel, thread_ts)  # something became undecided since: ask again
+            return
+        except CaseError as error:
+            self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        if confirmation_ts:
+            done = blocks.notice(f"Approval of {escape(reference)} confirmed.")
+            with contextlib.suppress(SlackApiError):
+                self.client.chat_update(channel=channel, ts=confirmation_ts, text=done.text, blocks=done.blocks)
+        self._refresh_thread(case)
+        self._reply(channel, thread_ts, blocks.approved_message(case, self.people.name(user) or user))
+
+    def _cancel_approval(self, press: payloads.ButtonPress) -> None:
+        cancelled = blocks.notice("Approval cancelled: nothing was filed.")
+        try:
+            self.client.chat_update(channel=press.channel, ts=press.message_ts, text=cancelled.text,
+                                    blocks=cancelled.blocks)
+        except SlackApiError as error:
+            log.warning("could not update the confirmation: %s", error.response.get("error"))
+
+    def reopen(self, reference: str, channel: str, thread_ts: str, user: str) -> None:
+        """Reopen an approved case, withdrawing the precedents its approval filed."""
+        try:
+            case = self.core.service.reopen(reference, user, self.people.name(user))
+        except CaseError as error:
+            self._reply(channel, thread_ts, blocks.notice(escape(str(error))))
+            return
+        self._refresh_thread(case)
+        withdrawn = case.events[-1].precedents if case.events else 0
         self._reply(channel, thread_ts, blocks.notice(
-            f"Approved by <@{escape(user)}>: {escape(reference)} is marked answered and its "
-            f"{len(case.questions)} answer(s) are now precedents in the knowledge base."))
+            f"Reopened by {literal(self.people.name(user) or user)}: {escape(reference)} is open again and the "
+            f"{withdrawn} precedent(s) its approval filed are withdrawn from the knowledge base."))
+
+    def _refresh_thread(self, case: Case) -> None:
+        """Show a change of status on the parent and every question (their buttons come and go with it)."""
+        self._update_parent(case)
+        for question in case.questions:
+            self._update_question(case, question.number, "")
+
+    def ack_override_button(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open the form that asks why a case is approved with questions undecided."""
+        try:
+            press = payloads.button(body)
+            case = self.cases.get(press.reference)
+        except (payloads.PayloadError, CaseError) as error:
+            log.warning("override button refused: %s", type(error).__name__)
+            ack()
+            return
+        if not self.allowed(press.user, press.channel):
+            ack()
+            self._ephemeral(press.channel, press.user, _REFUSAL, press.thread_ts or None)
+            return
+        ack()
+        try:
+            client.views_open(trigger_id=press.trigger_id, view=blocks.override_modal(
+                case, press.channel, press.thread_ts or press.message_ts))
+        except SlackApiError as error:
+            self._ephemeral(press.channel, press.user, f"I could not open the form: {_api_error(error)}",
+                            press.thread_ts or None)
+
+    def ack_override_form(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Close the override form, or say that the reason is needed."""
+        try:
+            form = payloads.override_form(body)
+        except payloads.PayloadError as error:
+            ack(response_action="errors", errors={"reason": str(error)})
+            return
+        if len(form.reason) < 3:
+            ack(response_action="errors", errors={"reason": "Say why the case is approved with questions undecided."})
+            return
+        ack()
+
+    def run_override_form(self, body: dict[str, Any]) -> None:
+        """Approve with the override the form gave."""
+        try:
+            form = payloads.override_form(body)
+        except payloads.PayloadError:
+            return
+        if len(form.reason) < 3 or not self.allowed(form.user, form.channel):
+            return
+        if not self.first_time(f"view:{form.view_id}"):
+            return
+        self.approve(form.reference, form.channel, form.thread_ts, form.user, override=form.reason)
 
     # --- posting -----------------------------------------------------------------------------------
 
@@ -489,6 +637,40 @@ class SlackBot:
         log.error("listener failed: %s (%s)", type(error).__name__, body.get("type", "unknown payload"))
 
 
+class People:
+    """Slack users' names, looked up once each (users.info), so history shows names, not ids."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._names: dict[str, tuple[str, str]] = {}
+        self._guard = threading.Lock()
+
+    def _lookup(self, user: str) -> tuple[str, str]:
+        with self._guard:
+            known = self._names.get(user)
+        if known is not None:
+            return known
+        try:
+            found = self.client.users_info(user=user).get("user") or {}
+        except SlackApiError as error:  # no users:read scope, or a user from elsewhere: show no name
+            log.warning("could not look up a user's name: %s", error.response.get("error"))
+            found = {}
+        profile = found.get("profile") or {}
+        real = str(profile.get("real_name") or found.get("real_name") or "")
+        names = (str(profile.get("display_name") or real or found.get("name") or ""), real)
+        with self._guard:
+            self._names[user] = names
+        return names
+
+    def name(self, user: str) -> str:
+        """How Slack shows this user (display name, else real name); empty when unknown."""
+        return self._lookup(user)[0] if user else ""
+
+    def real_name(self, user: str) -> str:
+        """The user's full name, for signing a letter; empty when unknown."""
+        return self._lookup(user)[1] if user else ""
+
+
 def _lower_priority() -> None:
     """Drafting threads yield the CPU to the threads that acknowledge Slack (Linux: per-thread nice)."""
     # Not Linux, or not permitted: acks are still fast, just less protected.
@@ -500,14 +682,89 @@ def _api_error(error: SlackApiError) -> str:
     return str(error.response.get("error") or "unknown Slack error")
 
 
-def wsgi_app(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-    """Slack events at /slack/events and a health check at /healthz, as one WSGI app."""
+def wsgi_app(app: App, settings: Settings) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """Slack events at /slack/events and a health check at /healthz, as one WSGI app.
+
+    Every POST is screened before Bolt sees it: a body over FOIBOT_SLACK_MAX_BODY_BYTES is
+    refused with 413 before it is read; a bad timestamp or signature gets 401, and a signed
+    body that is not the shape Slack sends gets 400, each with one line of text and a log line
+    that never holds the body.
+    """
     handler = SlackRequestHandler(app, path="/slack/events")
+    verifier = SignatureVerifier(settings.slack_signing_secret or "unused-in-socket-mode")
+    limit = settings.slack_max_body_bytes
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok\n"]
+        if environ.get("REQUEST_METHOD") == "POST":
+            refusal = _screen(environ, limit, verifier)
+            if refusal is not None:
+                status, text = refusal
+                start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                                        ("Content-Length", str(len(text) + 1))])
+                return [text.encode() + b"\n"]
         return handler(environ, start_response)
 
     return application
+
+
+def _screen(environ: dict[str, Any], limit: int, verifier: SignatureVerifier) -> tuple[str, str] | None:
+    """Why a POST is refused (status, one line), or None to pass it on; the body is read only when it fits."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "400 Bad Request", "bad Content-Length"
+    if length > limit:
+        log.warning("refused a %d-byte request body (limit %d)", length, limit)
+        return "413 Payload Too Large", f"request body over {limit} bytes"
+    stream = environ["wsgi.input"]
+    body = stream.read(length) if length else stream.read(limit + 1)
+    if len(body) > limit:
+        log.warning("refused a request body over %d bytes", limit)
+        return "413 Payload Too Large", f"request body over {limit} bytes"
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+    if not timestamp.isdigit():
+        log.warning("refused a request with a missing or non-numeric timestamp")
+        return "401 Unauthorized", "invalid request timestamp"
+    if not verifier.is_valid(body, timestamp, str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")):
+        log.warning("refused a request with an invalid signature (%d bytes)", len(body))
+        return "401 Unauthorized", "invalid request signature"
+    problem = _malformed(body, str(environ.get("CONTENT_TYPE") or ""))
+    if problem:
+        log.warning("refused a signed request: %s", problem)
+        return "400 Bad Request", problem
+    return None
+
+
+def _malformed(body: bytes, content_type: str) -> str:
+    """What is wrong with a signed body that Bolt could not parse, or "" when it has Slack's shape."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if not text:
+        return ""
+    try:
+        if content_type.startswith("application/json") or text.startswith("{"):
+            parsed: Any = json.loads(text)
+            return "" if isinstance(parsed, dict) else "the JSON body is not an object"
+        form = urllib.parse.parse_qs(text, keep_blank_values=True)
+        if "payload" not in form:
+            return ""
+        payload = json.loads(form["payload"][0])
+    except ValueError:
+        return "the body is not valid JSON or form data"
+    if not isinstance(payload, dict):
+        return "payload is not a JSON object"
+    if "actions" in payload and not isinstance(payload["actions"], list):
+        return "payload actions is not a list"
+    return ""
+
+
+def _no_bodies(record: logging.LogRecord) -> bool:
+    """Drop Bolt's log line for a bad signature: it holds the whole body (the gate logs its own, without)."""
+    return not str(record.msg).startswith("Invalid request signature")

@@ -61,6 +61,18 @@ class DraftForm:
     view_id: str
 
 
+@dataclass(frozen=True)
+class OverrideForm:
+    """The submitted form for approving a case with questions undecided."""
+
+    reference: str
+    channel: str
+    thread_ts: str
+    reason: str
+    user: str
+    view_id: str
+
+
 _VERBS = ("draft", "search", "exemption", "status", "refresh", "help")
 _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 
@@ -149,3 +161,18 @@ def draft_form(body: dict[str, Any]) -> DraftForm:
         channel=_text(view.get("private_metadata"), "private_metadata"),
         user=_text(_mapping(body.get("user")).get("id"), "user.id"), view_id=str(view.get("id") or ""),
     )
+
+
+def override_form(body: dict[str, Any]) -> OverrideForm:
+    """The case, the thread and the reason from the submitted override form."""
+    view = body.get("view")
+    if not isinstance(view, dict):
+        raise PayloadError("view submission has no view")
+    parts = _text(view.get("private_metadata"), "private_metadata").split("|")
+    if len(parts) != 3 or not parts[0]:
+        raise PayloadError("override form has no case")
+    values = _mapping(_mapping(view.get("state")).get("values"))
+    reason = _mapping(_mapping(values.get("reason")).get("value")).get("value")
+    return OverrideForm(reference=parts[0], channel=parts[1], thread_ts=parts[2],
+                        reason=" ".join(str(reason or "").split()),
+                        user=_text(_mapping(body.get("user")).get("id"), "user.id"), view_id=str(view.get("id") or ""))

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.cases import CaseStore
 from bot.models import Case
 from bot.slack import blocks
-from bot.slack.text import escape, shorten
+from bot.slack.text import escape, literal, shorten
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class DraftStream:
 def _placeholder(number: int, question: str, wording: str) -> blocks.Message:
     """A question's message while the model writes: the question, the words so far, a not-yet-checked note."""
     parts: list[blocks.Block] = [blocks.section(f"*Q{number}* · drafting…"),
-                                 blocks.context(f"_{escape(shorten(question, 2900))}_")]
+                                 blocks.context(literal(shorten(question, 2900)))]
     if wording.strip():
         parts += blocks.paragraphs(shorten(wording, 2900))
     parts.append(blocks.context(":hourglass_flowing_sand: The language model is writing; the checked draft "

@@ -7,6 +7,9 @@ import re
 SECTION_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_FORMATTING = re.compile(r"[*_~`]")
+_QUOTE = re.compile(r"(?m)^&gt;")
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 def escape(text: str) -> str:
@@ -14,6 +17,16 @@ def escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # A zero-width joiner after "@" keeps "@channel" from ever being read as a broadcast.
     return _BROADCAST.sub(lambda m: "@\u200d" + m.group(1), text)
+
+
+def literal(text: str) -> str:
+    """Requester or document text shown as written: `escape`, and no bold, italics, strike, code or quote.
+
+    Slack's mrkdwn has no escape character; a formatting mark only counts next to a space or
+    the end of the text, so a zero-width space on each side of every mark keeps it a mark.
+    """
+    text = _FORMATTING.sub(lambda m: f"{_ZERO_WIDTH_SPACE}{m.group(0)}{_ZERO_WIDTH_SPACE}", escape(text))
+    return _QUOTE.sub(f"{_ZERO_WIDTH_SPACE}&gt;", text)
 
 
 def chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
