@@ -107,16 +107,19 @@ def metadata_key(label: str) -> str:
 
 
 # Any section or regulation number, known to the Acts or not: what a drafted text names.
-_NAMED_LIST = (rf"(?:\s*(?:,|and|&|or|/)\s*(?:s\.?\s?|reg(?:ulation)?\.?\s?)?\d{{1,3}}[A-Z]?(?![\d£%])(?:{_SUB})*"
-               r"(?!\s*(?:hours?|days?|weeks?|months?|years?|minutes?|working|per|pounds?|%)\b))*")
+def _named_list(prefix: str) -> str:
+    return (rf"(?:\s*(?:,|and|&|or|/)\s*(?:{prefix})?\d{{1,3}}[A-Z]?(?![\d£%])(?:{_SUB})*"
+            r"(?!\s*(?:hours?|days?|weeks?|months?|years?|minutes?|working|per|pounds?|%)\b))*")
+
+
+_SECTION_LIST = _named_list(r"(?:sections?|ss?\.?|s)\s?")
+_REGULATION_LIST = _named_list(r"reg(?:ulations?)?\.?\s?")
 _NAMED_SECTION = re.compile(
-    rf"(?<![\w'’])(?:sections?\s?|ss?\.\s?|sec\.\s?|s(?=\d))(\d{{1,3}}[A-Z]?)(?!\d)({_SUB}*)"
-    rf"({_NAMED_LIST})",
+    rf"(?<![\w'’])(?:sections?\s?|ss?\.\s?|sec\.\s?|s(?=\d))(\d{{1,3}}[A-Z]?)(?!\d)({_SUB}*)({_SECTION_LIST})",
     re.IGNORECASE,
 )
 _NAMED_REGULATION = re.compile(
-    rf"\b(?:regulations?\s?|regs?\.?\s?)(\d{{1,2}})(?!\d)({_SUB}*)({_NAMED_LIST})",
-    re.IGNORECASE,
+    rf"\b(?:regulations?\s?|regs?\.?\s?)(\d{{1,2}})(?!\d)({_SUB}*)({_REGULATION_LIST})", re.IGNORECASE,
 )
 _NAMED_ITEM = re.compile(rf"(\d{{1,3}}[A-Z]?)((?:{_SUB})*)", re.IGNORECASE)
 

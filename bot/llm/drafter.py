@@ -70,6 +70,8 @@ class LLMDrafter:
         self.timeout = timeout
         self.concurrency = concurrency
         self.structured = structured
+        # OpenAI's integration takes `strict` (its servers then decode inside the schema); others do not.
+        self._strict = "strict" in inspect.signature(model.with_structured_output).parameters
         self._cards: dict[tuple[str, Regime], ExemptionCard | None] = {}
 
     def draft_all(self, questions: Sequence[str], candidates: Sequence[list[Candidate]], regime: Regime,
@@ -193,8 +195,8 @@ class LLMDrafter:
         if self.structured == "off":
             return None
         options: dict[str, Any] = {} if self.structured == "auto" else {"method": self.structured}
-        if "strict" in inspect.signature(self.model.with_structured_output).parameters:
-            options["strict"] = True  # OpenAI's servers then decode inside the schema; others ignore it
+        if self._strict:
+            options["strict"] = True
         try:
             return self.model.with_structured_output(schema, **options)
         except NotImplementedError:  # no tool calling and no schema mode (plain completion servers, fakes)

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -31,13 +32,13 @@ MAX_WORDING = 8000
 SCHEMA_NAME = "foi_draft"
 _NEEDS_EXEMPTION = {Disposition.NCND, Disposition.EXEMPT_WITHHELD}
 
-# Sections wording may name without relying on them: the duties, advice, refusal notices, time
-# limits, publication schemes and complaint rights (FOIA and FOISA), and for the EIR the
+# Sections wording may name without relying on them: the duties, advice, refusal and not-held
+# notices, time limits, publication schemes and complaint rights (FOIA and FOISA), and for the EIR the
 # regulations on duties, advice, time, review and refusal, plus FOIA s39, which routes
 # environmental information to the EIR. Every other section named must be one the draft relies on.
 _PROCEDURAL_SECTIONS = {
     Regime.FOIA: {"s1", "s2", "s8", "s10", "s11", "s16", "s17", "s19", "s45", "s50", "s77", "s84"},
-    Regime.FOISA: {"s1", "s2", "s10", "s11", "s15", "s16", "s19", "s20", "s21", "s23", "s47", "s60", "s65"},
+    Regime.FOISA: {"s1", "s2", "s10", "s11", "s15", "s16", "s17", "s19", "s20", "s21", "s23", "s47", "s60", "s65"},
     Regime.EIR: {"s39"},
 }
 _EIR_PROCEDURAL_REGULATIONS = {"reg 2", "reg 3", "reg 5", "reg 6", "reg 7", "reg 9", "reg 11", "reg 14", "reg 18"}
@@ -120,11 +121,15 @@ def exemption_labels(frame: Frame, cited: Sequence[str] = ()) -> list[str]:
     for card in frame.library.cards:
         if card.regime is frame.regime:
             labels += [section_key(card.section), card.section, *card.subsections, *([card.ncnd] if card.ncnd else [])]
-    for label in cited:
-        known = normalise(label, frame.regime)
-        if known is not None and frame.library.get(known, frame.regime) is not None:
-            labels.append(known)
+    labels += [known for label in cited if (known := library_label(frame.library, label, frame.regime))]
     return list(dict.fromkeys(labels))
+
+
+@lru_cache(maxsize=4096)
+def library_label(library: ExemptionLibrary, label: str, regime: Regime) -> str | None:
+    """`label` normalised when the regime's library has a card for it, else None (the same few labels recur)."""
+    known = normalise(label, regime)
+    return known if known is not None and library.get(known, regime) is not None else None
 
 
 def parse_answer(text: str | Mapping[str, Any]) -> ModelAnswer:
@@ -171,8 +176,8 @@ def check_answer(text: str | Mapping[str, Any], frame: Frame) -> tuple[Checked |
         errors.append(f"disposition {answer.disposition[:40]!r} is not one of {labels}")
     exemptions: list[str] = []
     for label in answer.exemptions:
-        known = normalise(label, frame.regime)
-        if known is None or frame.library.get(known, frame.regime) is None:
+        known = library_label(frame.library, label, frame.regime)
+        if known is None:
             errors.append(f"exemption {label[:40]!r} is not in the {frame.regime.value.upper()} library")
         elif known not in exemptions:
             exemptions.append(known)
@@ -205,9 +210,8 @@ def cited_section_errors(wording: str, disposition: Disposition, exemptions: Seq
     for label in named_sections(wording):
         if section_key(label) in own or _procedural(label, frame.regime):
             continue
-        known = normalise(label, frame.regime)
         named = _describe(label)
-        if known is not None and frame.library.get(known, frame.regime) is not None:
+        if library_label(frame.library, label, frame.regime) is not None:
             errors.append(f"the wording cites {named}, which the draft does not rely on: list it in exemptions "
                           "or take it out")
         else:
