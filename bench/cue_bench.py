@@ -1,11 +1,13 @@
 """Cues against labels: how often each cue fires where the labelled outcome says it should.
 
-    python bench/cue_bench.py CORPUS [CORPUS ...] [--json]
+    python bench/cue_bench.py CORPUS [CORPUS ...] [--history DIR] [--json]
 
 Each corpus (DESIGN.md's format) is embedded into a scratch store; every manifest question
 is then cued from its text and its retrieved precedents, its own document excluded (leave
-one document out), with the authority kind read from the manifest's authority name. A cue is
-counted right when the question's labels carry what it points to:
+one document out), with the authority kind read from the manifest's authority name. With
+`--history DIR` the precedents come from that folder instead (an authority's own past
+threads), the labelled document's namesake there excluded. A cue is counted right when the
+question's labels carry what it points to:
 
     personal_data       s40 (EIR reg 13, FOISA s38) relied on
     cost_risk           s12 (reg 12(4)(b)) relied on, or the s12_cost disposition
@@ -55,14 +57,14 @@ _LABELLED = {
 }
 
 
-def measure(corpus: Path, embeddings: SentenceEmbeddings) -> dict[str, Any]:
+def measure(corpus: Path, embeddings: SentenceEmbeddings, history: Path | None = None) -> dict[str, Any]:
     """Precision and recall of each cue on one corpus, with and without the precedents."""
     with tempfile.TemporaryDirectory(prefix="foibot-cues-") as scratch:
         settings = Settings(_env_file=None, data_dir=Path(scratch), collection_prefix="foibot_cues")  # type: ignore[call-arg]
         store = KnowledgeStore(settings)
         refresher = Refresher(settings, store, embeddings)
         try:
-            refresher.run([corpus], prune=False)
+            refresher.run([history or corpus], prune=False)
         finally:
             refresher.close()
         service = CaseService(settings, store, embeddings, load_library(), CaseStore("sqlite://"))
@@ -77,6 +79,8 @@ def measure(corpus: Path, embeddings: SentenceEmbeddings) -> dict[str, Any]:
                 continue
             regime = detect_regime(document.text + "\n" + document.request)
             source = document.source if "#" in document.source else str(Path(document.source).resolve())
+            if history is not None:
+                source = str((history / entry.file).resolve())
             kind = authority_kind(authority=entry.authority)
             for question, disposition, exemptions in zip(entry.questions, entry.dispositions, entry.exemptions,
                                                          strict=True):
@@ -100,7 +104,8 @@ def measure(corpus: Path, embeddings: SentenceEmbeddings) -> dict[str, Any]:
                     earlier = next(c for c in candidates if (c.hit.reference or c.hit.source) in repeat.references)
                     repeats["fired"] += 1
                     repeats["same_outcome"] += earlier.hit.disposition == disposition
-    report: dict[str, Any] = {"corpus": str(corpus), "questions": questions}
+    report: dict[str, Any] = {"corpus": str(corpus) + (f" against {history}" if history else ""),
+                              "questions": questions}
     for name, tally in sorted(counts.items()):
         report[name] = {
             "labelled": tally["labelled"], "fired": tally["fired"], "right": tally["right"],
@@ -116,6 +121,7 @@ def main() -> int:
     """Measure every corpus given and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("corpora", nargs="+", type=Path)
+    parser.add_argument("--history", type=Path, help="draw the precedents from this folder instead")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     embeddings = SentenceEmbeddings(Settings(_env_file=None).embedding_model)  # type: ignore[call-arg]
@@ -124,7 +130,7 @@ def main() -> int:
         if not (corpus / "manifest.jsonl").is_file():
             print(f"{corpus}: no manifest.jsonl, skipped", file=sys.stderr)
             continue
-        reports.append(measure(corpus, embeddings))
+        reports.append(measure(corpus, embeddings, args.history))
     if args.json:
         print(json.dumps(reports, indent=2))
         return 0

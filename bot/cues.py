@@ -30,7 +30,10 @@ from knowledge.models import Disposition, Regime
 REPEAT_SIMILARITY = 0.85
 """A precedent at least this similar is the same question asked before."""
 REPEAT_OVERLAP = 0.7
-"""...as is one whose content words overlap this much (Jaccard), for questions of four words or more."""
+"""...as is one whose content words overlap this much (Jaccard)."""
+REPEAT_WORDS = 4
+"""A question with fewer content words depends on its context ("When is the contract renewal date?"):
+it cannot be told for the same question as another."""
 SIMILAR = 0.7
 """A precedent at least this similar answered a similar question (its outcome is evidence for a cue)."""
 ON_SUBJECT = 0.5
@@ -166,8 +169,10 @@ def stance_exemptions(stance: str) -> tuple[str, ...]:
 
 def _repeat(question: str, candidates: Sequence[Candidate], authority: str) -> Cue | None:
     words = _words(question)
-    same = [c for c in candidates if c.hit.score >= REPEAT_SIMILARITY
-            or (len(words) >= 4 and _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP)]
+    if len(words) < REPEAT_WORDS:
+        return None
+    same = [c for c in candidates
+            if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
     if not same:
         return None
     ours = [c for c in same if _own(c, authority)]

@@ -273,8 +273,13 @@ def test_a_merely_similar_question_is_not_a_repeat() -> None:
     assert CueKind.REPEAT not in cues("How many fixed speed cameras did the force operate in 2023?", POLICE, [past])
 
 
+def test_a_question_too_short_to_stand_alone_is_not_a_repeat() -> None:
+    past = precedent("r4", 0.96, "disclosed", question="When is the contract up for renewal?")
+    assert CueKind.REPEAT not in cues("When is the contract renewal date?", candidates=[past])
+
+
 def test_different_past_outcomes_ask_the_caseworker_to_choose_one_stance() -> None:
-    question = "How many drones does the force own?"
+    question = "How many drones does the force own for aerial searches?"
     past = [precedent("a", 0.93, "disclosed", question=question), precedent("b", 0.9, "ncnd", ("s24(2)",),
                                                                              question=question)]
     cue = cues(question, POLICE, past, authority=FORCE)[CueKind.REPEAT]
