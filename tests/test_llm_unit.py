@@ -235,6 +235,17 @@ def test_the_schema_follows_the_regime_and_the_precedents_labels(library) -> Non
     assert "enum" not in unprecedented["properties"]["precedent_ids"]["items"]  # any id is then rejected
 
 
+@pytest.mark.parametrize("regime", list(Regime))
+def test_every_exemption_the_schema_offers_passes_the_check(regime: Regime, library) -> None:
+    frame = Frame(regime, library, {"p-1"}, Requester())
+    offered = answer_schema(frame, cited=["s31(1)(a)", "reg 12(5)(e)", "s38(1)(b)"])["properties"]["exemptions"]
+    for label in offered["items"]["enum"]:
+        disposition = "ncnd" if regime is not Regime.EIR else "exempt_withheld"
+        checked, errors = check_answer(reply(disposition, "Wording.", (label,), ("p-1",)), frame)
+        assert checked is not None, (label, errors)
+        assert checked.exemptions == (label,)
+
+
 def test_a_tool_call_outside_the_enums_is_repaired_as_text_then_falls_back(library, precedent_draft) -> None:
     recorder = Recorder()
     bad = tool_call(exemptions=("s99",))

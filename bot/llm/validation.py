@@ -116,13 +116,17 @@ def answer_schema(frame: Frame, cited: Sequence[str] = (),
 
 
 def exemption_labels(frame: Frame, cited: Sequence[str] = ()) -> list[str]:
-    """Every label the regime's library cards answer to: sections, their limbs and NCND provisions."""
+    """The labels a model may cite: each of the regime's sections and NCND provisions, and the limbs cited."""
     labels: list[str] = []
+    # Every limb of every section would double the schema (each enum value costs the client and the
+    # server's grammar); the limbs the precedents cite are added, and the check accepts any limb.
     for card in frame.library.cards:
         if card.regime is frame.regime:
-            labels += [section_key(card.section), card.section, *card.subsections, *([card.ncnd] if card.ncnd else [])]
-    labels += [known for label in cited if (known := library_label(frame.library, label, frame.regime))]
-    return list(dict.fromkeys(labels))
+            labels += [section_key(card.section), card.section, *([card.ncnd] if card.ncnd else [])]
+    labels += cited
+    # Only what the check accepts, as it writes it (reg 12(6) is the framework of an NCND, not a label).
+    return list(dict.fromkeys(known for label in labels if (known := library_label(frame.library, label,
+                                                                                   frame.regime))))
 
 
 @lru_cache(maxsize=4096)
