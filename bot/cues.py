@@ -271,7 +271,7 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
         sections = tuple(dict.fromkeys(cited)) or default
         reason += (f" The authority neither confirmed nor denied on this subject before ({_listed(_references(ncnd))}"
                    f", under {_listed(sections)}): keep to that stance.")
-        evidence = ncnd
+        evidence = [*ncnd, *confirmed]
         if confirmed:
             reason += (f" It did confirm or disclose on similar questions ({_listed(_references(confirmed))}): "
                        "check the line between them.")
@@ -582,11 +582,10 @@ def _outcomes(candidates: Sequence[Candidate]) -> str:
     parts = []
     for candidate in candidates[:3]:
         hit = candidate.hit
-        when = f", {hit.date}" if hit.date else ""
-        who = f", {hit.authority}" if hit.authority else ""
+        detail = ", ".join(part for part in (hit.authority, hit.date) if part)
         sections = f" under {', '.join(hit.exemptions)}" if hit.exemptions else ""
-        parts.append(f"{hit.reference or hit.source or 'an earlier answer'}{who}{when}: "
-                     f"{candidate.disposition.label.lower()}{sections}")
+        parts.append(f"{hit.reference or hit.source or 'an earlier answer'}{f' ({detail})' if detail else ''} "
+                     f'was answered "{candidate.disposition.label}"{sections}')
     more = len(candidates) - 3
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 

@@ -145,6 +145,14 @@ def test_the_authoritys_own_past_ncnd_is_cited_with_its_sections() -> None:
     assert "keep to that stance" in cue.reason
 
 
+def test_past_ncnd_and_past_disclosure_on_the_subject_are_both_cited() -> None:
+    past = [precedent("n1", 0.74, "ncnd", ("s24(2)",)), precedent("d1", 0.72, "disclosed")]
+    found = cues("Does the force use covert listening devices?", POLICE, past, authority=FORCE)
+    cue = found[CueKind.SECURITY_SENSITIVE]
+    assert cue.references == ("FOI-n1", "FOI-d1")
+    assert "check the line between them" in cue.reason
+
+
 def test_a_past_disclosure_on_the_subject_is_said_instead() -> None:
     past = [precedent("d1", 0.81, "disclosed")]
     cue = cues("How many officers are trained in covert surveillance?", POLICE, past,
@@ -259,7 +267,7 @@ def test_a_near_identical_past_question_is_a_repeat_with_its_outcome() -> None:
     past = precedent("r1", 0.91, "disclosed", question=question)
     cue = cues(question, POLICE, [past], authority=FORCE)[CueKind.REPEAT]
     assert cue.references == ("FOI-r1",)
-    assert "FOI-r1, Fenmoor Constabulary, 2024-03-01: disclose" in cue.reason
+    assert 'FOI-r1 (Fenmoor Constabulary, 2024-03-01) was answered "Disclose"' in cue.reason
     assert "Answer consistently" in cue.reason
 
 
