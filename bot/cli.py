@@ -300,6 +300,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
           f"exemption precedents: {counts['exemption_precedents']}")
     print("by disposition: " + (", ".join(f"{k} {v}" for k, v in counts["by_disposition"].items()) or "-"))
     print("by exemption:   " + (", ".join(f"{k} {v}" for k, v in counts["by_exemption"].items()) or "-"))
+    print(f"answers not in the text (an absent attachment; kept out of drafting votes): "
+          f"{counts.get('answers_not_in_text', 0)}")
     last = report["last_refresh"]
     print(f"last refresh:   {last['finished']}" if isinstance(last, dict) else "last refresh:   never")
     return 0

@@ -33,7 +33,8 @@ _REGULATION = re.compile(
 _LISTED_REG = re.compile(rf"(?:reg(?:ulation)?\.?\s?)?(12|13)((?:{_SUB})*)", re.IGNORECASE)
 _OTHER_ACT = re.compile(
     r"^\s*(?:\([0-9a-z]{1,4}\)\s*)*(?:of|under|in)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w()]*\s+)(?:(?:[A-Z][\w()]*|and|of|for|the|&)\s+){0,7}?)(Act|Regulations|Order|Rules)\b"
+    r"((?:\(?[A-Z][\w()]*\)?\s+)(?:(?:\(?[A-Z][\w()]*\)?|and|of|for|the|&)\s+){0,7}?)"
+    r"(Act|Regulations|Order|Rules)\b"
 )
 
 
@@ -59,7 +60,7 @@ def find_citations(text: str, regime: Regime = Regime.FOIA) -> list[str]:
         parts += [(m.group(1), m.group(2)) for m in _LISTED_REG.finditer(match.group(3) or "")]
         for number, subs in parts:
             label = f"reg {number}{_subsections(subs)}"
-            if number == "12" and not re.match(r"reg 12\((4|5)\)", label):
+            if number == "12" and not re.match(r"reg 12\((3|4|5)\)", label):
                 continue  # reg 12(1), 12(6) and the like are the framework, not an exception
             found.append((match.start(), label))
     for match in _SECTION.finditer(text):

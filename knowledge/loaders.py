@@ -26,11 +26,6 @@ _THREAD_SEPARATOR = re.compile(
     r"^-{3,}\s*(outgoing|incoming) message,\s*([^,]*?)\s*,\s*from\s+(.*?)\s*-{3,}\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_ACKNOWLEDGEMENT = re.compile(
-    r"acknowledge (?:receipt|your request)|we (?:have )?received your request|"
-    r"(?:will|aim to) respond (?:promptly|within)|request has been logged",
-    re.IGNORECASE,
-)
 
 
 class LoadError(Exception):
@@ -106,32 +101,24 @@ def _strip_markdown(text: str) -> str:
 
 
 def _thread_document(text: str, source: str) -> SourceDocument:
-    """A WhatDoTheyKnow thread: the requester's message is the request, replies the response."""
+    """A WhatDoTheyKnow thread: the whole thread, for the reader to take apart message by message.
+
+    `request` holds the requester's first message and `date` and `authority` the authority's last
+    reply, for callers that want them without reading the thread.
+    """
     markers = list(_THREAD_SEPARATOR.finditer(text))
     outgoing: list[str] = []
-    incoming: list[tuple[str, str, str]] = []
+    incoming: list[tuple[str, str]] = []
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(text)
         body = text[marker.end() : end].strip()
         if marker.group(1).lower() == "outgoing":
             outgoing.append(body)
         else:
-            incoming.append((marker.group(2), marker.group(3), body))
-    substantive = [m for m in incoming if not (_ACKNOWLEDGEMENT.search(m[2]) and len(m[2]) < 1200)]
-    replies = substantive or incoming
-    response = "\n\n".join(body for _, _, body in replies)
-    when = _iso_date(replies[-1][0]) if replies else ""
-    authority = replies[-1][1] if replies else ""
+            incoming.append((marker.group(2), marker.group(3)))
+    authority = incoming[-1][1] if incoming else ""
     request = outgoing[0] if outgoing else ""
-    return SourceDocument(
-        text=response, source=source, date=when, authority=authority, request=request, kind="thread"
-    )
-
-
-def _iso_date(text: str) -> str:
-    from knowledge.parser import find_date
-
-    return find_date([text])
+    return SourceDocument(text=text, source=source, authority=authority, request=request, kind="thread")
 
 
 def load_html(data: bytes, source: str) -> list[SourceDocument]:
@@ -215,7 +202,7 @@ def load_eml(data: bytes, source: str) -> list[SourceDocument]:
         raise LoadError(f"corrupt email ({type(error).__name__})") from None
     if not isinstance(message, EmailMessage) or not message.keys():
         raise LoadError("not an email: no headers")
-    from knowledge.parser import find_date
+    from knowledge.reading.metadata import find_date
 
     when = find_date([str(message.get("Date", ""))])
     texts: list[str] = []
@@ -305,7 +292,7 @@ def _export_rows(
         value = row.get(lowered.get(name, name))
         return "" if value is None else str(value).strip()
 
-    from knowledge.parser import find_date
+    from knowledge.reading.metadata import find_date
 
     documents = []
     for index, row in enumerate(rows, start=1):

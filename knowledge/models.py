@@ -79,6 +79,10 @@ class Precedent:
     source: str
     position: int
     request_stance: RequestStance | None = None
+    answer_in_text: bool = True
+    """False where the text does not carry the answer (an absent attachment, no reply): kept out of votes."""
+    note: str = ""
+    """Why the reader could not read an outcome ("the answer is in an attachment ..."); empty otherwise."""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape printed by `foibot parse --json`."""
@@ -93,6 +97,8 @@ class Precedent:
             "authority": self.authority,
             "regime": self.regime.value,
             "source": self.source,
+            "answer_in_text": self.answer_in_text,
+            "note": self.note,
             "request_level": (
                 {"disposition": stance.disposition.value, "exemptions": list(stance.exemptions)}
                 if stance

@@ -51,6 +51,9 @@ class SearchHit:
     """Where the precedent came from: `file`, `url` (a crawled disclosure log), `wdtk` or `case`."""
     origin_url: str = ""
     last_seen: str = ""
+    answer_in_text: bool = True
+    """False where the published text did not carry the answer (an absent attachment): no vote."""
+    note: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape printed by `foibot search --json`."""
@@ -60,6 +63,7 @@ class SearchHit:
             "question": self.question, "answer": self.answer, "authority": self.authority,
             "regime": self.regime, "source": self.source, "request_stance": self.request_stance,
             "origin": {"kind": self.origin_kind, "url": self.origin_url}, "last_seen": self.last_seen,
+            "answer_in_text": self.answer_in_text, "note": self.note,
         }
 
     @property
@@ -94,12 +98,14 @@ def precedent_metadata(
         "date": precedent.date,
         "regime": precedent.regime.value,
         "content_hash": content_hash,
+        "note": precedent.note,
     }
     # Every metadata key is a row in Chroma's tables: only what searches filter on gets one.
     metadata: dict[str, Any] = {
         "disposition": precedent.disposition.value,
         "source": precedent.source,
         "source_file": source_file,
+        "answer_in_text": precedent.answer_in_text,
         "payload": json.dumps(payload, ensure_ascii=False),
     }
     for label in precedent.exemptions:
@@ -258,11 +264,13 @@ class KnowledgeStore:
         reasoning = self.collection(EXEMPTION_PRECEDENTS)
         by_disposition: Counter[str] = Counter()
         by_exemption: Counter[str] = Counter()
+        not_in_text = 0
         total = precedents.count() if precedents is not None else 0
         for start in range(0, total, 5000):
             batch = precedents.get(include=["metadatas"], limit=5000, offset=start)
             for metadata in batch["metadatas"]:
                 by_disposition[str(metadata.get("disposition"))] += 1
+                not_in_text += metadata.get("answer_in_text") is False
                 payload = json.loads(str(metadata.get("payload") or "{}"))
                 for label in payload.get("exemptions") or ():
                     by_exemption[str(label)] += 1
@@ -271,6 +279,7 @@ class KnowledgeStore:
             "exemption_precedents": reasoning.count() if reasoning is not None else 0,
             "by_disposition": dict(by_disposition.most_common()),
             "by_exemption": dict(by_exemption.most_common()),
+            "answers_not_in_text": not_in_text,
         }
 
     def records_for(self, source_file: str) -> list[str]:
@@ -312,6 +321,8 @@ def hit_from_record(record_id: str, metadata: dict[str, Any], score: float) -> S
         origin_kind=str(origin.get("kind", "")),
         origin_url=str(origin.get("url", "")),
         last_seen=str(payload.get("last_seen", "")),
+        answer_in_text=metadata.get("answer_in_text") is not False,
+        note=str(payload.get("note", "")),
     )
 
 

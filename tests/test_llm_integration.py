@@ -224,7 +224,7 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: Sentence
 
 
 @pytest.mark.slow
-def test_a_seven_question_request_is_drafted_by_the_model_and_nothing_personal_is_sent(
+def test_a_nine_question_request_is_drafted_by_the_model_and_nothing_personal_is_sent(
         knowledge_dir: Path, tmp_path: Path, embeddings: SentenceEmbeddings) -> None:
     request = (SAMPLE_CORPUS.parent / "requests" / "request_01_fenmoor_body_worn_video.txt").read_text()
     settings = Settings(_env_file=None, data_dir=knowledge_dir,  # type: ignore[call-arg]
@@ -233,7 +233,7 @@ def test_a_seven_question_request_is_drafted_by_the_model_and_nothing_personal_i
         service = CaseService(settings, KnowledgeStore(settings), embeddings, load_library(),
                               CaseStore(settings.case_database_url), _llm(server))
         case = service.open_case(request)
-    assert len(case.questions) == 7 <= len(server.requests)
+    assert len(case.questions) == 9 <= len(server.requests)
     by_model = [q for q in case.questions if q.draft.wording == "MODEL WORDING: the force's answer."]
     assert len(by_model) >= 5
     for question in case.questions:

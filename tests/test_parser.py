@@ -463,7 +463,8 @@ Kind regards
 """)
     assert parsed.regime is Regime.EIR
     assert _dispositions(parsed) == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.NOT_HELD]
-    assert _exemptions(parsed) == [(), ("reg 12(5)(e)",), ("reg 12(4)(a)",)]
+    # Not held is no exception relied on unless the reply cites reg 12(4)(a) (the drafter adds it to drafts).
+    assert _exemptions(parsed) == [(), ("reg 12(5)(e)",), ()]
 
 
 # classify_disposition on short answers

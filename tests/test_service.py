@@ -62,7 +62,8 @@ def test_request_is_split_redacted_drafted_and_stored(service: CaseService, sett
     text = REQUEST.read_text(encoding="utf-8")
     case = service.open_case(text, received=date(2025, 3, 3), regime=Regime.FOIA, author="alex")
 
-    assert len(case.questions) == 7
+    # Four numbered questions, three lettered parts of Q2, two bullets and one prose question: nine, none lost.
+    assert len(case.questions) == 9
     assert case.requester.name == "Oliver Penhaligon"
     assert case.requester.email == "oliver.penhaligon@example.org"
     for secret in ("Oliver", "Penhaligon", "oliver.penhaligon@example.org", "01632 960123", "Kestrel Way"):

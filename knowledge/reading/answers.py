@@ -1,0 +1,533 @@
+"""Stage 3: the answer to each question, found in the authority's replies.
+
+For each reply, in order: the questions it restates (matched on their words, so that e-mail
+re-wrapping and renumbering do not matter) with the text after each restatement as its
+answer; else answers numbered like the questions ("Q2", "Question 2:", "2."); else
+paragraphs that name the questions they answer ("With regard to point 3"). Questions
+restated one after the other with nothing between them are answered together by what
+follows. A reply that answers no question in particular is a blanket answer: the
+document's own decision, for every question (or, for a later supplementary reply about
+one question, for that one). Parts of a question ("Parks", "Allotments" under "the budget
+for the following areas:") become questions of their own when the reply answers them one
+by one. An answer that only points to an attachment the text does not carry is "not in the
+text": it is kept, labelled so, and never guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from knowledge.reading.questions import ItemKind, RequestItem
+from knowledge.reading.structure import Message, MessageKind
+from knowledge.reading.text import LIST_MARKER, containment, content_words, stem
+
+
+class AnswerSource(StrEnum):
+    """Where a question's answer was found."""
+
+    QUESTION = "question"
+    """Under the question's restatement, its number, or a paragraph that names it."""
+    BLANKET = "blanket"
+    """The reply's decision for the whole request."""
+    ATTACHMENT = "attachment"
+    """The reply points to an attachment that the text does not carry."""
+    NONE = "none"
+    """No reply answers it (a request withdrawn, still awaited, or only acknowledged)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question as the reader found it."""
+
+    question: str
+    text: str
+    source: AnswerSource
+    item: RequestItem | None = None
+    message_date: str = ""
+
+    @property
+    def in_text(self) -> bool:
+        """Whether the text carries the answer (not only a pointer to an absent attachment)."""
+        return self.source in (AnswerSource.QUESTION, AnswerSource.BLANKET) and bool(self.text.strip())
+
+
+_ATTACHMENT_ONLY = re.compile(
+    r"^(?:please\s+)?(?:(?:find|see)\s+(?:the\s+|our\s+)?(?:attached|enclosed)|(?:refer|see)\s+(?:to\s+)?"
+    r"(?:the\s+)?(?:attached|enclosed)|(?:the\s+)?(?:information|data|details|response|documents?|answers?|"
+    r"figures|spreadsheet|list)\s+(?:is|are|has been|have been)\s+(?:attached|enclosed|provided in the attached)|"
+    r"(?:attached|enclosed)(?:\s+(?:is|are|please find))?|we attach|i attach|as attached|"
+    r"this is (?:attached|enclosed)|(?:a )?copy (?:is )?attached)\b",
+    re.IGNORECASE,
+)
+_ATTACHMENT_WORD = re.compile(r"\b(?:attach(?:ed|ment|ments)?|enclosed|spreadsheet|pdf|xlsx|docx)\b", re.IGNORECASE)
+_QUESTION_REFERENCE = re.compile(
+    # "question 2", "points 3 and 4", "Q5"; not "Q3 2023", a quarter of a year.
+    r"\b(?:questions?|points?|parts?|items?|requests?|q)\s?(\d{1,2})(?!\d|\s+(?:19|20)\d\d\b)((?:\s*(?:,|and|&|to|-)"
+    r"\s*(?:q|question\s)?\d{1,2}(?!\d))*)",
+    re.IGNORECASE,
+)
+_NUMBER_LABEL = re.compile(
+    r"^(?:(?:q(?:uestion)?|request|point|part|item)\s*(\d{1,2})\b\s*[.):\-]?|(\d{1,2})\s?[.):]|"
+    r"(?:response|answer|reply) to (?:question|q|point)\s*(\d{1,2}))\s*(.*)$",
+    re.IGNORECASE,
+)
+_LETTER_LABEL = re.compile(r"^\(?([a-z])\s?[.)]\s*(.*)$")
+_BOILER_OPENING = re.compile(
+    r"^(?:thank you for (?:your|the)\b[^.]*(?:\.|$)|please (?:find|see) (?:below\s+)?(?:[\w' ]+ )?(?:response|"
+    r"reply|answers?)\b[^.:]*[.:]?|(?:we|i) (?:apologi[sz]e|regret|are sorry)\b[^.]*\.|"
+    r"(?:our|the) response (?:to your (?:request|questions?) )?is (?:set out )?(?:below|as follows)[.:]?|"
+    r"in response to your request[^.:]*[.:]?|please find (?:below|our|a) response[^.:]*[.:]?)\s*",
+    re.IGNORECASE,
+)
+_UPHELD_ONLY = re.compile(r"\b(?:uphold|upheld|maintain(?:ed)?|stand by)\b[^.]{0,80}\b(?:original|decision|response|"
+                          r"exemption|position)", re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:partially upheld|partially uphold|partly upheld|not upheld|overturn|"
+                      r"now (?:disclose|release|provide)|(?:will|are now able to|have decided to) (?:disclose|release|"
+                      r"provide)|attached (?:is|are)|please find attached)\b", re.IGNORECASE)
+
+
+def answers_for(items: list[RequestItem], messages: list[Message],
+                settled: Callable[[str], bool] | None = None) -> list[Answer]:
+    """Each question's answer from the replies, the items' parts split where the replies answer them one by one.
+
+    `settled` says whether an answer already disclosed what was asked: a later reply that answers no
+    question in particular goes to the questions still unsettled (a review of a refusal, a late
+    supplement), not over answers already given.
+    """
+    replies = [m for m in messages if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)]
+    questions = _split_where_answered_separately(items, replies)
+    texts: list[list[str]] = [[] for _ in questions]
+    sources: list[AnswerSource] = [AnswerSource.NONE for _ in questions]
+    dates = ["" for _ in questions]
+    for reply in replies:
+        located, used = locate_lines(questions, list(reply.lines))
+        if reply.kind is MessageKind.REVIEW and _UPHELD_ONLY.search(reply.text) and not _CHANGED.search(reply.text):
+            continue  # a review that upholds the decision leaves each answer as it was
+        if any(located):
+            targets = [index for index, text in enumerate(located) if text is not None]
+            for index in targets:
+                _record(texts, sources, dates, index, located[index] or "", reply, replace=reply.kind is
+                        MessageKind.REVIEW)
+            general = _body(reply, _unassigned(list(reply.lines), located, used))
+            for index, text in enumerate(located):
+                if text is None and general and sources[index] is AnswerSource.NONE:
+                    # Not answered on its own: the reply's general text speaks for it.
+                    _record(texts, sources, dates, index, general, reply, replace=False, blanket=True)
+            continue
+        body = _body(reply)
+        if not body:
+            continue
+        unsettled = [i for i in range(len(questions)) if sources[i] is AnswerSource.NONE or (
+            settled is not None and not settled("\n".join(texts[i])))]
+        for index in _blanket_targets(questions, body, any(sources[i] is not AnswerSource.NONE
+                                                           for i in range(len(questions))), unsettled):
+            _record(texts, sources, dates, index, body, reply, replace=reply.kind is MessageKind.REVIEW,
+                    blanket=True)
+    answers = []
+    for index, item in enumerate(questions):
+        text = "\n".join(part for part in texts[index] if part).strip()
+        source = sources[index]
+        if source is not AnswerSource.NONE and _only_points_to_attachment(text):
+            source = AnswerSource.ATTACHMENT
+        answers.append(Answer(item.question, text, source, item, dates[index]))
+    return answers
+
+
+def _record(texts: list[list[str]], sources: list[AnswerSource], dates: list[str], index: int, text: str,
+            reply: Message, replace: bool, blanket: bool = False) -> None:
+    if replace:
+        texts[index] = []
+    texts[index].append(text)
+    if not blanket or sources[index] is AnswerSource.NONE:
+        sources[index] = AnswerSource.BLANKET if blanket else AnswerSource.QUESTION
+    if not dates[index]:
+        dates[index] = reply.date
+
+
+def _body(reply: Message, lines: list[str] | None = None) -> str:
+    """A reply's decision text: its lines without the greeting, thanks and "our response is below"."""
+    kept = [line for line in (reply.lines if lines is None else lines) if line and not _OPENING_LINE.match(line)]
+    return "\n".join(_BOILER_OPENING.sub("", line).strip() for line in kept if _BOILER_OPENING.sub("", line).strip())
+
+
+_OPENING_LINE = re.compile(
+    r"^(?:dear\b[^.]{0,60}[,.]?|(?:re:?|subject:|reference:?)\b.{0,100}|(?:internal review )?(?:foi|eir)\s*/?\s*\d+|"
+    r"which we received on[^.]*\.?|(?:thank you for|thanks for)\b[^.]*(?:received|request|e-?mail|message|"
+    r"clarification|patience)[^.]*\.?(?:\s*(?:we apologi[sz]e|please (?:find|see))[^.]*[.:])*|"
+    r"please (?:find|see) (?:below\s+)?(?:[\w' ]+ )?(?:response|reply|answers?)\b[^.:]*[.:]?|"
+    r"(?:we|i) (?:apologi[sz]e|regret|are sorry)\b[^.]*\.|below:?|set out below:?)$",
+    re.IGNORECASE,
+)
+
+
+def _unassigned(lines: list[str], located: list[str | None], used: set[str]) -> list[str]:
+    """The reply's lines that no located answer or restated question holds (its preamble and general remarks)."""
+    held = "\n".join(text for text in located if text)
+    return [line for line in lines if line and line not in held and line not in used]
+
+
+def _blanket_targets(questions: list[RequestItem], body: str, answered: bool, unsettled: list[int]) -> list[int]:
+    """The questions a reply with no per-question answers speaks to.
+
+    All of them when nothing was answered before; else the one it is plainly about, or those
+    still unsettled, or (when everything was settled) all.
+    """
+    if not answered or len(questions) == 1:
+        return list(range(len(questions)))
+    words = content_words(body)
+    scores = [containment(content_words(item.question), words) for item in questions]
+    best = max(scores)
+    ranked = sorted(scores, reverse=True)
+    if best >= 0.5 and (len(ranked) < 2 or ranked[1] < 0.6 * best):
+        return [scores.index(best)]
+    return unsettled or list(range(len(questions)))
+
+
+def _only_points_to_attachment(text: str) -> bool:
+    """The answer says only "please see attached" (or "please refer to the guidance attached")."""
+    flat = " ".join(text.split())
+    if not flat:
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
+    pointing = [s for s in sentences if _ATTACHMENT_ONLY.search(s) or (
+        _ATTACHMENT_WORD.search(s) and re.search(r"(?i)\b(?:see|refer|find|attached|enclosed|provided)\b", s)
+        and len(s.split()) <= 20)]
+    substantive = [s for s in sentences if s not in pointing and len(re.findall(r"[A-Za-z]{2,}", s)) > 3]
+    return bool(pointing) and not substantive
+
+
+# --- Locating answers in one reply -------------------------------------------------------------------------------
+
+
+def locate(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
+    """Each question's answer in one reply's lines (None where this reply does not answer it)."""
+    return locate_lines(questions, lines)[0]
+
+
+def locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[str | None], set[str]]:
+    """Each question's answer in one reply's lines, and the lines that restate or label the questions."""
+    lines = [row for row in map(_table_row, lines) if row is not None]
+    restated = _by_restatement(questions, lines)
+    numbered = _by_number(questions, lines)
+    count_restated = sum(1 for span in restated if span is not None)
+    count_numbered = sum(1 for span in numbered if span is not None)
+    found = numbered if count_numbered > count_restated else restated
+    if max(count_restated, count_numbered) == 0:
+        referenced = _by_reference(questions, lines)
+        if any(text is not None for text in referenced):
+            return referenced, set()
+        return _by_topic(questions, lines), set()
+    found = _co_restated(questions, lines, found)
+    used = {line for span in found if span is not None for line in lines[span.start : span.end]}
+    return _segments(found, lines), used
+
+
+def _table_row(line: str) -> str | None:
+    """A row of a drawn table as cells split by " | "; a border line is dropped."""
+    if not re.search(r"[\u2500-\u257f]", line):
+        return line
+    if not re.search(r"[^\u2500-\u257f\s]", line):
+        return None
+    cells = [cell.strip() for cell in re.split(r"[\u2502\u2503\u2551|]", line)]
+    return " | ".join(cell for cell in cells if cell and not re.fullmatch(r"[\u2500-\u257f]+", cell))
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    """First line of the restatement."""
+    end: int
+    """Line after the restatement."""
+    inline: str = ""
+    """Answer text on the restatement's last line, after the question."""
+
+
+def _by_restatement(questions: list[RequestItem], lines: list[str]) -> list[_Span | None]:
+    words = [content_words(line) for line in lines]
+    candidates: list[list[tuple[float, _Span]]] = []
+    for item in questions:
+        wanted = content_words(item.question)
+        own = content_words(item.text) if item.stem else wanted
+        options: list[tuple[float, _Span]] = []
+        for start in range(len(lines)):
+            if not lines[start]:
+                continue
+            for width in (1, 2, 3):
+                end = start + width
+                if end > len(lines):
+                    break
+                window = [w for row in words[start:end] for w in row]
+                if not window:
+                    continue
+                score = max(containment(wanted, window), containment(own, window) if item.stem else 0.0)
+                needed = _threshold(len(set(own if item.stem else wanted)))
+                if score < needed or _in_order(own if item.stem else wanted, window) < 0.6:
+                    continue  # a restatement keeps the question's words in their order
+                span = _span_with_answer(item, lines, start, end)
+                if span is not None:
+                    options.append((score - 0.05 * (width - 1), span))
+        candidates.append(options)
+    return _best_in_order(candidates)
+
+
+def _in_order(wanted: list[str], window: list[str]) -> float:
+    """Share of the question's words that the window has in the same order (longest common subsequence)."""
+    a = [stem(word) for word in wanted]
+    b = [stem(word) for word in window]
+    if not a:
+        return 0.0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            current[j] = previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1])
+        previous = current
+    return previous[-1] / len(a)
+
+
+def _threshold(distinct: int) -> float:
+    if distinct <= 1:
+        return 1.0
+    if distinct <= 3:
+        return 0.99
+    if distinct <= 6:
+        return 0.8
+    return 0.7
+
+
+def _span_with_answer(item: RequestItem, lines: list[str], start: int, end: int) -> _Span | None:
+    """A restatement window, with any answer that follows the question on its last line."""
+    question_words = set(content_words(item.text if item.stem else item.question))
+    stems = {stem(word) for word in question_words}
+    last = lines[end - 1]
+    window_words = [w for line in lines[start:end] for w in content_words(line)]
+    extra = [w for w in window_words if stem(w) not in stems]
+    if len(question_words) <= 3:
+        # A short part ("Parks") must lead its line: "Parks | £3,849,600", "h. Has it been updated?".
+        first = content_words(LIST_MARKER.sub("", lines[start], count=1))
+        if not first or stem(first[0]) not in stems:
+            return None
+    tail = _after_question(last, question_words)
+    if len(extra) > max(8, len(question_words)) and not tail:
+        return None  # the words occur inside a longer sentence about something else
+    return _Span(start, end, tail)
+
+
+def _after_question(line: str, question_words: set[str]) -> str:
+    """What follows the question on its line: after its "?", or after the point where all its words have come."""
+    stems = {stem(word) for word in question_words}
+    if "?" in line:
+        head, _, tail = line.rpartition("?")
+        if {stem(w) for w in content_words(head)} & stems:
+            return tail.strip(" -:\u2013|")
+    tokens = list(re.finditer(r"[A-Za-z0-9£][\w'£.,/%()-]*", line))
+    present = {stem(w) for token in tokens for w in content_words(token.group(0))} & stems
+    seen: set[str] = set()
+    for position, token in enumerate(tokens):
+        seen |= {stem(w) for w in content_words(token.group(0))} & present
+        if seen == present and present:
+            rest = line[token.end():].strip(" -:\u2013|?.")
+            return rest if position + 1 < len(tokens) and re.search(r"\w", rest) else ""
+    return ""
+
+
+def _best_in_order(candidates: list[list[tuple[float, _Span]]]) -> list[_Span | None]:
+    """The restatements that fit together best, in the questions' order, never overlapping."""
+    # Dynamic programme over questions: state = end line of the last chosen restatement.
+    best: dict[int, tuple[float, list[_Span | None]]] = {-1: (0.0, [])}
+    for options in candidates:
+        following: dict[int, tuple[float, list[_Span | None]]] = {}
+        for last_end, (score, chosen) in best.items():
+            keep = following.get(last_end)
+            if keep is None or keep[0] < score:
+                following[last_end] = (score, [*chosen, None])
+            for value, span in options:
+                if span.start < last_end:
+                    continue
+                total = score + value
+                current = following.get(span.end)
+                if current is None or current[0] < total:
+                    following[span.end] = (total, [*chosen, span])
+        # Keep the search small: the best few states.
+        best = dict(sorted(following.items(), key=lambda pair: -pair[1][0])[:40])
+    return max(best.values(), key=lambda pair: pair[0])[1]
+
+
+_ANSWER_LABEL = re.compile(
+    r"^(?:(?-i:A)\s*\d{0,2}\s*:|(?:ans(?:wer)?|response|reply|our response|outcome)\s*\d{0,2}\s*[:.\-\u2013]|"
+    r"[-\u2013:]\s+)\s*", re.IGNORECASE)
+_DOCUMENT_LEVEL = re.compile(
+    # A line about the letter as a whole, or about other questions: it ends the answer before it.
+    r"^(?:this (?:letter|response|email|reply) (?:is|serves|acts)|(?:with regard|in regard|in relation|in respect|"
+    r"turning|as regards)\w* to (?:all )?(?:the )?(?:other|remaining|rest)|(?:for|in response to|regarding|"
+    r"re:?) (?:all )?(?:the )?(?:other|remaining) (?:questions|parts|points)|advice and assistance\s*:?$|"
+    r"[A-Z][A-Z &]{6,}$)",
+    re.IGNORECASE,
+)
+
+
+def _co_restated(questions: list[RequestItem], lines: list[str], found: list[_Span | None]) -> list[_Span | None]:
+    """Questions restated together in one passage ("X; Y; Z" on the same lines) share that passage."""
+    out = list(found)
+    located = [index for index, span in enumerate(found) if span is not None]
+    for index, span in enumerate(found):
+        if span is not None:
+            continue
+        neighbours = [j for j in located if abs(j - index) <= 2]
+        wanted = content_words(questions[index].text if questions[index].stem else questions[index].question)
+        for j in sorted(neighbours, key=lambda j: abs(j - index)):
+            other = found[j]
+            assert other is not None
+            window = [w for line in lines[other.start : other.end + 1] for w in content_words(line)]
+            if containment(wanted, window) >= _threshold(len(set(wanted))):
+                out[index] = _Span(other.start, other.end, other.inline)
+                break
+    return out
+
+
+def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
+    """The text after each located question up to the next one; consecutive ones share what follows."""
+    order = sorted((span.start, index) for index, span in enumerate(found) if span is not None)
+    out: list[str | None] = [None for _ in found]
+    for position, (_, index) in enumerate(order):
+        span = found[index]
+        assert span is not None
+        stop = found[order[position + 1][1]].start if position + 1 < len(order) else len(lines)  # type: ignore[union-attr]
+        body_lines: list[str] = []
+        for line in lines[span.end : stop]:
+            if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)):
+                break
+            body_lines.append(line)
+        body = [span.inline, *body_lines]
+        out[index] = _ANSWER_LABEL.sub("", "\n".join(part for part in body if part).strip(), count=1).strip()
+    # Restatements with nothing under them are answered together by the next answer.
+    pending: list[int] = []
+    for _, index in order:
+        if not (out[index] or "").strip():
+            pending.append(index)
+            continue
+        for waiting in pending:
+            out[waiting] = out[index]
+        pending = []
+    return out
+
+
+def _names_other_questions(line: str, index: int) -> bool:
+    """A line that names questions other than this one ("in respect of questions 2 and 3", "parts (c) and (e)")."""
+    numbers = _referenced(line[:200], 99)
+    letters = re.findall(r"(?i)\b(?:parts?|questions?|points?)\s*\(?([a-h])\)", line[:200])
+    if not numbers and not letters:
+        return False
+    return (index + 1) not in numbers or len(numbers) > 1 or bool(letters)
+
+
+def _by_topic(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
+    """A reply in paragraphs that neither restate nor number the questions: each paragraph to its question.
+
+    Paragraphs go, in order, to the question whose words they share most; the first paragraphs before
+    any match are the reply's preamble. Used only when every question finds a paragraph of its own.
+    """
+    if len(questions) < 2:
+        return [None for _ in questions]
+    words = [{stem(w) for w in content_words(item.question)} for item in questions]
+    assigned: dict[int, list[str]] = {}
+    current = -1
+    for line in lines:
+        if not line:
+            continue
+        line_words = {stem(w) for w in content_words(line)}
+        scores = [len(line_words & wanted) / max(1, len(wanted)) for wanted in words]
+        best = max(range(len(questions)), key=lambda i: (scores[i], -i))
+        if scores[best] >= 0.3 and best >= current:
+            current = best
+        if current >= 0:
+            assigned.setdefault(current, []).append(line)
+    if len(assigned) < len(questions):
+        return [None for _ in questions]
+    return ["\n".join(assigned[i]) for i in range(len(questions))]
+
+
+def _by_number(questions: list[RequestItem], lines: list[str]) -> list[_Span | None]:
+    """Answers labelled with the questions' numbers ("Q2", "Question 2:", "2.") or letters."""
+    labels = [_label_of(item, position) for position, item in enumerate(questions, start=1)]
+    found: list[_Span | None] = [None for _ in questions]
+    next_question = 0
+    for index, line in enumerate(lines):
+        match = _NUMBER_LABEL.match(line)
+        label = ""
+        rest = ""
+        if match:
+            label = match.group(1) or match.group(2) or match.group(3) or ""
+            rest = match.group(4) or ""
+        else:
+            letter = _LETTER_LABEL.match(line)
+            if letter:
+                label, rest = letter.group(1), letter.group(2)
+        if not label:
+            continue
+        for position in range(next_question, len(questions)):
+            if labels[position] == label.lower():
+                found[position] = _Span(index, index + 1, rest.strip())
+                next_question = position + 1
+                break
+    return found if sum(1 for span in found if span is not None) >= min(2, len(questions)) else [None] * len(found)
+
+
+def _label_of(item: RequestItem, position: int) -> str:
+    if item.kind in (ItemKind.NUMBERED, ItemKind.LETTERED) and item.label:
+        return item.label.lower()
+    return str(position)
+
+
+def _by_reference(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
+    """Paragraphs that name the questions they answer ("With regard to question 3 ...")."""
+    assigned: dict[int, list[str]] = {}
+    current: list[int] = []
+    for line in lines:
+        numbers = _referenced(line[:160], len(questions))
+        if numbers:
+            current = numbers
+        for number in current:
+            assigned.setdefault(number - 1, []).append(line)
+    if not assigned:
+        return [None for _ in questions]
+    return ["\n".join(assigned[i]) if i in assigned else None for i in range(len(questions))]
+
+
+def _referenced(text: str, count: int) -> list[int]:
+    numbers: list[int] = []
+    for match in _QUESTION_REFERENCE.finditer(text):
+        first = int(match.group(1))
+        numbers.append(first)
+        tail = match.group(2) or ""
+        values = [int(v) for v in re.findall(r"\d{1,2}", tail)]
+        if re.search(r"\bto\b|-", tail) and values:
+            numbers.extend(range(first + 1, values[-1] + 1))
+        numbers.extend(values)
+    return sorted({n for n in numbers if 1 <= n <= count})
+
+
+# --- Parts answered one by one -----------------------------------------------------------------------------------
+
+
+def _split_where_answered_separately(items: list[RequestItem], replies: list[Message]) -> list[RequestItem]:
+    """Items whose parts the replies answer one by one become one question per part."""
+    out: list[RequestItem] = []
+    for item in items:
+        parts = [part for part in item.parts if part.kind is not ItemKind.DIMENSION]
+        if len(parts) < 2:
+            out.append(item)
+            continue
+        pieces = item.split()
+        answered = 0
+        for reply in replies:
+            located = _by_restatement(pieces, [row for row in map(_table_row, reply.lines) if row is not None])
+            answered = max(answered, sum(1 for span in located if span is not None))
+            if answered < 2:
+                labelled = _by_number(pieces, list(reply.lines))
+                answered = max(answered, sum(1 for span in labelled if span is not None))
+        out.extend(pieces if answered >= 2 else [item])
+    return out

@@ -1,0 +1,454 @@
+"""Stage 4: what each answer decides, its disposition and the exemptions it relies on.
+
+Rules written from the law's own language (foi-law.md), not fitted to one authority's letters:
+a neither-confirm-nor-deny, a cost-limit or vexatious refusal, a pointer to published
+information, not held, withheld under an exemption, disclosed, or partly each. An answer
+that only points to an attachment the text does not carry is `other`: the reader does not
+guess. Sections that are only mentioned (s1, s10, s16 advice, s17 refusal-notice wording,
+s50 complaints, the Data Protection Act, a section of another Act) are not reliance; nor is an
+exemption the authority considered and decided not to apply.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from knowledge.citations import find_citations, section_key
+from knowledge.exemptions import load_library
+from knowledge.models import Disposition, Regime
+
+NCND_WORDING = re.compile(
+    r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|refus\w*\s+to\s+confirm\s+or\s+deny|"
+    r"(?:will|can|cannot|can't|does|do)\s+not\s+confirm\s+or\s+deny|"
+    r"duty (?:to|in section 1\(1\)\(a\)[^.]{0,40}to) confirm or deny does not apply|"
+    r"does not apply[^.]{0,60}confirm or deny",
+    re.IGNORECASE,
+)
+_VEXATIOUS = re.compile(
+    r"vexatious|repeated request|repeat(?:ed)? of (?:a|your) (?:previous|earlier) request|"
+    r"substantially similar to (?:a|your) (?:previous|earlier)",
+    re.IGNORECASE,
+)
+_COST = re.compile(
+    r"(?:cost|appropriate|fees?) limit|exceed(?:s|ed)?\s+(?:the\s+)?(?:cost|appropriate|£)|"
+    r"excessive cost|£\s?(?:450|600)\b|"
+    r"(?:18|24|eighteen|twenty[- ]four) (?:staff )?hours|manifestly unreasonable[^.]{0,80}cost",
+    re.IGNORECASE,
+)
+_ACCESSIBLE = re.compile(
+    r"reasonably accessible|accessible (?:to you )?by other means|otherwise accessible",
+    re.IGNORECASE,
+)
+_OTHER = re.compile(
+    r"(?:treated|handled|dealt with|process(?:ed)?) (?:this |your (?:request|email) )?(?:as|under) (?:a )?subject "
+    r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
+    r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
+    r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
+    r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) (?:from|held by) "
+    r"(?:another|a different|the other)|"
+    r"(?:seek|need|require) (?:some )?clarification",
+    re.IGNORECASE,
+)
+_NOT_HELD = re.compile(
+    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+)?(?:hold|record|collect|capture|"
+    r"retain|keep|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
+    r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+)?"
+    r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
+    r"correspondence)\s+(?:is|are|was|were|has been|have been)?\s*(?:held|recorded|kept|available|found|located)|"
+    r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
+    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?recorded|information not held|"
+    r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
+    r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
+    r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
+    r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
+    r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"
+    r"no (?:records?|documents?|information) (?:exist|exists|were found|could be found|has been found)|"
+    r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)|"
+    r"(?:is|are) held by (?:the )?[\w ,&()'-]{2,60}?,? (?:and )?not (?:by )?(?:the |this )?(?:council|authority|force|"
+    r"trust|department|us)\b|not held by (?:the |this )?(?:council|authority|force|trust|department|us)\b|"
+    r"(?:is|are) not (?:a |an )?(?:council|local authority|authority|force|trust) (?:function|responsibility|programme)",
+    re.IGNORECASE,
+)
+_WITHHELD = re.compile(
+    r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
+    r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
+    r"not\s+(?:be\s+)?(?:disclos|releas|provid)|\bredacted\b|redactions? (?:have|has|were|was) (?:been )?(?:made|"
+    r"applied)|suppressed|(?:unable|not able) to (?:provide|disclose|release)|(?:relying|rely|relied) on|"
+    r"(?:exemptions?|exceptions?|section \d+\w*(?:\(\w+\))*|regulation \d+\w*(?:\(\w+\))*) "
+    r"(?:is|are|has been|have been) engaged|engages (?:the|section|regulation)|commercial(?:ly)? sensitive",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    # The answer is published elsewhere: a link, a website, a published document.
+    r"(?:is|are|was|were|can be) (?:available|published|accessible|found|viewed|accessed) (?:online |publicly )?"
+    r"(?:on|at|via|from|through|in|here)\b|(?:please )?(?:see|visit|follow|refer to) the (?:following |attached )?"
+    r"(?:link|website|web ?page|page)|(?:following|this|the) link|(?:refer|direct|point) you to|"
+    r"published (?:on|at|online|documents?|data|information|statistics)|our (?:website|web ?pages?|open data)|"
+    r"\bweb ?pages?\b|https?://|www\.|\.gov\.uk\b",
+    re.IGNORECASE,
+)
+_POINTER_NEGATED = re.compile(
+    r"(?:does|do|did) not (?:include|contain|cover|hold)|limited|not (?:all|the same|what)|only (?:includes|covers)|"
+    r"however, we do not|not include|will be published|(?:intended|due) for (?:future )?publication|to be published|"
+    r"not yet (?:been )?published",
+    re.IGNORECASE,
+)
+_NOT_WITHHOLDING = re.compile(
+    r"(?:no|not (?:identified|found) any|not (?:any|a)) (?:reason|grounds?|basis) to withh|(?:has|have|was|were) not "
+    r"(?:been )?withheld|nothing (?:has been|is|was) withheld|not (?:be|being) withheld|without (?:any )?redaction",
+    re.IGNORECASE,
+)
+_QUANTITY_ASKED = re.compile(
+    r"\bhow (?:many|much|often|long)\b|\b(?:number|numbers|total|amount|cost|costs|spend|spent|value|percentage|"
+    r"proportion|figures?|budget|rate|rates|average)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(
+    # A disclosed quantity: money, a percentage, a count of something; not a duration, date or reference.
+    r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?:(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d+\b(?![/\d.]\d)|"
+    r"\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+)\s+(?i:[a-z]+s)\b)"
+    r"(?!\s*(?:x\s*\d|years?|months?|weeks?|days?|hours?|minutes?|working|calendar|financial|academic|"
+    r"st\b|nd\b|rd\b|th\b))"
+)
+_WHOLE_WITHHELD = re.compile(
+    r"(?:the|this|that|all|such|your)\s+(?:information|data|request|details|documents?)(?:\s+(?:you have|you|that you "
+    r"have)?\s*(?:requested|asked for|sought))?\s+(?:is|are|has been|have been|was|were|would be)\s+"
+    r"(?:being\s+)?(?:exempt|withheld|refused)",
+    re.IGNORECASE,
+)
+_ABOVE = re.compile(r"^\W*(?:please\s+)?(?:see|refer to)\s+(?:the\s+|our\s+)?(?:above|previous)\b|"
+                    r"^\W*as\s+above\b", re.IGNORECASE)
+_DISCLOSED = re.compile(
+    r"please find (?:attached|enclosed|below)|(?:is|are) attached|attached (?:is|are)|as follows|see (?:below|the "
+    r"table|table)|^(?:yes|no)\b(?!\s+(?:information|records?|data))|"
+    r"(?:we|i) (?:can|am able to|are able to) (?:confirm|provide|advise|tell)|"
+    r"(?:has|have) been (?:provided|disclosed|released)|\|",
+    re.IGNORECASE,
+)
+_CROSS_REFERENCE = re.compile(
+    r"\b(?:see|as (?:per|in|for|stated in|explained in)|refer to|please refer to)\s+(?:our\s+)?(?:(?:response|"
+    r"answer|reply) to\s+)?(?:question|q|point|part)\s?(\d{1,2})\b",
+    re.IGNORECASE,
+)
+_NOT_APPLIED = re.compile(
+    r"(?:considered|looked at|assessed)[^.]{0,80}(?:but|however)[^.]{0,120}(?:favou?r(?:s|ed)? (?:of )?"
+    r"disclos|not (?:applicable|engaged|apply)|decided to (?:disclose|release))|"
+    r"(?:is|are) not (?:engaged|applicable)|(?:exemption|section \d+\w*(?:\(\w+\))*) (?:does|do|will) not apply|"
+    r"no longer (?:applies|apply|relied)|"
+    r"(?:not|no longer) (?:relying|rely) on",
+    re.IGNORECASE,
+)
+_PARTIAL_HINT = re.compile(
+    r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredacted\b|\bredactions? (?:have|has|were|was) (?:been )?"
+    r"(?:made|applied)|suppressed|partial|remainder|"
+    r"(?:other|remaining) (?:information|parts?|details)[^.]{0,60}(?:withheld|exempt)|"
+    r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b|other than",
+    re.IGNORECASE,
+)
+_OWN_DATA = re.compile(r"(?:make|submit|treated as|handled as) a subject access request|your own personal "
+                       r"(?:data|information)", re.IGNORECASE)
+_HELD_CONFIRMATION = re.compile(
+    r"(?:can|do|hereby|to)?\s*confirm (?:that )?(?:the )?(?:information|we hold|it is held|"
+    r"(?:the )?[a-z ]{0,30} holds? (?:some |the )?information)|information (?:is|was) held",
+    re.IGNORECASE,
+)
+_PROCEDURAL_BY_DISPOSITION = {
+    Disposition.S12_COST: "s12",
+    Disposition.S14_VEXATIOUS_OR_REPEATED: "s14",
+    Disposition.S21_ACCESSIBLE: "s21",
+}
+
+def classify_disposition(
+    answer: str, regime: Regime = Regime.FOIA, context_ncnd: bool = False, document_cites: bool = False,
+    question: str = "",
+) -> Disposition:
+    """One disposition label for an answer's text.
+
+    `context_ncnd` says the letter took an NCND stance across the request; `document_cites` that
+    it cites an exemption somewhere, so "commercially sensitive" under one question is withholding.
+    With the `question`, a count of what is held ("we hold 27 emails") before a withholding is
+    not a disclosure unless a number was what the question asked for.
+    """
+    text = " ".join(answer.split())
+    if not text:
+        return Disposition.OTHER
+    cited = [c for c in find_citations(text, regime) if not _not_applied_near(text, c)]
+    keys = {section_key(label) for label in cited}
+    cost = _COST.search(text)
+    costly = bool(cost) and ("s12" in keys or bool(re.search(
+        r"exceed|excessive|manifestly unreasonable", text, re.I))) and not _mentions_only_as_advice(
+        text, cost.start() if cost else 0)
+    ncnd_cited = any(label.lower() in _ncnd_provisions() for label in cited)
+    if (NCND_WORDING.search(text) or ncnd_cited) and not re.search(
+            r"(?i)(?:will|can|are able to) confirm (?:that|whether)", text):
+        # "Neither confirm nor deny ... as determining it would exceed the limit" is s12(2).
+        return Disposition.S12_COST if costly and "s12" in keys else Disposition.NCND
+    if (_VEXATIOUS.search(text) or "s14" in keys) and not re.search(
+        r"not (?:being )?(?:treated|considered) (?:as )?vexatious", text, re.I
+    ):
+        return Disposition.S14_VEXATIOUS_OR_REPEATED
+    if costly:
+        before = text[: cost.start()] if cost else ""
+        if question and _QUANTITY_ASKED.search(question) and _FIGURE.search(_scrub(before)) and \
+                len(before.split()) >= 4:
+            return Disposition.PARTIALLY_DISCLOSED  # a count given, the breakdown refused on cost
+        return Disposition.S12_COST
+    if _ACCESSIBLE.search(text) or "s21" in keys or (regime is Regime.FOISA and "s25" in keys):
+        return Disposition.S21_ACCESSIBLE
+    if _OWN_DATA.search(text):
+        return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
+    not_held = _NOT_HELD.search(text)
+    withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
+    if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
+        withheld = None
+    pointer = _points_elsewhere(text)
+    figures = _first_disclosure_signal(text)
+    scrubbed_for_figures = _scrub(text)
+    has_figures = bool(_FIGURE.search(scrubbed_for_figures))
+    if withheld:
+        if pointer and not has_figures:
+            return Disposition.S21_ACCESSIBLE  # published in part, the rest withheld
+        counts_asked = not question or bool(_QUANTITY_ASKED.search(question))
+        whole = _withholds_all_asked(text, withheld.start(), question) if question else None
+        if whole is True and not _PARTIAL_HINT.search(text):
+            return Disposition.EXEMPT_WITHHELD
+        if whole is False or (figures is not None and figures < withheld.start()) or _PARTIAL_HINT.search(text) or (
+                has_figures and counts_asked and not _withheld_leads(text, withheld.start())) or _part_withheld(
+                    text, withheld.start()):
+            return Disposition.PARTIALLY_DISCLOSED
+        if not_held and not_held.start() < withheld.start():
+            return Disposition.NOT_HELD
+        return Disposition.EXEMPT_WITHHELD
+    if not_held:
+        before = text[: not_held.start()]
+        disclosed_before = has_figures and _FIGURE.search(_scrub(before)) is not None and len(before.split()) > 3
+        after = text[not_held.end():]
+        disclosed_after = _FIGURE.search(_scrub(after)) is not None and not re.match(
+            r"(?i)^[^.]{0,80}\b(?:only|just)\b", after)
+        if (disclosed_before or (disclosed_after and len(after.split()) > 8)) and not re.match(
+                r"(?i)^\W*(?:no|nil|none|not held|information not held)\b", text):
+            return Disposition.PARTIALLY_DISCLOSED
+        return Disposition.NOT_HELD
+    if pointer and not has_figures:
+        return Disposition.S21_ACCESSIBLE
+    if figures is not None or has_figures:
+        return Disposition.DISCLOSED
+    if context_ncnd and re.search(r"\babove\b|as (?:explained|set out|stated)|same (?:reasons|exemptions)", text,
+                                  re.I):
+        return Disposition.NCND
+    if cited and (len(text.split()) <= 25 or re.search(r"(?i)\babove\b|exempt|applies|apply|engaged", text)):
+        # "S43 as above": the answer leans on the letter's reasoning.
+        return Disposition.NCND if context_ncnd else Disposition.EXEMPT_WITHHELD
+    if _OTHER.search(text):
+        return Disposition.OTHER
+    return Disposition.DISCLOSED
+
+
+def _points_elsewhere(text: str) -> bool:
+    """The answer sends the requester to published information, and that is its main content."""
+    match = _POINTER.search(text)
+    if match is None or _POINTER_NEGATED.search(text):
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if re.search(r"[A-Za-z]{3}", s)]
+    leading = " ".join(sentences[:2])
+    return len(text.split()) <= 45 or _POINTER.search(leading) is not None
+
+
+def cross_reference(answer: str) -> int | None:
+    """The question an answer defers to ("N/A, please see our response to Q2"), when it says little else.
+
+    0 means the answer just before it ("Please see above response").
+    """
+    if len(answer.split()) > 30:
+        return None
+    match = _CROSS_REFERENCE.search(answer)
+    if match is not None:
+        return int(match.group(1))
+    return 0 if _ABOVE.search(answer) and not find_citations(answer) else None
+
+
+@cache
+def _ncnd_provisions() -> frozenset[str]:
+    """The NCND provisions of the library's exemptions (s23(5), s24(2), s40(5B), reg 12(6) ...)."""
+    provisions = {card.ncnd.lower() for card in load_library().cards if card.ncnd}
+    return frozenset(provisions | {p.split("(")[0] + "(" + p.split("(", 1)[1] for p in provisions if "(" in p})
+
+
+def _part_withheld(text: str, position: int) -> bool:
+    """Something is given before a withholding that names only part of what was asked ("Annual spend is ...")."""
+    before = text[:position]
+    sentence_start = max(before.rfind(". "), before.rfind("\n"))
+    given = before[: sentence_start + 1] if sentence_start > 0 else ""
+    if len(re.findall(r"[A-Za-z]{2,}", given)) < 2 or _HOLDING_STATEMENT.search(given):
+        return False
+    if _WHOLE_WITHHELD.search(text[max(0, sentence_start) :]):
+        return False
+    return not re.search(r"(?i)exempt|withh|section|regulation|public interest|prejudic|personal data", given)
+
+
+_HOLDING_STATEMENT = re.compile(
+    r"(?i)\b(?:(?:we|i) can confirm|(?:the )?(?:council|force|trust|department|authority|we) (?:holds?|has|have "
+    r"located|located|identified|found)|there (?:is|are|were) \d+|(?:is|are) held)\b")
+
+
+_ASKED_HEAD = re.compile(
+    r"(?i)\b(?:how many|number of|numbers of|names? of|copy of|copies of|list of|details of|amount of|cost of|"
+    r"costs of|value of|total|dates? of|locations? of|address(?:es)? of|recordings? of|footage of|minutes of|"
+    r"breakdown of|identity of|identities of|rates? (?:charged|paid)?|prices?|pricing|who|which|where|when|what|why|"
+    r"how(?! many| much))\b"
+    r"\s*(?:the |a |an |each |all |any |of |your )*([a-z][\w-]*)?"
+)
+_SUBJECT_HEAD = re.compile(
+    r"(?i)(?:^|[.;]\s+)(?:however,?\s+)?(?:the |a |an |this |these |that |those |all |any |our |its |their )?"
+    r"((?:[\w'-]+\s+){0,6}?)(?:is|are|has been|have been|was|were|would be)\s+(?:being\s+)?"
+    r"(?:withheld|exempt|refused|commercial(?:ly)? sensitive|redacted|suppressed|not (?:being )?(?:disclosed|released|"
+    r"provided))"
+)
+_WHOLE_WORDS = {"information", "data", "request", "details", "it", "they", "this", "these", "material", "records",
+                "documents", "document", "contents", "answer"}
+
+
+def _withholds_all_asked(text: str, position: int, question: str) -> bool | None:
+    """Whether what the answer withholds is all the question asks for (True), only part of it (False), or unclear.
+
+    "The names of the inspectors are withheld" answers "Please provide the names of ..." in full, as a
+    refusal; "Annual spend is commercially sensitive" under "Who provides X and what is the annual spend"
+    withholds one of two things asked.
+    """
+    start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position))
+    match = _SUBJECT_HEAD.search(text[start + 1 if start >= 0 else 0 : position + 40].strip())
+    if match is None:
+        return None
+    subject = [w for w in re.findall(r"[a-z][\w'-]*", match.group(1).lower()) if w not in ("the", "of", "and")]
+    if not subject:
+        return None
+    asked = {stem_of(head) for head in (m.group(1) or m.group(0).split()[0] for m in _ASKED_HEAD.finditer(question))
+             if head}
+    if not asked:
+        return None
+    heads = {stem_of(word) for word in subject}
+    generic = {stem_of(word) for word in _WHOLE_WORDS | {"requested", "you", "asked", "have", "sought", "all"}}
+    if heads <= generic:
+        return True if len(asked) == 1 else None  # "The information you requested is exempt"
+    covered = asked & heads
+    if not covered:
+        return None
+    return len(covered) == len(asked)
+
+
+def stem_of(word: str) -> str:
+    """A crude stem ("names" and "name", "inspectors" and "inspector") for comparing heads."""
+    word = word.lower()
+    return word[:6] if len(word) >= 7 else (word[:-1] if len(word) > 3 and word.endswith("s") else word)
+
+
+def _withheld_leads(text: str, position: int) -> bool:
+    """Whether the withholding comes first and the figures after it only explain it (a cost, a date)."""
+    return not _FIGURE.search(_scrub(text[:position]))
+
+
+def _scrub(text: str) -> str:
+    """Text without section numbers, dates, years and references, whose digits are not disclosures."""
+    text = re.sub(r"\b(?:section|sections|regulation|reg|s|article|paragraph|para|part|question|q|foi|eir|ref|"
+                  r"reference|point|item)\.?\s?/?\s?\d{1,7}[A-Za-z]?(?:\s?\(\w{1,4}\))*", " ", text,
+                  flags=re.IGNORECASE)
+    text = re.sub(r"\b[A-Za-z]+\d[\w-]*|\b\w*\d+(?:[/.-]\w+)+\b|\(\d{1,2}\)", " ", text)  # FS50681336, EA/2018/0055
+    text = re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
+                  r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,
+                  flags=re.IGNORECASE)
+    text = re.sub(r"\[\d+\]|\b\d+\s?(?:working )?days?\b|\b(?:18|24) hours\b|£\s?(?:450|600)\b|\b\d+\s?hours\b",
+                  " ", text, flags=re.IGNORECASE)
+    return re.sub(r"https?://\S+|\S+\.(?:pdf|docx?|xlsx?)\b", " ", text)
+
+
+def _not_applied_near(text: str, label: str) -> bool:
+    """A section the authority considered and did not apply ("we considered s42 but ...")."""
+    number = re.escape(section_key(label)[1:]) if label.startswith("s") else re.escape(label[4:])
+    for match in re.finditer(rf"(?i)(?:section|s\.?|regulation|reg\.?)\s?{number}\b", text):
+        window = text[max(0, match.start() - 160) : match.end() + 200]
+        if _NOT_APPLIED.search(window):
+            return True
+    return False
+
+
+def _first_disclosure_signal(text: str) -> int | None:
+    # "We can confirm that the information is held" is a confirmation, not a disclosure.
+    scrubbed = _HELD_CONFIRMATION.sub(lambda m: " " * len(m.group(0)), text)
+    scrubbed = re.sub(
+        r"(?:section|regulation|reg|s)\.?\s?\d{1,3}[A-Z]?(?:\s?\(\w{1,4}\))*|\b(?:19|20)\d\d\b",
+        lambda m: " " * len(m.group(0)), scrubbed, flags=re.IGNORECASE,
+    )
+    match = _DISCLOSED.search(scrubbed)
+    return match.start() if match else None
+
+
+def _mentions_only_as_advice(text: str, position: int) -> bool:
+    window = text[max(0, position - 200) : position].lower()
+    return bool(re.search(r"(?:narrow|refine|reduce)[^.]*$|advice and assistance[^.]*$", window))
+
+
+def exemptions_relied_on(
+    answer: str, disposition: Disposition, regime: Regime, shared_citations: list[str]
+) -> list[str]:
+    """The exemptions an answer relies on, given the disposition read from it.
+
+    `shared_citations` are the sections the rest of the reply cites: an answer that withholds
+    without naming a section ("commercially sensitive, see above") relies on those.
+    """
+    cited = [label for label in find_citations(answer, regime) if not _not_applied_near(answer, label)
+             and not (regime is Regime.EIR and section_key(label) == "s39")]  # s39 only routes to the EIR
+    if disposition is Disposition.NOT_HELD:
+        # Not held is no exemption; the EIR's reg 12(4)(a) and FOISA's s17 notice count when cited.
+        return _most_specific([label for label in cited if section_key(label) in ("reg 12(4)(a)", "s17")
+                               and (regime is not Regime.FOIA)])
+    if disposition is Disposition.OTHER:
+        return [label for label in cited if label.startswith("s40(1)")]
+    if disposition is Disposition.DISCLOSED:
+        return []
+    if not cited and disposition in (Disposition.NCND, Disposition.EXEMPT_WITHHELD,
+                                     Disposition.PARTIALLY_DISCLOSED, Disposition.S21_ACCESSIBLE) and (
+            disposition is not Disposition.S21_ACCESSIBLE or _WITHHELD.search(answer)):
+        cited = [label for label in shared_citations if section_key(label) not in ("s12", "s14", "s21", "s25")]
+    procedural = _PROCEDURAL_BY_DISPOSITION.get(disposition)
+    if regime is Regime.FOISA and disposition is Disposition.S21_ACCESSIBLE:
+        procedural = "s25"
+    kept: list[str] = []
+    for label in cited:
+        key = section_key(label)
+        if key in ("s12", "s14", "s21") and key != procedural and not (
+                disposition is Disposition.PARTIALLY_DISCLOSED and key == "s12"):
+            continue  # cost, vexatious and accessible-elsewhere sections are dispositions of their own
+        if regime is Regime.FOISA and key in ("s17", "s25", "s12", "s14") and key != procedural:
+            continue
+        if key == "reg 12(4)(a)":
+            continue  # not held is a disposition of its own, handled above
+        kept.append(label)
+    if disposition is Disposition.S21_ACCESSIBLE:
+        # s21 counts where the reply relies on it, not where it only points to a web page.
+        if not any(section_key(label) == procedural for label in kept) and _ACCESSIBLE.search(answer):
+            kept.insert(0, procedural or "s21")
+        return _most_specific(kept)
+    if procedural and not any(section_key(label) == procedural for label in kept):
+        if regime is Regime.EIR and disposition in (Disposition.S12_COST, Disposition.S14_VEXATIOUS_OR_REPEATED):
+            procedural = "reg 12(4)(b)"
+        if not any(section_key(label) == section_key(procedural) for label in kept):
+            kept.insert(0, procedural)
+    if procedural:
+        kept = [label for label in kept if section_key(label) == section_key(procedural)] or kept
+    return _most_specific(kept)
+
+
+def _most_specific(labels: list[str]) -> list[str]:
+    """One label per section, the most specific form the reply used (`s43(2)` over `s43`), in order."""
+    best: dict[str, str] = {}
+    order: list[str] = []
+    for label in labels:
+        key = section_key(label)
+        if key not in best:
+            order.append(key)
+            best[key] = label
+        elif len(label) > len(best[key]):
+            best[key] = label
+    return [best[key] for key in order]

@@ -1,0 +1,103 @@
+"""A response's reference, date, authority and regime, from what the document says."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from knowledge.models import Regime
+
+_REFERENCE = re.compile(
+    r"(?:our\s+ref(?:erence)?|reference(?:\s+(?:no|number))?|ref\.?"
+    r"(?:\s*(?:no|number))?|(?:foi|foisa|eir|request)\s+(?:request\s+)?(?:ref(?:erence)?|number|no)"
+    r"|case\s+(?:ref(?:erence)?|number|no)|disclosure\s+id)\.?\s*[:.\-#]?\s*"
+    r"((?=[A-Z0-9/._\-]*(?: \d)?\d)[A-Z0-9][A-Z0-9/._\-]{1,40}(?: \d[A-Z0-9/._\-]{1,20})?)",
+    re.IGNORECASE,
+)
+_TITLE_REFERENCE = re.compile(r"\s[-\u2013]\s*(\d{1,6}/\d{2,4})\s*$")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_LONG_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}|sept|[a-z]{{3}})\.?,?\s+(\d{{4}})\b", re.I)
+_US_DATE = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_LABEL = re.compile(r"(date(?: of)? (?:responded|response|reply|sent|issued)|^date\b|responded)", re.I)
+
+
+def detect_regime(text: str) -> Regime:
+    """FOISA, EIR or FOIA, from what the document says it was handled under."""
+    lowered = text.lower()
+    if "(scotland)" in lowered or "scottish information commissioner" in lowered or "foisa" in lowered:
+        return Regime.FOISA
+    if re.search(r"environmental information regulations|\beir\b|regulation 12\(|reg\.? 12\(", lowered):
+        return Regime.EIR
+    return Regime.FOIA
+
+
+def find_reference(lines: list[str]) -> str:
+    """The authority's reference for the request, if the document states one."""
+    for line in lines[:60]:
+        line = re.sub(r"(?i)\byour\s+ref(?:erence)?\b\S*\s*\S*", " ", line)
+        match = _REFERENCE.search(line)
+        if match and re.search(r"\d", match.group(1)):
+            return match.group(1).rstrip(".-/")
+    for line in lines[:5]:
+        match = _TITLE_REFERENCE.search(line)
+        if match:
+            return match.group(1)
+    return ""
+
+
+_AUTHORITY = re.compile(
+    r"\b((?:(?!(?:Does|Has|Have|Is|Did|Do|Can|Will|Would|The|Dear|To|From|Of)\b)[A-Z][a-z'-]+ ){1,3}"
+    r"(?:Police|Constabulary|Borough Council|District Council|County Council|City Council|Council|"
+    r"NHS (?:Foundation )?Trust|Fire and Rescue Service))\b"
+)
+
+
+def find_authority(lines: list[str]) -> str:
+    """The authority that wrote the response, from its letterhead or sign-off."""
+    for line in lines[:25] + lines[-15:]:
+        match = _AUTHORITY.search(line)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def find_date(lines: list[str]) -> str:
+    """The response date as ISO, preferring a labelled date, else the first full date."""
+    labelled = [line for line in lines[:40] if _DATE_LABEL.search(line)]
+    for line in labelled + lines[:25]:
+        found = _parse_date(line)
+        if found:
+            return found
+    return ""
+
+
+def _parse_date(text: str) -> str:
+    candidates: list[tuple[int, date]] = []
+    for match in _ISO_DATE.finditer(text):
+        candidates += _date_at(match.start(), match.group(1), match.group(2), match.group(3))
+    for match in _LONG_DATE.finditer(text):
+        candidates += _date_at(match.start(), match.group(3), match.group(2), match.group(1))
+    for match in _US_DATE.finditer(text):
+        candidates += _date_at(match.start(), match.group(3), match.group(1), match.group(2))
+    for match in _NUMERIC_DATE.finditer(text):
+        candidates += _date_at(match.start(), match.group(3), match.group(2), match.group(1))
+    return min(candidates)[1].isoformat() if candidates else ""
+
+
+def _date_at(position: int, year: str, month: str, day: str) -> list[tuple[int, date]]:
+    month_number: int | None = None
+    if month.isdigit():
+        month_number = int(month)
+    else:
+        for index, name in enumerate(_MONTHS.split("|"), start=1):
+            if name.startswith(month.lower()[:3]):
+                month_number = index
+                break
+    try:
+        return [(position, datetime(int(year), month_number or 0, int(day)).date())]
+    except ValueError:
+        return []
+
+

@@ -1,0 +1,761 @@
+"""Stage 2: the one question-list grammar, for incoming requests and for past requests alike.
+
+A request is read line by logical line (knowledge.reading.text.reflow). Numbered items
+(`1.`, `1)`, `1,`, `Q1`, `Question 1:`) and bullets are questions; lettered and roman parts
+are questions when they ask something themselves, otherwise they are parts of the item or
+stem they follow (the reader splits them again where the reply answers them one by one).
+A line that only introduces what follows ("I am seeking details on the following:",
+"Please state:") is a stem: it is carried by the items it introduces, never a question of
+its own and never dropped. Lines under "broken down by ...:" are dimensions of one
+question. In prose, each paragraph that asks for information is a question ("please
+provide", "I would like", "could you", "if so, ..."); context sentences in that paragraph
+go with it. Procedural lines (formats, deadlines, thanks, cost-limit hedges, offers to
+clarify) are not questions, and neither is anything else that asks for nothing: those are
+returned as `left_out`, so a surface can show them and let a person add one back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from knowledge.reading.text import normalise, reflow
+
+
+class ItemKind(StrEnum):
+    """How an item of a request is marked."""
+
+    NUMBERED = "numbered"
+    LETTERED = "lettered"
+    ROMAN = "roman"
+    BULLET = "bullet"
+    LINE = "line"
+    """An unmarked line under a stem ("the following areas:" then one per line)."""
+    PROSE = "prose"
+    """A paragraph of prose that asks for something."""
+    DIMENSION = "dimension"
+    """A line under "broken down by:": a dimension of its question, never a question of its own."""
+
+
+_LEVEL = {ItemKind.NUMBERED: 0, ItemKind.LETTERED: 1, ItemKind.ROMAN: 2, ItemKind.BULLET: 3, ItemKind.DIMENSION: 3,
+          ItemKind.LINE: 4, ItemKind.PROSE: 4}
+_ANSWER_CHOICE = re.compile(r"^(?:option\s+\w\)\s*)?(?:yes|no)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    """One question of a request, with the parts that may be answered together or one by one."""
+
+    text: str
+    """The item's own words, its marker removed."""
+    kind: ItemKind
+    label: str = ""
+    """The marker as written: `1`, `b`, `ii`, a bullet; empty for prose and unmarked lines."""
+    stem: str = ""
+    """The introduction the item depends on ("I would like the budget for the following areas:")."""
+    parts: tuple[RequestItem, ...] = ()
+    parts_are_questions: bool = False
+    """Whether each part asks something of its own (a question each) or belongs with the item."""
+
+    @property
+    def question(self) -> str:
+        """The question as one string: the stem where the item needs it, the text, its parts."""
+        body = " ".join([self.text, *(part.question for part in self.parts)]).strip()
+        return f"{self.stem} {body}".strip() if self.stem else body
+
+    def split(self) -> list[RequestItem]:
+        """The item as separate questions: its parts each carrying the item as stem."""
+        if not self.parts:
+            return [self]
+        lead = " ".join(p for p in (self.stem, self.text) if p).strip()
+        out: list[RequestItem] = []
+        dimensions = tuple(part for part in self.parts if part.kind is ItemKind.DIMENSION)
+        if dimensions and len(dimensions) == len(self.parts):
+            return [self]
+        for part in self.parts:
+            if part.kind is ItemKind.DIMENSION:
+                continue
+            heading = not _asks_itself(self.text) or _introduces(self.text)
+            for piece in part.split() if part.parts_are_questions else [part]:
+                if heading or _needs_lead(piece.text):
+                    out.append(replace(piece, stem=f"{lead} {piece.stem}".strip() if piece.stem else lead))
+                else:
+                    out.append(piece)
+        if self.text and _asks(self.text) and not _introduces(self.text):
+            # "Please provide a copy of X. Please state: a) ... b) ..." keeps the copy as a question.
+            out.insert(0, replace(self, parts=(), stem=self.stem))
+        return out
+
+
+@dataclass(frozen=True)
+class QuestionList:
+    """A request read into its questions, and the lines that are not questions."""
+
+    items: tuple[RequestItem, ...]
+    left_out: tuple[str, ...] = ()
+
+    def questions(self, split_parts: bool = True, split_sentences: bool = False) -> list[str]:
+        """The questions as strings.
+
+        With `split_parts` every lettered, bulleted or listed part is a question (each carrying what
+        it needs of its stem); with `split_sentences` every asking sentence of a prose paragraph is.
+        """
+        return [item.question for item in self.flat(split_parts, split_sentences)]
+
+    def flat(self, split_parts: bool = True, split_sentences: bool = False) -> list[RequestItem]:
+        """The items as a flat list, parts split out where asked (or where they ask themselves)."""
+        out: list[RequestItem] = []
+        for item in self.items:
+            separable = any(part.kind is not ItemKind.DIMENSION for part in item.parts)
+            heading = item.parts_are_questions and (not _asks_itself(item.text) or _introduces(item.text))
+            pieces = item.split() if separable and (split_parts or heading) else [item]
+            for piece in pieces:
+                out.extend(_asking_sentences(piece) if split_sentences and piece.kind is ItemKind.PROSE
+                           and not piece.parts else [piece])
+        return out
+
+
+def _asking_sentences(item: RequestItem) -> list[RequestItem]:
+    """A prose paragraph as one question per asking sentence; context goes with the ask after it."""
+    sentences = [part for part in _SENTENCE.split(item.text) if part.strip()]
+    out: list[RequestItem] = []
+    context: list[str] = []
+    for sentence in sentences:
+        if _asks_itself(sentence) or _REQUESTED_THING.match(sentence):
+            text = " ".join([*context, sentence]) if context and not out else sentence
+            if context and out:
+                out[-1] = replace(out[-1], text=" ".join([out[-1].text, *context]))
+            out.append(replace(item, text=text))
+            context = []
+        else:
+            context.append(sentence)
+    if context:
+        if not out:
+            return [item]
+        out[-1] = replace(out[-1], text=" ".join([out[-1].text, *context]))
+    if out and item.stem:
+        out[0] = replace(out[0], stem=item.stem)
+    return out
+
+
+# --- Lines --------------------------------------------------------------------------------------------------------
+
+_NUMBERED = re.compile(
+    r"^(?:(?:q(?:uestion)?|request|item|point|part)\s*(\d{1,2})(?!\d)\s*[.):\-]?|\(?(\d{1,2})(?![\d.,]\d)"
+    r"\s?(?:[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
+    re.IGNORECASE,
+)
+_LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
+_ROMAN = re.compile(r"^\(?((?:i{1,3}|iv|vi{0,3}|ix|x))\s?[.)]\s*(.*)$", re.IGNORECASE)
+_BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\u2013\-]|o(?=\s+[A-Z]))\s*(.*)$")
+_MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\)?|(?:q(?:uestion)?|request|part|item|"
+                          r"point)\s*\d{1,2}\s*[.:)]?)$", re.IGNORECASE)
+
+_ASKING = re.compile(
+    r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|send|supply|tell|disclose|confirm|give|list|state|"
+    r"advise|detail|identify|outline|explain|indicate|share|forward|let (?:me|us) (?:know|have)|"
+    r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should)? (?:like|wish|want|hope|"
+    r"request|am requesting|are requesting|am seeking|are seeking|seek|ask|need|am looking|require|"
+    r"would be grateful|be grateful|am interested|am writing to (?:request|ask))\b|"
+    r"^(?:can|could|would|will|may|do|does|did|is|are|was|were|has|have|had|how|what|which|when|where|"
+    r"who|whom|whose|why|whether)\b|\b(?:can|could|would|will) you\b|\bif so\b|"
+    r"^(?:any|all|copies|copy|details|a copy|a list|a breakdown|the (?:number|total|amount|names?|"
+    r"cost|costs|date|dates|value|list|details|minutes|policy|percentage|proportion)|number of|"
+    r"total|names? of|a summary|information (?:on|about|regarding|relating)|records?|data|"
+    r"identify|provide|confirm|list|state|detail|explain|outline)\b",
+    re.IGNORECASE,
+)
+_PROCEDURAL = re.compile(
+    # Sentences about the handling of the request, not about the information asked for.
+    r"\b(?:acknowledge (?:receipt|this)|confirm receipt|i look forward|look forward to|thank you|thanks|"
+    r"if you (?:need|require|have) any (?:further |more )?(?:clarification|information|questions|queries)|"
+    r"(?:do )?not hesitate|clarification|if any(?: part)? of (?:this|my) request|if you are unable to "
+    r"provide|the (?:remainder|rest) of (?:the|my)|within (?:the )?(?:statutory|20|twenty)|"
+    r"(?:20|twenty)[- ]working[- ]days?|"
+    r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
+    r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
+    r"exceed (?:the )?(?:cost|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be |being )?charged|"
+    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
+    r"(?:advise|advice) (?:on |me )?"
+    r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
+    r"this is a request (?:for information )?under|i am writing (?:to you )?under|hope (?:you are|your|you're|"
+    r"this finds)|i trust this|(?:presented|provided|supplied|sent) (?:to me )?(?:as|in) (?:a |an )?"
+    r"(?:month|year|spreadsheet|excel|csv|electronic|table)|(?:on|with) behalf of|"
+    r"comments associated with|to understand the basis|advice and assistance|(?:using|use) (?:the )?(?:table|"
+    r"template|headings|columns)|in the following format|table headings)\b",
+    re.IGNORECASE,
+)
+_FORMAT = re.compile(
+    r"\b(?:electronic|excel|csv|spreadsheet|machine[- ]readable|xlsx?|pdf format|word format|digital format|"
+    r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
+    re.IGNORECASE,
+)
+_GENERIC_ASK = re.compile(
+    r"^(?:[^.?!]{0,80}\b)?(?:request|requesting|ask|asking|seeking|like|grateful|looking to (?:receive|obtain)|"
+    r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request)\b"
+    r"[^?]{0,160}$|^(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me)?(?: with)? "
+    r"the following(?: \w+)?(?: information)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$",
+    re.IGNORECASE,
+)
+_INTRO_END = re.compile(
+    r"(?::|:\s*-|;\s*-|\s-)\s*$|\b(?:the following|as follows|below|following (?:information|details|"
+    r"questions|data|fields|areas|categories|periods))\b[^.?!]{0,200}[.?:]?\s*$|"
+    r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
+    r"about|following|are|is)\s*$",
+    re.IGNORECASE,
+)
+_BREAKDOWN = re.compile(
+    r"\b(?:broken down|break(?:ing)? (?:this |it |them |that )?down|breakdown|split|by the following|"
+    r"specifically|categorised|grouped)\b[^.?!]{0,60}:?\s*$",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(r"^[A-Z0-9][^.?!]{0,80}:?$")
+_ANAPHORA = re.compile(
+    r"^(?:also,?\s+)?(?:i would like |please (?:could you )?(?:disclose |provide |send )?|can you |could you )?"
+    r"(?:this|these|that|those|such|the above|it|them|the requested|the same)\b"
+    r"(?: (?:data|information|figures?|details|request|requests|numbers?))?",
+    re.IGNORECASE,
+)
+_SCOPE_ONLY = re.compile(
+    r"\b(?:to cover|covering|cover the|for the (?:period|years?|financial|academic|calendar)|"
+    r"from \d|between \d|since \d|each of (?:these|the above|those)|all of the above|for each (?:of )?"
+    r"(?:these|the above|category|categories|area|areas))\b|\bas much (?:of )?(?:the|as)\b|as possible\b|in full\b",
+    re.IGNORECASE,
+)
+_FOLLOW_ON = re.compile(
+    r"^(?:please (?:also )?(?:can you |could you )?(?:indicate|include|specify|state|break|split|show)|"
+    r"(?:can|could|would) you (?:also )?(?:please )?(?:indicate|include|specify|break|split|show)|"
+    r"including\b|as well as\b|and (?:also )?(?:the|any)\b|if (?:possible|available|not|this|that|none)|"
+    r"(?:or|otherwise),?\s)",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(r"^(?:if|where|when|should)\b", re.IGNORECASE)
+_CONDITIONAL_FALLBACK = re.compile(r"^if (?:this|that|the|such)\b[^,]{0,80}\b(?:unavailable|not (?:available|held|"
+                                   r"possible|recorded))[^,]*,\s*(?:then )?(?:just|only|simply)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(\[])")
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: ItemKind | None
+    label: str = ""
+
+
+@dataclass
+class _Node:
+    kind: ItemKind
+    label: str
+    text: str
+    stem: str = ""
+    children: list[_Node] = field(default_factory=list)
+    block: bool = False
+    """The item is a heading ("1. Playground closures:"): unmarked lines after it belong to it."""
+
+
+@dataclass(frozen=True)
+class MarkedLine:
+    """A logical line with its list marker read off (`kind` None for an unmarked line)."""
+
+    text: str
+    kind: ItemKind | None
+    label: str = ""
+
+
+def mark_lines(lines: list[str]) -> list[MarkedLine]:
+    """The grammar's reading of each line's marker, for layouts the reader finds in letters."""
+    return [MarkedLine(line.text, line.kind, line.label) for line in _mark(lines)]
+
+
+def asks(text: str) -> bool:
+    """Whether a line asks for something by itself (a question mark, an asking verb, "The number of ...")."""
+    return _item_asks(text)
+
+
+def is_procedural(text: str) -> bool:
+    """Whether a line is about handling the request (deadlines, formats, thanks), not the information."""
+    return _is_procedural(text)
+
+
+def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:
+    """The questions of a request body (greeting, headers and sign-off already removed)."""
+    raw = normalise(text).split("\n")
+    lines = [" ".join(line.split()) for line in raw] if reflowed else reflow(raw)
+    marked = _mark(_joined_continuations(lines))
+    items, left_out = _build(marked)
+    return QuestionList(tuple(items), tuple(left_out))
+
+
+def _joined_continuations(lines: list[str]) -> list[str]:
+    """A line that starts in lower case after one that stops mid-sentence continues it (a hand-wrapped line)."""
+    out: list[str] = []
+    for line in lines:
+        short_tail = len(line.split()) <= 4 and line.endswith(("?", ".")) and len(out[-1].split()) >= 8 if out and \
+            out[-1] else False
+        if out and out[-1] and (line[:1].islower() or short_tail) and not re.search(r"[.?!:;]$", out[-1]) and \
+                _marker(line, "")[0] is None:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _mark(lines: list[str]) -> list[_Line]:
+    """Each line with its marker read; one entry per line, in order.
+
+    A marker alone on its line ("1." then "a)", or "Question 1" then the question) takes the text
+    of the next unmarked line, which then stands empty, so that nested markers keep their levels.
+    """
+    marked: list[_Line] = []
+    previous_letter = ""
+    waiting: int | None = None  # index of the last marker-only line still without its text
+    for line in lines:
+        if not line:
+            marked.append(_Line("", None))
+            continue
+        if _MARKER_ONLY.match(line) and not re.fullmatch(r"(?i)[a-z]", line):
+            kind, label, _ = _marker(line + " x", previous_letter)
+            if kind is not None:
+                marked.append(_Line("", kind, label))
+                previous_letter = label if kind is ItemKind.LETTERED else previous_letter
+                waiting = len(marked) - 1
+                continue
+        kind, label, rest = _marker(line, previous_letter)
+        if kind is ItemKind.LETTERED:
+            previous_letter = label
+        if kind is None and waiting is not None:
+            marked[waiting] = _Line(line, marked[waiting].kind, marked[waiting].label)
+            marked.append(_Line("", None))
+        else:
+            marked.append(_Line(rest if kind else line, kind, label))
+        waiting = None
+    return marked
+
+
+def _marker(line: str, previous_letter: str) -> tuple[ItemKind | None, str, str]:
+    number = _NUMBERED.match(line)
+    if number and (number.group(3) or "").strip() and not re.match(r"(?i)^\d{1,2}(?:st|nd|rd|th)\b", line):
+        body = number.group(3).strip()
+        # "2022, 2021 and 2020" and "10K" are not list items; "1, Can you ..." is.
+        if not (line[len(number.group(1) or number.group(2) or ""):][:1] == "," and not body[:1].isupper()):
+            return ItemKind.NUMBERED, number.group(1) or number.group(2), body
+    roman = _ROMAN.match(line)
+    if roman and roman.group(2).strip() and _is_roman(roman.group(1).lower(), previous_letter):
+        return ItemKind.ROMAN, roman.group(1).lower(), roman.group(2).strip()
+    letter = _LETTERED.match(line)
+    if letter:
+        label = letter.group(1).lower()
+        body = letter.group(2) or ""
+        if body.strip() and not re.match(r"(?i)^[a-z]\.[a-z]\.", line):
+            return ItemKind.LETTERED, label, body.strip()
+    bullet = _BULLET.match(line)
+    if bullet and bullet.group(1).strip() and not re.match(r"^-?\d", line) and not line.startswith("--"):
+        return ItemKind.BULLET, line[0], bullet.group(1).strip()
+    return None, "", line
+
+
+def _is_roman(numeral: str, previous_letter: str) -> bool:
+    """Whether "i)", "v)" or "x)" is a roman numeral here, not the next letter after "h)", "u)" or "w)"."""
+    if numeral == "i":
+        return previous_letter in ("", "a", "b", "c", "d", "e", "f", "g", "i")
+    if numeral in ("v", "x"):
+        return previous_letter == ""
+    return True
+
+
+def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    left_out: list[str] = []
+    stem = ""  # an introduction waiting for (or carried by) the items after it
+    stem_used = False
+    breakdown = False  # the open question ended "broken down by:": lines after it are its dimensions
+    after_item = False  # the previous non-blank line was a list item or a question
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.kind is None and not line.text:
+            # A blank line closes the open item, not a heading or stem above it ("2. Within that, tell me:").
+            while stack and not stack[-1].block and not stack[-1].text.endswith(":"):
+                stack.pop()
+            continue
+        if line.kind is not None and line.text and _is_procedural(line.text):
+            left_out.append(line.text)  # "2. Please send the response by email." is not a question
+            continue
+        if line.kind is not None:
+            kind = ItemKind.DIMENSION if stack and _ANSWER_CHOICE.match(line.text) else line.kind
+            node = _Node(kind, line.label, line.text)
+            level = _LEVEL.get(line.kind, 3)
+            while stack and _LEVEL[stack[-1].kind] >= level:
+                stack.pop()
+            node.block = bool(line.text) and not _asks_itself(line.text) and (
+                line.text.endswith(":") or len(line.text.split()) <= 6) and bool(_HEADING.match(line.text))
+            if stack:
+                stack[-1].children.append(node)
+            else:
+                node.stem = _stem_for(stem, line.text, stem_used)
+                stem_used = stem_used or bool(node.stem)
+                roots.append(node)
+            stack.append(node)
+            after_item = True
+            breakdown = bool(_BREAKDOWN.search(line.text)) and line.text.endswith(":")
+            continue
+        text = _without_label(line.text)
+        if stack and breakdown and not _asks_itself(text) and len(text.split()) <= 8:
+            stack[-1].children.append(_Node(ItemKind.DIMENSION, "", text))  # a dimension of the open question
+            continue
+        if stack and _continues_item(stack[-1], text):
+            stack[-1].text = f"{stack[-1].text} {text}".strip()
+            breakdown = bool(_BREAKDOWN.search(text)) and text.endswith(":")
+            continue
+        block = next((position for position in range(len(stack) - 1, -1, -1) if stack[position].block), None)
+        if block is not None and not _is_procedural(text) and not _quotes(text) and not (
+                _HEADING.match(text) and _next_level(lines, index) <= _LEVEL[stack[block].kind]):
+            # Under a heading item ("1. Eligibility criteria:") prose and lists belong to it.
+            stack = stack[: block + 1]
+            stack[-1].children.append(_Node(ItemKind.LINE, "", text))
+            continue
+        stack = []
+        breakdown = False
+        if not re.search(r"[A-Za-z]{2}", text):
+            continue  # a stray bracket or marker left by the mail system
+        if _REFERENCE_LINE.match(text) and roots:
+            roots[-1].text = f"{roots[-1].text} {text}".strip()  # "Tender reference: 59992" goes with its item
+            continue
+        if _is_procedural(text) or _quotes(text):
+            left_out.append(text)
+            _release(stem, stem_used, roots, left_out)
+            stem, stem_used, after_item = "", False, False
+            continue
+        if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
+                not _ANAPHORA.match(text) and not _introduces(text) and \
+                (stem_used or _next_is_item(lines, index - 1)):
+            node = _Node(ItemKind.LINE, "", text, stem=_stem_for(stem, text, stem_used))
+            stem_used = True
+            roots.append(node)
+            after_item = True
+            if _BREAKDOWN.search(text) and text.endswith(":"):
+                stack, breakdown = [node], True
+            continue
+        if roots and after_item and _restates_list(text):
+            left_out.append(text)
+            continue
+        if stem and stem_used and _is_item_line(text) and _asks_itself(text) and not _CONDITIONAL.match(text) \
+                and not _ANAPHORA.match(text) and len(text.split()) <= 40 and not _introduces(text):
+            roots.append(_Node(ItemKind.LINE, "", text))
+            after_item = True
+            continue
+        if roots and after_item and _attaches_to_previous(text):
+            roots[-1].text = f"{roots[-1].text} {text}".strip()
+            continue
+        if stem and not stem_used and (_introduces(text) or (
+                not _asks_itself(text) and _next_is_item(lines, index) and not _is_item_line(text))):
+            # "I request the following." then "Information requested:", or a line saying what it covers.
+            stem = f"{stem} {text}".strip()
+            continue
+        pending_stem = stem if stem and not stem_used and stem.endswith(":") and len(stem.split()) <= 8 else ""
+        if not pending_stem:
+            _release(stem, stem_used, roots, left_out)
+        stem, stem_used, after_item = "", False, False
+        next_item = _next_is_item(lines, index)
+        if _introduces(text) and next_item:
+            if pending_stem:
+                left_out.append(pending_stem)
+            sentences = [part for part in _SENTENCE.split(text) if part.strip()]
+            if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
+                    not _GENERIC_ASK.match(" ".join(sentences[:-1])):
+                # "Please provide a copy of X. Please state:" asks for X, then introduces a list.
+                roots.append(_Node(ItemKind.PROSE, "", " ".join(sentences[:-1])))
+                stem = sentences[-1]
+            elif len(sentences) > 1 and _asks_itself(sentences[-1]) and not _asks(" ".join(sentences[:-1])):
+                # "I am researching bus services. For each depot, please provide:" the context stays out.
+                left_out.append(" ".join(sentences[:-1]))
+                stem = sentences[-1]
+            else:
+                stem = text
+            continue
+        if _is_question_paragraph(text) and text.endswith(":") and len(text.split()) <= 10 and \
+                _next_paragraph_asks(lines, index):
+            stem, stem_used = text, False  # "I would like to know:" then the question it introduces
+            continue
+        if _is_question_paragraph(text):
+            kept, dropped = _without_procedural(text)
+            if pending_stem and not _GENERIC_ASK.match(pending_stem):
+                kept = f"{pending_stem} {kept}"  # "I would like to know:" then the question
+            elif pending_stem:
+                left_out.append(pending_stem)
+            roots.append(_Node(ItemKind.PROSE, "", kept))
+            left_out.extend(dropped)
+            after_item = True
+            continue
+        if pending_stem:
+            left_out.append(pending_stem)
+        if _HEADING.match(text) and next_item and len(text.split()) <= 12:
+            continue  # a section heading: the items under it stand on their own
+        left_out.append(text)
+    _release(stem, stem_used, roots, left_out)
+    items = [_item(root) for root in roots]
+    items = [item for item in items if item.question.strip()]
+    if not items:
+        # Nothing asks: a request written as a statement is still one question.
+        prose = [text for text in left_out if not _is_procedural(text)]
+        if prose:
+            items = [RequestItem(" ".join(prose), ItemKind.PROSE)]
+            left_out = [text for text in left_out if text not in prose]
+    items, generic = _drop_generic(items)
+    return items, [*generic, *left_out]
+
+
+_REFERENCE_LINE = re.compile(r"^[A-Z][\w ]{0,30}\b(?:ref(?:erence)?|number|no\.?|id)\s*[:#]\s*[\w/.-]*\d[\w/.-]*$",
+                             re.IGNORECASE)
+
+
+def _quotes(text: str) -> bool:
+    """A quotation the requester cites as context (it opens with a quotation mark)."""
+    return text[:1] in "\"'" and not re.search(r"(?i)\bplease\b", text)
+
+
+def _without_procedural(text: str) -> tuple[str, list[str]]:
+    """A paragraph's asking sentences, and its procedural ones ("Please reply by email.") apart."""
+    sentences = [part for part in _SENTENCE.split(text) if part.strip()]
+    kept = [sentence for sentence in sentences if not _procedural_sentence(sentence)]
+    if not kept:
+        return text, []
+    return " ".join(kept), [sentence for sentence in sentences if sentence not in kept]
+
+
+def _release(stem: str, used: bool, roots: list[_Node], left_out: list[str]) -> None:
+    """A stem no item took is not lost: a question if it asks, else shown as left out."""
+    if not stem or used:
+        return
+    if _asks_itself(stem) and not _GENERIC_ASK.match(stem):
+        roots.append(_Node(ItemKind.PROSE, "", stem))
+    else:
+        left_out.append(stem)
+
+
+def _stem_for(stem: str, text: str, used: bool) -> str:
+    """The first item under a stem carries it; later ones only when they are bare noun phrases."""
+    if not stem:
+        return ""
+    return stem if not used or _needs_stem(text) else ""
+
+
+def _without_label(text: str) -> str:
+    """ "Required information; - A list of ..." without its label."""
+    match = re.match(r"^(?:(?:information|details|data) (?:requested|required)|required information|"
+                     r"request(?:ed)?)\s*[:;]\s*-?\s*(?=\w)", text, re.IGNORECASE)
+    return text[match.end():] if match else text
+
+
+def _item(node: _Node) -> RequestItem:
+    parts = tuple(_item(child) for child in node.children)
+    # Parts are questions of their own when each is worded as one ("How many ..."), not a noun phrase with a "?".
+    asks_each = bool(parts) and all(_SELF_ASKING.search(part.text) or part.parts_are_questions for part in parts)
+    heading_only = bool(parts) and (not node.text or (not _asks(node.text) and len(node.text.split()) <= 10))
+    return RequestItem(
+        text=node.text, kind=node.kind, label=node.label, stem=node.stem, parts=parts,
+        parts_are_questions=bool(parts) and (heading_only or asks_each) and not all(
+            part.kind is ItemKind.LINE for part in parts),
+    )
+
+
+def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
+    """Parts that only finish their stem are one question with parts.
+
+    "A breakdown of a) ... b) ..." (the stem stops mid-sentence), and unmarked lines that are bare
+    categories under a stem ("the budget for the following areas:" then "Parks", "Allotments"), are
+    one question whose parts the reader splits again where the reply answers them one by one.
+    Bullets, and lines that name what they want ("The number of ..."), stay questions of their own.
+    """
+    out: list[RequestItem] = []
+    for item in items:
+        previous = out[-1] if out else None
+        lettered = item.kind in (ItemKind.LETTERED, ItemKind.ROMAN)
+        groupable = lettered or item.kind is ItemKind.LINE
+        # Lettered parts count separately only where the reply answers them separately: by default they
+        # are parts of one question, which the reader splits again when it finds them answered one by one.
+        if previous is not None and previous.kind is ItemKind.PROSE and previous.parts and \
+                item.stem in ("", previous.text) and \
+                groupable and item.kind is previous.parts[-1].kind and (
+                    lettered or _MID_SENTENCE.search(previous.text) or not _item_asks(item.text)):
+            out[-1] = replace(previous, parts=(*previous.parts, replace(item, stem="")))
+            continue
+        if lettered or (groupable and item.stem and (
+                _MID_SENTENCE.search(item.stem) or not _item_asks(item.text))):
+            out.append(RequestItem(item.stem, ItemKind.PROSE, parts=(replace(item, stem=""),)))
+            continue
+        out.append(item)
+    return out
+
+
+_MID_SENTENCE = re.compile(r"\b(?:of|for|on|about|regarding|from|with|provide|including|include|namely|showing|"
+                           r"and|or|the|your|all|any)\s*$", re.IGNORECASE)
+_GENERIC_SENTENCE = re.compile(
+    r"(?i)\b(?:writing to|would like to|wish to|want to|am|are)?\s*(?:request|requesting|submit|submitting|make|"
+    r"making|seek|seeking|looking to (?:receive|obtain)|obtain)\b[^.?!]{0,60}\b(?:information|data|details|"
+    r"request)\b|\bunder the (?:freedom of information|foi)\b")
+
+
+def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str]]:
+    """A generic opening ("I am writing to request information about X under the Act") goes when real asks follow.
+
+    Returns the questions and the opening, if one was set aside (it is shown as left out, never lost).
+    """
+    items = _group_parts(items)
+    if len(items) < 2:
+        return items, []
+    first = items[0]
+    sentences = [part for part in _SENTENCE.split(first.text) if part.strip()]
+    if first.kind is ItemKind.PROSE and not first.parts and "?" not in first.text and sentences and all(
+            _GENERIC_SENTENCE.search(sentence) for sentence in sentences):
+        return items[1:], [first.text]
+    return items, []
+
+
+def _asks(text: str) -> bool:
+    return _ASKING.search(text) is not None
+
+
+def _asks_itself(text: str) -> bool:
+    """A self-contained question: a question mark, an asking verb, or a question word leading the sentence."""
+    return "?" in text or bool(_SELF_ASKING.search(text))
+
+
+_SELF_ASKING = re.compile(
+    r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i would like|i'd like|i wish|i want|"
+    r"we would like|i request|i am requesting|i would be grateful|provide (?:me|us)|let me know)\b|"
+    r"(?:^|[.;:,]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
+    r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
+    r"^(?:confirm|provide|identify|explain|outline|list|state|detail|disclose|send)\b"
+)
+_REQUESTED_THING = re.compile(
+    r"(?i)^(?:the |a |an |any |all )?(?:(?:total |overall |annual )?(?:number|numbers|amount|total|cost|costs|"
+    r"spend|value|list|copy|copies|details|names?|breakdown|summary|percentage|proportion|minutes|"
+    r"records?|information|data|correspondence|documents?|reports?|policy|policies)\b)"
+)
+
+
+def _item_asks(text: str) -> bool:
+    """An item that stands as a question by itself: it asks, or names what is wanted ("The number of ...")."""
+    return _asks_itself(text) or bool(_REQUESTED_THING.match(text))
+
+
+def _introduces(text: str) -> bool:
+    return _INTRO_END.search(text) is not None
+
+
+def _is_procedural(text: str) -> bool:
+    """About the handling of the request (thanks, deadlines, formats, offers to clarify), not the information."""
+    sentences = [part for part in _SENTENCE.split(text) if part.strip()] or [text]
+    return all(_procedural_sentence(sentence) for sentence in sentences)
+
+
+_CONCRETE_ASK = re.compile(
+    r"(?i)\b(?:provide|send|supply|give|tell me|disclose|let me (?:know|have))\s+(?:me\s+)?(?:with\s+)?(?:the|a|an|any|"
+    r"all|copies|details|information (?:on|about)|how many|how much)\s+(?:number|numbers|total|amount|copy|copies|list|"
+    r"details|names?|cost|costs|spend|figures?|breakdown|records?|minutes|policy|report)\b")
+
+
+def _procedural_sentence(sentence: str) -> bool:
+    if _CONCRETE_ASK.search(sentence) and not re.search(r"(?i)acknowledge|receipt|timeframe|remainder", sentence):
+        return False  # "To narrow my request: please provide the number of ..." still asks for something
+    if re.match(r"(?i)^(?:how|what|which|when|where|who|whether|do|does|did|is|are|has|have)\b", sentence) and \
+            not re.search(r"(?i)acknowledge|receipt|clarif", sentence):
+        return False  # a question about deadlines or costs is still a question
+    if _PROCEDURAL.search(sentence):
+        return True
+    if _FORMAT.search(sentence):
+        # "Please provide this data as a CSV" is about format; "the number of X, in CSV" still asks for X.
+        rest = _FORMAT.sub(" ", sentence)
+        return bool(_ANAPHORA.search(rest) or re.search(r"(?i)\b(?:this|the|that|all|your|any)\b[^.]{0,25}\b(?:data|"
+                                                       r"information|response|reply|answer|figures)\b", rest)
+                    or re.search(r"(?i)\b(?:provide|send|supply|give)\s+(?:it|them|this|these)\b", rest)) \
+            or not _asks(rest)
+    return not _asks(sentence) and bool(re.match(r"(?i)^(?:request for information|freedom of information)", sentence))
+
+
+def _is_item_line(text: str) -> bool:
+    """A line shaped like a list entry: one phrase or sentence, starting like an entry, not cut mid-sentence."""
+    return not re.search(r"[.!]\s+[A-Z]", text) and len(text.split()) <= 40 and bool(re.match(r"[A-Z0-9£]", text)) \
+        and not _MID_SENTENCE.search(text) and not re.search(r"(?i)\b(?:that|which|with|within|by|to|at)\s*$", text)
+
+
+def _is_question_paragraph(text: str) -> bool:
+    if not _asks(text) or _is_procedural(text):
+        return False
+    return not (_ANAPHORA.match(text) and _SCOPE_ONLY.search(text))
+
+
+def _restates_list(text: str) -> bool:
+    return bool(re.search(r"(?i)\b(?:each of (?:these|the above|those)|the above|all of the above|these "
+                          r"(?:categories|areas|items|fields|questions))\b", text)) and len(text.split()) <= 30
+
+
+def _attaches_to_previous(text: str) -> bool:
+    if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)):
+        return True
+    if _ANAPHORA.match(text) and _SCOPE_ONLY.search(text) and not re.search(r"(?i)broken down|breakdown", text):
+        return True
+    return bool(_FOLLOW_ON.match(text)) and not _asks_itself(re.sub(_FOLLOW_ON, "", text)) and \
+        not _is_procedural(text)
+
+
+def _continues_item(node: _Node, text: str) -> bool:
+    if node.block:
+        return True
+    if node.text.endswith((":", ",", ";", "-", "and", "or")) and not node.children:
+        return True
+    return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))
+
+
+def _next_paragraph_asks(lines: list[_Line], index: int) -> bool:
+    """Whether the next non-blank line asks something of its own."""
+    for line in lines[index : index + 3]:
+        if line.text:
+            return _is_question_paragraph(line.text)
+    return False
+
+
+def _next_level(lines: list[_Line], index: int) -> int:
+    """The list level of the next marked line, if one comes before the next paragraph of prose."""
+    for line in lines[index : index + 3]:
+        if line.kind is not None:
+            return _LEVEL[line.kind]
+        if line.text:
+            break
+    return 99
+
+
+def _next_is_item(lines: list[_Line], index: int) -> bool:
+    """Whether a list follows: a marked item (perhaps after a line of context), or two unmarked item lines."""
+    unmarked = 0
+    context = 0
+    for line in lines[index : index + 4]:
+        if line.kind is not None:
+            return True
+        if not line.text:
+            continue
+        if _is_item_line(line.text) and not _is_procedural(line.text) and not _CONDITIONAL.match(line.text) \
+                and not _introduces(line.text):
+            unmarked += 1
+            if unmarked >= 2:
+                return True
+            continue
+        if unmarked or context or _asks_itself(line.text):
+            break
+        context += 1  # one line of context between a stem and its list ("Records created when ...")
+    return False
+
+
+def _needs_lead(text: str) -> bool:
+    """A part split out of its item keeps the item's words unless it stands on its own."""
+    return len(text.split()) <= 8 or not _asks_itself(text) or bool(
+        re.search(r"(?i)\b(?:they|them|these|those|this|that|it|such)\b", text))
+
+
+def _needs_stem(text: str) -> bool:
+    """A part that is only a short noun phrase ("Parks", "Current rateable value") needs its stem."""
+    return not _asks_itself(text) and (len(text.split()) <= 6 or text[:1].islower())

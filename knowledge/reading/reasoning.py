@@ -1,0 +1,63 @@
+"""Stage 5: the exemption reasoning, harm tests and public-interest tests tied to their sections.
+
+A reply's reasoning runs over several paragraphs ("Section 43 is a qualified exemption ...",
+"Factors in favour of disclosure ...", "On balance ..."). The section in force is the last one
+a heading or a paragraph's opening named; each paragraph of reasoning under it becomes an
+exemption precedent of its kind (public interest, NCND, harm test), so a later draft can
+reuse the authority's own arguments for that section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge.citations import find_citations, section_key
+from knowledge.models import ExemptionPrecedent, Regime
+from knowledge.reading.decisions import NCND_WORDING
+
+_KINDS = (
+    ("public_interest", re.compile(r"public interest|favou?r(?:ing|s)? (?:of )?(?:disclos|maintain|releas|withh)|"
+                                   r"on balance|balance of|factors|outweigh", re.I)),
+    ("ncnd", NCND_WORDING),
+    ("harm_test", re.compile(r"harm|prejudic|would be likely|undermin|compromis|\brisk\b|damag|adverse|"
+                             r"unfair|reasonable expectation|confiden|commercial interests|"
+                             r"data protection principle|disclosure would", re.I)),
+)
+_NOT_REASONING = re.compile(
+    r"^(?:if you (?:are|remain)|you (?:can|may|have the right)|internal review|the information commissioner|"
+    r"yours|kind regards|please (?:find|see|note that we)|thank you)", re.IGNORECASE
+)
+_MIN_WORDS = 14
+_MERE_MENTIONS = ("s16", "s17", "s1", "s10", "s50")
+
+
+def exemption_reasoning(
+    paragraphs: Sequence[str], regime: Regime, source: str, reference: str, when: str, authority: str,
+    relied_on: Sequence[str] = (),
+) -> list[ExemptionPrecedent]:
+    """Paragraphs of reasoning, each tied to the section(s) in force where it stands.
+
+    `relied_on` are the sections the document relies on; a paragraph naming none of its own
+    inherits the section in force, which must be one of them when they are known.
+    """
+    found: list[ExemptionPrecedent] = []
+    current: list[str] = []
+    relied = {section_key(label) for label in relied_on}
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.split())
+        if not text:
+            continue
+        named = [c for c in find_citations(text[:200], regime) if section_key(c) not in _MERE_MENTIONS]
+        if named and (len(text) < 160 or re.match(r"(?i)^(?:section|s\.?\s?\d|reg|regulation|the exemption|"
+                                                   r"this exemption|exemption)", text) or not current):
+            current = named
+        if _NOT_REASONING.match(text) or len(text.split()) < _MIN_WORDS or not current:
+            continue
+        kind = next((name for name, pattern in _KINDS if pattern.search(text)), None)
+        if kind is None:
+            continue
+        sections = [label for label in current if not relied or section_key(label) in relied] or current
+        for section in sections:
+            found.append(ExemptionPrecedent(section, kind, text, reference, when, authority, regime, source))
+    return found

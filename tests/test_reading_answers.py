@@ -1,0 +1,161 @@
+"""Stages 3 and 4: each question's answer in the replies, and what it decides (fictional threads and letters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.models import Disposition, SourceDocument
+from knowledge.parser import classify_disposition, parse_document
+from tests.test_reading_structure import ACKNOWLEDGEMENT, thread
+
+D = Disposition
+
+
+def read_thread(*messages: tuple[str, str, str]) -> list[tuple[str, Disposition, tuple[str, ...], bool]]:
+    parsed = parse_document(SourceDocument(text=thread(*messages), source="thread.txt", kind="thread"))
+    return [(p.answer, p.disposition, p.exemptions, p.answer_in_text) for p in parsed.precedents]
+
+
+ASK = ("Dear council,\nPlease provide:\n1. The number of street trees felled in 2023\n"
+       "2. The names of the tree surgeons employed\n3. The council's tree management policy\nYours faithfully,\nKim")
+
+
+def test_rewrapped_restatements_are_found_and_each_gets_its_answer() -> None:
+    reply = (
+        "Dear Kim,\nPlease find our response below.\n"
+        "1. The number of street trees felled in 2023\n"
+        "The council felled 312 street trees in 2023, mostly because of ash\n"
+        "dieback.\n"
+        "2. The names of the tree surgeons\n"
+        "employed\n"
+        "The names of individual tree surgeons are withheld under section 40(2) as their personal data.\n"
+        "3. The council's tree management policy\n"
+        "The policy is published on our website at www.ashcombe.example.org/trees.\n"
+        "Yours sincerely,\nTrees Team"
+    )
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-03", ACKNOWLEDGEMENT),
+                          ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
+    assert "312 street trees" in answers[0][0] and "dieback" in answers[0][0]
+    assert answers[1][2] == ("s40(2)",)
+    assert "logged" not in " ".join(a[0] for a in answers), "an acknowledgement is no answer"
+
+
+def test_one_statement_after_the_request_answers_every_question() -> None:
+    reply = "Dear Kim,\nThe council does not hold this information: tree works are recorded by our contractor."
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.NOT_HELD] * 3
+
+
+def test_an_answer_only_in_an_absent_attachment_is_other_and_not_in_the_text() -> None:
+    reply = "1 Attachment\nFOI 5511 response.pdf\n88K\nDownload\nDear Kim,\nPlease see attached."
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", reply))
+    assert {(a[1], a[3]) for a in answers} == {(D.OTHER, False)}
+
+
+def test_restated_questions_with_nothing_between_them_share_the_answer_after_them() -> None:
+    reply = ("1. The number of street trees felled in 2023\n2. The names of the tree surgeons employed\n"
+             "This information is exempt under section 43(2) as it would prejudice the contractor's commercial "
+             "interests.\n3. The council's tree management policy\nA copy of the policy is attached.")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers[:2]] == [D.EXEMPT_WITHHELD, D.EXEMPT_WITHHELD]
+    assert answers[2][1] is D.DISCLOSED and answers[2][3] is False, "the policy asked for is the attachment"
+
+
+def test_a_later_reply_about_no_question_in_particular_goes_to_the_unsettled_ones() -> None:
+    first = ("1. The number of street trees felled in 2023\n312 trees were felled.\n"
+             "2. The names of the tree surgeons employed\nThe names are withheld under section 40(2).\n"
+             "3. The council's tree management policy\nThe policy is being revised and we will write again.")
+    later = "Dear Kim,\nHaving reviewed the matter we now disclose the names of the contractors' firms: Oakline Ltd."
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", first),
+                          ("incoming", "2024-02-20", later))
+    assert "Oakline" not in answers[0][0], "a settled answer is not overwritten"
+    assert "Oakline" in answers[1][0]
+
+
+def test_parts_answered_one_by_one_become_questions_of_their_own() -> None:
+    ask = "Dear council,\nPlease give the 2024 budget for the following services:\nLibraries\nMuseums\nArchives\nThanks"
+    reply = ("Please find our response below:\n"
+             "\u2502Libraries \u2502\u00a3 1,204,000\u2502\n\u2502Museums \u2502\u00a3 388,000\u2502\n"
+             "Archives are run by the county, so the council does not hold a budget for them.")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.DISCLOSED, D.NOT_HELD]
+
+
+def test_a_clarified_request_is_the_one_answered() -> None:
+    narrowed = "Dear council,\nTo narrow my request: please provide the number of trees felled in 2023 only.\nKim"
+    reply = "Dear Kim,\nThe council felled 312 street trees in 2023."
+    parsed = parse_document(SourceDocument(text=thread(
+        ("outgoing", "2024-01-02", ASK),
+        ("incoming", "2024-01-10", "Dear Kim,\nCould you please clarify which records you mean? Before we can "
+                                   "process your request we need more detail."),
+        ("outgoing", "2024-01-12", narrowed), ("incoming", "2024-02-01", reply)), source="t.txt", kind="thread"))
+    assert len(parsed.precedents) == 1
+    assert "2023 only" in parsed.precedents[0].question
+
+
+def test_numbered_answers_in_a_letter_follow_a_restated_block() -> None:
+    letter = (
+        "Reference: HV/FOI/77\nYou asked:\n1. How many libraries closed in 2024?\n2. Please send the closure report.\n"
+        "3. How many staff were made redundant?\nOur response\n1. Two libraries closed.\n"
+        "2. The report is exempt under section 22 as it will be published next month.\n"
+        "3. The council does not hold this information.\nYours sincerely,\nLibraries"
+    )
+    parsed = parse_document(SourceDocument(text=letter, source="letter.txt"))
+    assert [p.disposition for p in parsed.precedents] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.NOT_HELD]
+    assert parsed.precedents[0].reference == "HV/FOI/77"
+
+
+def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
+    letter = (
+        "Your questions and our answers are below.\n"
+        "1. Emergency calls:\n(a) How many 999 calls were received in 2024?\nThe control room received 98,120 calls.\n"
+        "(b) Please provide the recording of the call about Mill Lane.\nThe recording is withheld under section "
+        "40(2) of the Act.\n2. How many call handler posts are vacant?\nThere are 11 vacant posts.\n"
+    )
+    parsed = parse_document(SourceDocument(text=letter, source="letter.txt"))
+    assert [p.disposition for p in parsed.precedents] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.DISCLOSED]
+    assert parsed.precedents[0].question.startswith("Emergency calls:")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [
+        ("How many rough sleepers were counted?",
+         "Our published statistics are at www.example.gov.uk. However, we do not hold this information for the "
+         "group you asked about.", D.NOT_HELD),
+        ("Please provide the names of the inspectors who inspected Mill Road in 2023.",
+         "We can confirm that the road was inspected on four occasions. The names of the inspectors are withheld "
+         "under section 40(2).", D.EXEMPT_WITHHELD),
+        ("How many reports were received, and what did each say?",
+         "Seven reports were received. The details of each report are withheld under section 31(1)(a).",
+         D.PARTIALLY_DISCLOSED),
+        ("Who supplies the council's network and what is the annual spend?",
+         "The supplier is Northgate Ltd. The annual spend is commercially sensitive.", D.PARTIALLY_DISCLOSED),
+        ("Please provide the legal advice on the bridge closure.",
+         "We considered whether section 42 applies but concluded that the public interest favours disclosure. "
+         "The advice is enclosed.", D.DISCLOSED),
+        ("Under what legal basis is property disposed of?",
+         "Personal property is disposed of under section 41 of the Local Government (Miscellaneous Provisions) "
+         "Act 1982.", D.DISCLOSED),
+        ("How many staff received settlement payments?",
+         "The council refuses to confirm or deny whether it holds this information, citing section 40(5B).",
+         D.NCND),
+        ("How many pre-booked interpreter calls were made?",
+         "We are unable to differentiate between pre-booked and emergency calls.", D.NOT_HELD),
+        ("Please provide the council's carbon plan.",
+         "This information is published in our annual report, available on our website.", D.S21_ACCESSIBLE),
+        ("What was the result of the rough sleeper count?",
+         "The figure will be published next month and is exempt under section 22.", D.EXEMPT_WITHHELD),
+    ],
+)
+def test_what_an_answer_decides(question: str, answer: str, expected: Disposition) -> None:
+    assert classify_disposition(answer, question=question, document_cites="commercially" in answer) is expected
+
+
+def test_an_answer_pointing_to_another_question_takes_its_decision() -> None:
+    letter = ("You asked:\n1. How many licensees were evicted?\n2. How many evicted licensees had property stored?\n"
+              "Our response\n1. Evictions of licensees are not recorded separately, so this is not held.\n"
+              "2. N/A. Please see our response to Q1.\n")
+    parsed = parse_document(SourceDocument(text=letter, source="letter.txt"))
+    assert [p.disposition for p in parsed.precedents] == [D.NOT_HELD, D.NOT_HELD]

@@ -1,0 +1,121 @@
+"""Stage 2: the one question-list grammar, as the reader and the request splitter both use it (fictional requests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.splitting import split_request_detailed
+from knowledge.reading.questions import ItemKind, read_questions
+
+
+def reading(text: str) -> list[str]:
+    """Questions as the reader counts them: parts answered together stay together."""
+    return read_questions(text).questions(split_parts=False)
+
+
+@pytest.mark.parametrize(
+    "phrasing",
+    [
+        "Could you please let me know if the council uses drones for surveys.",
+        "Please also provide the number of drone pilots.",
+        "If so, please provide the policy on flights over homes.",
+        "I would like the total spent on drone insurance in 2024.",
+        "Can you tell me which suppliers maintain the drones?",
+    ],
+)
+def test_requests_that_are_not_phrased_as_questions_are_questions(phrasing: str) -> None:
+    text = f"1. How many drones does the council own?\n2. {phrasing}"
+    assert split_request_detailed(text).questions == ("How many drones does the council own?", phrasing)
+
+
+def test_an_introducing_line_joins_the_questions_after_it_and_replaces_none() -> None:
+    text = (
+        "1. Could you let me know whether the trust uses predictive software to schedule theatre lists.\n"
+        "I am seeking details on the following:\n"
+        "2. Which departments use it?\n"
+        "3. Who supplies it?\n"
+        "4. What did it cost in 2024?\n"
+    )
+    split = split_request_detailed(text)
+    assert len(split.questions) == 4
+    assert split.questions[1] == "I am seeking details on the following: Which departments use it?"
+    assert split.left_out == ()
+
+
+def test_lettered_parts_finishing_a_stem_are_one_question_until_answered_apart() -> None:
+    text = "Do you have a yearly breakdown since 2021 of\na) rough sleepers counted\nb) hostel places available"
+    assert len(reading(text)) == 1
+    assert split_request_detailed(text).questions == (
+        "Do you have a yearly breakdown since 2021 of rough sleepers counted",
+        "Do you have a yearly breakdown since 2021 of hostel places available",
+    )
+
+
+def test_bare_categories_under_a_stem_are_parts_of_one_question() -> None:
+    text = "Please give the 2024 budget for each of the following services:\nLibraries\nMuseums\nArchives"
+    read = read_questions(text)
+    [item] = read.items
+    assert [part.text for part in item.parts] == ["Libraries", "Museums", "Archives"]
+    assert read.questions(split_parts=True)[0] == (
+        "Please give the 2024 budget for each of the following services: Libraries")
+
+
+def test_bullets_under_a_stem_are_questions_each_carrying_the_stem_where_they_need_it() -> None:
+    text = ("Could you provide the following about your pest control contract:\n"
+            "- The name of the contractor\n- The annual contract value\n"
+            "- Whether the contract includes the treatment of wasp nests in council housing")
+    questions = reading(text)
+    assert len(questions) == 3
+    assert questions[0].startswith("Could you provide the following about your pest control contract:")
+    assert questions[1] == "Could you provide the following about your pest control contract: The annual contract value"
+    assert questions[2] == "Whether the contract includes the treatment of wasp nests in council housing"
+
+
+def test_lines_under_broken_down_by_are_dimensions_of_one_question() -> None:
+    text = ("1. How many fixed penalty notices were issued in 2024? Broken down, specifically:\n"
+            "Littering\nDog fouling\n2. How many were paid?")
+    read = read_questions(text)
+    assert len(read.questions(split_parts=True)) == 2
+    assert [part.kind for part in read.items[0].parts] == [ItemKind.DIMENSION, ItemKind.DIMENSION]
+
+
+def test_a_heading_item_gives_its_lettered_questions_their_context() -> None:
+    text = "1. For the year 2023/24:\n(a) how many potholes were filled;\n(b) how many claims were paid."
+    assert split_request_detailed(text).questions == (
+        "For the year 2023/24: how many potholes were filled;",
+        "For the year 2023/24: how many claims were paid.",
+    )
+
+
+def test_procedural_lines_are_left_out_and_shown_never_lost() -> None:
+    text = (
+        "I am writing to request information under the Freedom of Information Act.\n"
+        "How many parking fines did the council issue in 2024?\n"
+        "Please send the response by email in a spreadsheet.\n"
+        "If any part of this request would exceed the cost limit, please advise how I can narrow it.\n"
+        "I look forward to hearing from you."
+    )
+    split = split_request_detailed(text)
+    assert split.questions == ("How many parking fines did the council issue in 2024?",)
+    assert len(split.left_out) == 4
+    assert split.left_out[0].startswith("I am writing to request information")
+
+
+def test_a_document_the_requester_quotes_is_not_read_as_their_questions() -> None:
+    from knowledge.reading.letters import without_quoted_documents
+
+    lines = ["The ministry wrote to you asking:", "-- Letter start --", "1. Describe your audit process.",
+             "-- Letter end --", "Please can you provide:", "1. A copy of your reply to that letter."]
+    assert reading("\n".join(without_quoted_documents(lines))) == [
+        "Please can you provide: A copy of your reply to that letter."]
+
+
+def test_scope_and_fallback_sentences_stay_with_their_question() -> None:
+    text = ("I would like to know how much each primary school spent on supply staff.\n"
+            "I would like this data to cover the academic year 2023/24.")
+    assert len(reading(text)) == 1
+
+
+def test_a_request_written_as_a_statement_is_one_question() -> None:
+    assert reading("I am writing about the footpath by Millbrook Green,\nwhich has been flooded for weeks.") == [
+        "I am writing about the footpath by Millbrook Green, which has been flooded for weeks."]
