@@ -33,7 +33,8 @@ _REGULATION = re.compile(
 _LISTED_REG = re.compile(rf"(?:reg(?:ulation)?\.?\s?)?(12|13)((?:{_SUB})*)", re.IGNORECASE)
 _OTHER_ACT = re.compile(
     r"^\s*(?:\([0-9a-z]{1,4}\)\s*)*(?:of|under|in)\s+(?:the\s+)?"
-    r"((?:\(?[A-Z][\w()]*\)?\s+){1,8}?)(Act|Regulations|Order|Rules)\b"
+    r"((?:\(?[A-Z][\w()]*\)?\s+)(?:(?:\(?[A-Z][\w()]*\)?|and|of|for|the|&)\s+){0,7}?)"
+    r"(Act|Regulations|Order|Rules)\b"
 )
 
 
@@ -104,3 +105,39 @@ def normalise(label: str, regime: Regime = Regime.FOIA) -> str | None:
 def metadata_key(label: str) -> str:
     """A Chroma metadata key that marks a precedent as citing this section."""
     return "ex_" + re.sub(r"[^a-z0-9]+", "_", section_key(label).lower()).strip("_")
+
+
+# Any section or regulation number, known to the Acts or not: what a drafted text names.
+def _named_list(prefix: str) -> str:
+    return (rf"(?:\s*(?:,|and|&|or|/)\s*(?:{prefix})?\d{{1,3}}[A-Z]?(?![\d£%])(?:{_SUB})*"
+            r"(?!\s*(?:hours?|days?|weeks?|months?|years?|minutes?|working|per|pounds?|%)\b))*")
+
+
+_SECTION_LIST = _named_list(r"(?:sections?|ss?\.?|s)\s?")
+_REGULATION_LIST = _named_list(r"reg(?:ulations?)?\.?\s?")
+_NAMED_SECTION = re.compile(
+    rf"(?<![\w'’])(?:sections?\s?|ss?\.\s?|sec\.\s?|s(?=\d))(\d{{1,3}}[A-Z]?)(?!\d)({_SUB}*)({_SECTION_LIST})",
+    re.IGNORECASE,
+)
+_NAMED_REGULATION = re.compile(
+    rf"\b(?:regulations?\s?|regs?\.?\s?)(\d{{1,2}})(?!\d)({_SUB}*)({_REGULATION_LIST})", re.IGNORECASE,
+)
+_NAMED_ITEM = re.compile(rf"(\d{{1,3}}[A-Z]?)((?:{_SUB})*)", re.IGNORECASE)
+
+
+def named_sections(text: str) -> list[str]:
+    """Every section and regulation `text` names under the access laws, relied on or merely mentioned.
+
+    Unlike `find_citations` nothing is dropped for being unknown or procedural (`s99`, `s16`,
+    `reg 9` are all returned); only sections of other Acts are left out.
+    """
+    found: list[tuple[int, str]] = []
+    for pattern, prefix in ((_NAMED_SECTION, "s"), (_NAMED_REGULATION, "reg ")):
+        for match in pattern.finditer(text):
+            if _about_another_law(text, match.end()):
+                continue
+            parts = [(match.group(1), match.group(2))]
+            parts += [(m.group(1), m.group(2)) for m in _NAMED_ITEM.finditer(match.group(3) or "")]
+            found += [(match.start(), f"{prefix}{number.upper()}{_subsections(subs)}") for number, subs in parts]
+    ordered = [label for _, label in sorted(found, key=lambda pair: pair[0])]
+    return list(dict.fromkeys(ordered))

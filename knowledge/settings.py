@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     letter_wording_dir: Path | None = None
     """A folder of files overriding prompts/letter/*.md, one file per piece of wording."""
     central_government: bool = False
+    authority_kind: Literal["", "police", "council", "nhs", "central", "other"] = ""
     default_regime: Literal["foia", "eir", "foisa"] = "foia"
     precedent_max_age_years: float = Field(default=4.0, gt=0)
     min_similarity: float = Field(default=0.45, ge=0, le=1)
@@ -78,6 +79,7 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(default=8, ge=1, le=32)
     llm_local_only: bool = False
     llm_stream_interval: float = Field(default=1.0, ge=0.1)
+    llm_structured_output: Literal["auto", "json_schema", "function_calling", "off"] = "auto"
 
     @field_validator("sources", "allowed_channels", "allowed_users", mode="before")
     @classmethod

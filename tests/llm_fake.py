@@ -3,7 +3,10 @@
 It answers ``POST /v1/chat/completions`` (plain JSON, or server-sent events when the body asks
 for ``"stream": true``), records every request body, and decides each reply with a
 ``behaviour`` function of the request, so a test can script a valid answer, an unknown
-exemption, broken JSON, a hang past the client's timeout or an obedient injection::
+exemption, broken JSON, a hang past the client's timeout or an obedient injection. Like a
+server without constrained decoding it does not enforce a ``response_format`` schema; when
+the request forces a tool (``tool_choice`` naming a function, as structured output by
+function calling does) the reply's content is sent as that tool call's arguments::
 
     with FakeOpenAI(grounded) as server:
         settings = Settings(llm_provider="openai-compatible", llm_base_url=server.url, ...)
@@ -111,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
             if body.get("stream"):
                 self._stream(body, reply)
             else:
-                self._json(200, _completion(body, reply.content))
+                self._json(200, _completion(body, reply.content, _forced_tool(body)))
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
             pass
 
@@ -130,14 +133,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         pieces = [reply.content[i : i + reply.chunk_size] for i in range(0, len(reply.content), reply.chunk_size)]
+        tool = _forced_tool(body)
         for index, piece in enumerate(pieces):
             delta: dict[str, Any] = {"content": piece}
+            if tool:
+                call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
+                if index == 0:
+                    call.update(id="call-fake", type="function")
+                    call["function"]["name"] = tool
+                delta = {"content": None, "tool_calls": [call]}
             if index == 0:
                 delta["role"] = "assistant"
             self._event(_chunk(body, delta, None))
             if reply.chunk_delay:
                 time.sleep(reply.chunk_delay)
-        self._event(_chunk(body, {}, "stop"))
+        self._event(_chunk(body, {}, "tool_calls" if tool else "stop"))
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
 
@@ -146,11 +156,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _completion(body: dict[str, Any], content: str) -> dict[str, Any]:
+def _forced_tool(body: dict[str, Any]) -> str:
+    """The function a request forces the model to call (``tool_choice``), or empty."""
+    choice = body.get("tool_choice")
+    return str(choice.get("function", {}).get("name", "")) if isinstance(choice, dict) else ""
+
+
+def _completion(body: dict[str, Any], content: str, tool: str = "") -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool:
+        message = {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call-fake", "type": "function", "function": {"name": tool, "arguments": content}}]}
     return {
         "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
         "model": body.get("model", "fake"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.citations import find_citations, metadata_key, normalise, section_key
+from knowledge.citations import find_citations, metadata_key, named_sections, normalise, section_key
 from knowledge.models import Regime
 
 # find_citations
@@ -168,3 +168,24 @@ def test_metadata_keys_of_different_eir_limbs_differ() -> None:
 
 def test_metadata_key_tells_s22a_from_s22() -> None:
     assert metadata_key("s22A") != metadata_key("s22")
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Section 99 applies.", ["s99"]),
+    ("withheld under section 43(2) and s40(2)", ["s43(2)", "s40(2)"]),
+    ("sections 23(5) and 24(2) of the Act", ["s23(5)", "s24(2)"]),
+    ("regulation 12(5)(e) and 13 apply", ["reg 12(5)(e)", "reg 13"]),
+    ("advice under s.16; a complaint under section 50", ["s16", "s50"]),
+    ("section 12 and regulation 4(3) of the Freedom of Information and Data Protection (Appropriate Limit and Fees) "
+     "Regulations 2004", ["s12", "reg 4(3)"]),
+    ("section 24 of the Police and Criminal Evidence Act 1984", []),
+    ("the force's 12 cameras cost section 12, 18 hours of work", ["s12"]),
+])
+def test_named_sections_finds_every_section_named_known_or_not(text: str, named: list[str]) -> None:
+    assert named_sections(text) == named
+
+
+def test_a_section_of_an_act_whose_name_has_small_words_is_not_an_exemption() -> None:
+    assert find_citations("stopped under section 1 of the Police and Criminal Evidence Act 1984, s24 applies") == [
+        "s24"]
+    assert find_citations("Section 38(3) of the Children and Families Act 2014") == []

@@ -2,30 +2,41 @@
 
 For each question the model sees the statutory frame, the disposition labels, the
 exemptions allowed under the regime, the cards of those the precedents rely on, the
-retrieved precedents with their ids and the question, all redacted (bot/llm/privacy.py)
-and with untrusted text fenced. Its JSON answer is validated (bot/llm/validation.py);
-an invalid answer is sent back once with the errors, and if it is still invalid, or the
-model fails or times out, the precedent drafter's draft is used with a visible warning.
-Each call concerns one question and its answer can only become that question's draft.
+retrieved precedents with their ids, the outcomes the precedent drafter ranked, the cues the
+question carries and the question, all redacted (bot/llm/privacy.py) and with untrusted
+text fenced. The answer is asked for as structured output (LangChain's
+`with_structured_output` with the JSON schema of bot/llm/validation.py, whose enums are the
+labels, the regime's exemptions and the precedent ids shown), so servers that constrain
+decoding keep the model inside them; models without a structured mode get the same schema
+in the prompt. Either way the raw reply is validated strictly (bot/llm/validation.py): an
+invalid answer is sent back once with the errors, and if it is still invalid, or the model
+fails or times out, the precedent drafter's draft is used with a visible warning. Each call
+concerns one question and its answer can only become that question's draft.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
+import json
 import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any, Literal
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import LLMResult
+from langchain_core.runnables import Runnable, RunnableConfig
 
 from bot.drafting import Candidate, consistency_warnings, map_exemptions
 from bot.llm.privacy import for_model
-from bot.llm.validation import Checked, Frame, check_answer
-from bot.models import Alternative, Draft, DraftWarning, Evidence, Requester, WarningKind
+from bot.llm.validation import Checked, Frame, answer_schema, check_answer
+from bot.models import Alternative, Cue, Draft, DraftWarning, Evidence, Option, Requester, WarningKind
 from bot.templates import render
 from knowledge.exemptions import ExemptionCard, ExemptionLibrary
 from knowledge.models import Disposition, Regime
@@ -39,6 +50,9 @@ SHOWN_PRECEDENTS = 5
 _ANSWER_CHARS = 1500
 _CARDS = 6
 REJECTED = "LLM draft rejected"
+StructuredOutput = Literal["auto", "json_schema", "function_calling", "off"]
+"""How the answer's schema reaches the model: the integration's own default, a named
+`with_structured_output` method, or `off` (the schema in the prompt only)."""
 
 
 class LLMFailure(Exception):
@@ -49,12 +63,15 @@ class LLMDrafter:
     """Drafts and rewrites answers with a chat model, never trusting what it returns."""
 
     def __init__(self, model: BaseChatModel, library: ExemptionLibrary, name: str = "", timeout: float = 60.0,
-                 concurrency: int = 8) -> None:
+                 concurrency: int = 8, structured: StructuredOutput = "auto") -> None:
         self.model = model
         self.library = library
         self.name = name or type(model).__name__
         self.timeout = timeout
         self.concurrency = concurrency
+        self.structured = structured
+        # OpenAI's integration takes `strict` (its servers then decode inside the schema); others do not.
+        self._strict = "strict" in inspect.signature(model.with_structured_output).parameters
         self._cards: dict[tuple[str, Regime], ExemptionCard | None] = {}
 
     def draft_all(self, questions: Sequence[str], candidates: Sequence[list[Candidate]], regime: Regime,
@@ -86,11 +103,12 @@ class LLMDrafter:
             "llm/draft.md", **self._frame(regime, labels), number=number,
             precedents="\n\n".join(_precedent(c, fence, requester) for c in shown) or "(none found)",
             suggestion=suggestion if fallback.precedents else "none (no close precedent)",
+            options=_options_text(fallback), cues=_cues_text(fallback.cues, fence, requester),
             fence=fence, question=_fenced(question, fence, requester),
         )
         frame = Frame(regime, self.library, {c.hit.id for c in shown}, requester)
         try:
-            checked = self._ask(self._messages(fence, prompt), frame, on_text)
+            checked = self._ask(self._messages(fence, prompt), frame, on_text, labels)
         except LLMFailure as failure:
             log.info("LLM draft of Q%d fell back to the precedent drafter: %s", number, failure)
             return replace(fallback, warnings=(DraftWarning(WarningKind.MODEL_FALLBACK,
@@ -105,8 +123,9 @@ class LLMDrafter:
         requester = requester or Requester()
         evidence = _evidence_pool(current)
         fence = secrets.token_hex(4)
+        labels = [*current.exemptions, *(x for e in evidence for x in e.exemptions)]
         prompt = render(
-            "llm/refine.md", **self._frame(regime, [*current.exemptions, *(x for e in evidence for x in e.exemptions)]),
+            "llm/refine.md", **self._frame(regime, labels),
             number=number, fence=fence, question=_fenced(question, fence, requester),
             precedents="\n\n".join(_evidence_text(e, fence, requester) for e in evidence) or "(none)",
             disposition=current.disposition.value, exemptions=", ".join(current.exemptions) or "none",
@@ -114,30 +133,83 @@ class LLMDrafter:
             instruction=for_model(instruction, requester).replace("</instruction>", ""),
         )
         frame = Frame(regime, self.library, {e.precedent_id for e in evidence}, requester)
-        checked = self._ask(self._messages(fence, prompt), frame, None)
+        checked = self._ask(self._messages(fence, prompt), frame, None, labels)
         by_id = {e.precedent_id: e for e in evidence}
         cited = tuple(by_id[pid] for pid in checked.precedent_ids)
-        kept = [w for w in current.warnings if w.kind not in (WarningKind.CONSISTENCY, WarningKind.MODEL_FALLBACK)]
+        kept = [w for w in current.warnings if getattr(w, "kind", None) not in (WarningKind.CONSISTENCY,
+                                                                                 WarningKind.MODEL_FALLBACK)]
+        same = checked.disposition is current.disposition
         return replace(current, disposition=checked.disposition, exemptions=checked.exemptions,
-                       wording=checked.wording, precedents=cited or current.precedents, warnings=tuple(kept))
+                       wording=checked.wording, precedents=cited or current.precedents, warnings=tuple(kept),
+                       options=_worded(current.options, checked, ()), proposed=current.proposed and same,
+                       basis=current.basis if same else "")
 
     # --- the model call, validation and repair ----------------------------------------------------
 
-    def _ask(self, messages: list[BaseMessage], frame: Frame, on_text: Callable[[str], None] | None) -> Checked:
-        text = self._complete(messages, on_text)
+    def _ask(self, messages: list[BaseMessage], frame: Frame, on_text: Callable[[str], None] | None,
+             labels: Sequence[str] = ()) -> Checked:
+        schema = answer_schema(frame, labels)
+        text = self._complete(messages, schema, on_text)
         checked, errors = check_answer(text, frame)
         if checked is not None:
             return checked
+        # The reply goes back as plain text, never as a tool call: providers refuse a tool call with no result.
         repair = [*messages, AIMessage(content=for_model(text[:12000], frame.requester)),
                   HumanMessage(content=render("llm/repair.md", errors="\n".join(f"- {e}" for e in errors)))]
-        text = self._complete(repair, on_text)
+        text = self._complete(repair, schema, on_text)
         checked, errors = check_answer(text, frame)
         if checked is None:
             raise LLMFailure("; ".join(errors[:3]))
         return checked
 
-    def _complete(self, messages: list[BaseMessage], on_text: Callable[[str], None] | None) -> str:
-        """The model's reply, streamed so progress can be shown; bounded by the timeout."""
+    def _complete(self, messages: list[BaseMessage], schema: dict[str, Any],
+                  on_text: Callable[[str], None] | None) -> str:
+        """The model's raw answer (JSON text), through structured output where the model has it."""
+        runnable = self._structured(schema)
+        if runnable is None:
+            return self._complete_text(messages, on_text)
+        # The parsed output is only progress: LangChain's JSON parser accepts a reply cut off mid-string,
+        # so the answer that is validated is the raw message, caught as the model finishes.
+        reply = _RawReply()
+        config: RunnableConfig = {"callbacks": [reply]}
+        started = time.monotonic()
+        shown = ""
+        try:
+            if on_text is None:
+                runnable.invoke(messages, config=config)
+            else:
+                for partial in runnable.stream(messages, config=config):
+                    self._within_time(started)
+                    wording = partial.get("wording") if isinstance(partial, dict) else None
+                    if isinstance(wording, str) and wording and wording != shown:
+                        shown = wording
+                        _notify(on_text, wording)
+        except LLMFailure:
+            raise
+        except Exception as error:  # providers raise their own kinds; after a reply, only the parser failed
+            if reply.message is None:
+                raise LLMFailure(_describe(error)) from None
+        self._within_time(started)
+        return _answer_text(reply.message)
+
+    def _structured(self, schema: dict[str, Any]) -> Runnable[Any, Any] | None:
+        """The model bound to the answer's schema, or None where it has no structured mode (or it is off)."""
+        if self.structured == "off":
+            return None
+        options: dict[str, Any] = {} if self.structured == "auto" else {"method": self.structured}
+        if self._strict:
+            options["strict"] = True
+        try:
+            return self.model.with_structured_output(schema, **options)
+        except NotImplementedError:  # no tool calling and no schema mode (plain completion servers, fakes)
+            return None
+
+    def _within_time(self, started: float) -> None:
+        if time.monotonic() - started > self.timeout:
+            raise LLMFailure(f"the model took longer than {self.timeout:g} s")
+
+    def _complete_text(self, messages: list[BaseMessage], on_text: Callable[[str], None] | None) -> str:
+        """The model's reply as text, streamed so progress can be shown; bounded by the timeout."""
         started = time.monotonic()
         text = ""
         shown = ""
@@ -189,6 +261,12 @@ class LLMDrafter:
 
     def _draft_from(self, checked: Checked, shown: list[Candidate], candidates: list[Candidate],
                     fallback: Draft) -> Draft:
+        """The model's answer made a draft, within the outcomes the precedent drafter ranked.
+
+        With ranked options, the model's wording goes into the option it chose; it becomes the draft
+        only when that is the top option. A choice outside the options leaves the precedent draft in
+        place and keeps the model's answer as an alternative. `proposed` is never raised by the model.
+        """
         known = {e.precedent_id: e for e in _evidence_pool(fallback)}
         by_id = {c.hit.id: c for c in shown}
         evidence = tuple(known.get(pid) or _evidence(by_id[pid]) for pid in checked.precedent_ids)
@@ -203,16 +281,85 @@ class LLMDrafter:
                                          f"{stale[0].date}): check it still holds"))
         warnings += consistency_warnings(checked.disposition, candidates)
         same = checked.disposition is fallback.disposition
+        note = f"drafted by the language model ({self.name})" + (f": {checked.rationale}" if checked.rationale
+                                                                 else "")
+        chosen = next((i for i, o in enumerate(fallback.options) if o.disposition is checked.disposition), None)
+        if fallback.options and chosen is None:
+            model_draft = Alternative(checked.disposition, checked.exemptions, checked.wording,
+                                      evidence[0] if evidence else None)
+            return replace(fallback, alternatives=(model_draft, *fallback.alternatives)[:4], warnings=(
+                DraftWarning(WarningKind.NOTE, f"the language model chose {checked.disposition.label}, which is not "
+                                               "among the ranked options: its wording is alternative 1"),
+                *fallback.warnings))
+        options = _worded(fallback.options, checked, evidence)
+        if chosen:  # a lower option: the ranking stands, that option gets the model's wording
+            return replace(fallback, options=options,
+                           note=f"{fallback.note}; option {chosen + 1} worded by the language model ({self.name})",
+                           warnings=(*fallback.warnings, DraftWarning(
+                               WarningKind.NOTE, f"the language model preferred option {chosen + 1} "
+                                                 f"({checked.disposition.label}); its wording is in that option")))
         precedent_draft = Alternative(fallback.disposition, fallback.exemptions, fallback.wording,
                                       fallback.precedents[0] if fallback.precedents else None)
         return Draft(
             disposition=checked.disposition, exemptions=checked.exemptions, wording=checked.wording,
             confidence=fallback.confidence if same else round(fallback.confidence / 2, 2),
             precedents=evidence, warnings=tuple(warnings),
-            alternatives=(precedent_draft, *fallback.alternatives)[:4], advice=fallback.advice,
-            note=f"drafted by the language model ({self.name})" + (f": {checked.rationale}" if checked.rationale
-                                                                  else ""),
+            alternatives=(precedent_draft, *fallback.alternatives)[:4], advice=fallback.advice, note=note,
+            proposed=fallback.proposed and same, options=options, cues=fallback.cues,
+            basis=fallback.basis if same else "",
         )
+
+
+class _RawReply(BaseCallbackHandler):
+    """Catches the model's whole message as the chat model finishes, before any parser sees it."""
+
+    def __init__(self) -> None:
+        self.message: BaseMessage | None = None
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        generation = response.generations[0][0] if response.generations and response.generations[0] else None
+        message = getattr(generation, "message", None)
+        if isinstance(message, BaseMessage):
+            self.message = message
+
+
+def _answer_text(message: BaseMessage | None) -> str:
+    """The answer's JSON as the model wrote it: tool-call arguments where it called the schema's tool."""
+    if message is None:
+        return ""
+    if isinstance(message, AIMessageChunk) and message.tool_call_chunks:
+        return message.tool_call_chunks[0].get("args") or ""  # the streamed text, not a lenient parse of it
+    if isinstance(message, AIMessage):
+        if message.tool_calls:
+            return json.dumps(message.tool_calls[0]["args"])
+        if message.invalid_tool_calls:
+            return message.invalid_tool_calls[0].get("args") or ""
+    return message.text
+
+
+def _worded(options: Sequence[Option], checked: Checked, evidence: Sequence[Evidence]) -> tuple[Option, ...]:
+    """The options with the model's wording (and exemptions) in the one it chose."""
+    return tuple(replace(o, exemptions=checked.exemptions, wording=checked.wording, evidence=tuple(evidence) or
+                         o.evidence) if o.disposition is checked.disposition else o for o in options)
+
+
+def _options_text(draft: Draft) -> str:
+    if not draft.options:
+        return "none ranked"
+    lines = [f"{i}. {o.disposition.value} (probability {o.probability:.2f}; exemptions "
+             f"{', '.join(o.exemptions) or 'none'})" for i, o in enumerate(draft.options, start=1)]
+    if draft.proposed:
+        lines.append(f"foibot proposes {draft.disposition.value}" + (f" ({draft.basis})" if draft.basis else ""))
+    else:
+        lines.append("foibot proposes none of them: the caseworker decides")
+    return "\n".join(lines)
+
+
+def _cues_text(cues: Sequence[Cue], fence: str, requester: Requester) -> str:
+    if not cues:
+        return "none"
+    body = "\n".join(f"- {cue.kind.value}: {cue.reason}" for cue in cues)
+    return f"<untrusted-{fence}>\n{_fenced(body, fence, requester)}\n</untrusted-{fence}>"
 
 
 def partial_wording(text: str) -> str:

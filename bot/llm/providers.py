@@ -138,4 +138,5 @@ def build_llm_drafter(settings: Settings, library: ExemptionLibrary) -> LLMDraft
     from bot.llm.drafter import LLMDrafter
 
     return LLMDrafter(model, library, name=f"{settings.llm_provider}:{settings.llm_model}",
-                      timeout=settings.llm_timeout, concurrency=settings.llm_concurrency)
+                      timeout=settings.llm_timeout, concurrency=settings.llm_concurrency,
+                      structured=settings.llm_structured_output)

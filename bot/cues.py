@@ -1,0 +1,621 @@
+"""Cues a question carries about its likely outcome, whoever asked it.
+
+Whether information is held or published is rarely in a question, but some things are: it
+asks for named staff, touches covert policing, reaches across every email since 2010, names
+a published report, or repeats a question answered before. Each cue is a warning for the
+caseworker with its reason in plain English, the sections it points to and the precedents it
+rests on. Cues read only the question's text (already redacted of the requester), the
+regime, the kind of authority and the retrieved precedents: never who asked or why
+(applicant-blind), and never the store (the caller passes the candidates in).
+
+`request_stance` looks across a whole request: where the authority's own precedents on the
+subject open with a neither-confirm-nor-deny across their request, the case can offer that
+stance once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.drafting import Candidate
+from bot.models import Cue, CueKind
+from knowledge.models import Disposition, Regime
+
+REPEAT_SIMILARITY = 0.85
+"""A precedent at least this similar is the same question asked before."""
+REPEAT_OVERLAP = 0.7
+"""...as is one whose content words overlap this much (Jaccard)."""
+REPEAT_WORDS = 4
+"""A question with fewer content words depends on its context ("When is the contract renewal date?"):
+it cannot be told for the same question as another."""
+SIMILAR = 0.7
+"""A precedent at least this similar answered a similar question (its outcome is evidence for a cue)."""
+ON_SUBJECT = 0.5
+"""A precedent at least this similar whose question carries the same cue is on the same subject."""
+STANCE_SIMILARITY = 0.6
+"""A request-level NCND counts for a question when its precedent is at least this similar."""
+_STANCE_DEPTH = 5
+
+
+class AuthorityKind(StrEnum):
+    """The kind of public authority answering, which changes what a question's words suggest."""
+
+    POLICE = "police"
+    COUNCIL = "council"
+    NHS = "nhs"
+    CENTRAL = "central"
+    OTHER = "other"
+
+    @property
+    def noun(self) -> str:
+        """How the reasons name it."""
+        return {AuthorityKind.POLICE: "a police force", AuthorityKind.COUNCIL: "a council",
+                AuthorityKind.NHS: "an NHS body", AuthorityKind.CENTRAL: "central government"}.get(
+                    self, "a public authority")
+
+
+def authority_kind(setting: str = "", *, central_government: bool = False, authority: str = "") -> AuthorityKind:
+    """FOIBOT_AUTHORITY_KIND when set; else central for central government; else read from the authority's name."""
+    if setting:
+        return AuthorityKind(setting.strip().lower())
+    if central_government:
+        return AuthorityKind.CENTRAL
+    name = authority.lower()
+    for kind, pattern in _KIND_NAMES:
+        if re.search(pattern, name):
+            return kind
+    return AuthorityKind.OTHER
+
+
+_KIND_NAMES = (
+    (AuthorityKind.POLICE, r"\bpolice\b|constabulary|\bpolice and crime commissioner"),
+    (AuthorityKind.NHS, r"\bnhs\b|health board|hospitals?\b|\bhealth\b.*\btrust\b|\bccg\b|integrated care board|"
+                        r"ambulance service"),
+    (AuthorityKind.COUNCIL, r"\bcouncil\b|\bborough\b|county|combined authority|\bcity of\b"),
+    (AuthorityKind.CENTRAL, r"\bministry\b|\bdepartment (?:of|for)\b|\bhm\b|\boffice\b.*\bcabinet\b|"
+                            r"\bhome office\b|\bforeign\b|\btreasury\b|\bagency\b"),
+)
+
+
+@dataclass(frozen=True)
+class OpeningStance:
+    """A neither-confirm-nor-deny the authority's own precedents take across a whole request."""
+
+    disposition: Disposition
+    exemptions: tuple[str, ...]
+    references: tuple[str, ...]
+    questions: tuple[int, ...]
+    """The questions (numbered from 1) whose precedents carry the stance."""
+    reason: str
+
+
+def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates: Sequence[Candidate], *,
+                  authority: str = "", today: date | None = None) -> tuple[Cue, ...]:
+    """The cues one question carries, each with its reason, from its text and its retrieved precedents."""
+    today = today or date.today()
+    own = [c for c in candidates if _own(c, authority)]
+    found = [
+        _repeat(question, candidates, authority),
+        _security(question, regime, kind, own),
+        _personal_data(question, regime, own),
+        _cost(question, regime, kind, own, today),
+        _published(question, regime, own),
+    ]
+    return tuple(cue for cue in found if cue is not None)
+
+
+def request_stance(cues: Sequence[Sequence[Cue]], candidates: Sequence[Sequence[Candidate]], *,
+                   authority: str = "") -> OpeningStance | None:
+    """The NCND the authority's own precedents carry across a request on this subject, or None.
+
+    It is offered when the closest precedents of at least half the questions came from
+    requests answered with an opening NCND, or when any question that carries a
+    security cue has one.
+    """
+    carried: list[tuple[int, list[tuple[Candidate, tuple[str, ...]]]]] = []
+    for number, question_candidates in enumerate(candidates, start=1):
+        found = []
+        for candidate in question_candidates[:_STANCE_DEPTH]:
+            exemptions = stance_exemptions(candidate.hit.request_stance)
+            if exemptions and candidate.hit.score >= STANCE_SIMILARITY and _own(candidate, authority):
+                found.append((candidate, exemptions))
+        if found:
+            carried.append((number, found))
+    if not carried:
+        return None
+    sensitive = {number for number, question_cues_ in enumerate(cues, start=1)
+                 if any(cue.kind is CueKind.SECURITY_SENSITIVE for cue in question_cues_)}
+    if 2 * len(carried) < len(candidates) and not sensitive & {number for number, _ in carried}:
+        return None
+    counts = Counter(label for _, found in carried for _, exemptions in found for label in exemptions)
+    exemptions = tuple(label for label, _ in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+    references = _references(c for _, found in carried for c, _ in found)
+    numbers = tuple(number for number, _ in carried)
+    reason = (f"the authority's own answers on this subject ({_listed(references)}) opened with a stance across "
+              f"the whole request: neither confirm nor deny under {_listed(exemptions)}. Offer it once at the "
+              f"start of the letter and answer each question within it (questions {_listed(map(str, numbers))} "
+              "rest on those answers); the caseworker decides whether it still applies.")
+    return OpeningStance(Disposition.NCND, exemptions, references, numbers, reason)
+
+
+def stance_exemptions(stance: str) -> tuple[str, ...]:
+    """The exemptions of a stored request-level NCND ("ncnd: s23(5), s24(2)" or its JSON form); () if none."""
+    text = stance.strip()
+    if not text:
+        return ()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return ()
+        if not isinstance(data, dict) or data.get("disposition") != Disposition.NCND.value:
+            return ()
+        labels = data.get("exemptions") or []
+        return tuple(str(label) for label in labels) if isinstance(labels, list) else ()
+    disposition, _, labels = text.partition(":")
+    if disposition.strip() != Disposition.NCND.value:
+        return ()
+    return tuple(label.strip() for label in labels.split(",") if label.strip())
+
+
+# --- the same question asked before --------------------------------------------------------------
+
+
+def _repeat(question: str, candidates: Sequence[Candidate], authority: str) -> Cue | None:
+    words = _words(question)
+    if len(words) < REPEAT_WORDS:
+        return None
+    same = [c for c in candidates
+            if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
+    if not same:
+        return None
+    ours = [c for c in same if _own(c, authority)]
+    theirs = [c for c in same if not _own(c, authority)]
+    outcomes = {c.disposition for c in ours}
+    parts = []
+    if ours:
+        parts.append(f"the same question was asked before: {_outcomes(ours)}. "
+                     + ("Answer consistently with it, or record what has changed since."
+                        if len(outcomes) == 1 else
+                        "It was answered differently at different times: decide which stance holds and keep to it."))
+        if any(c.disposition is not Disposition.OTHER for c in ours):
+            parts.append("If the same person asked it again with no reasonable interval since, s14(2) "
+                         "(repeated request) may apply.")
+    if theirs:
+        parts.append(f"Other authorities had the same question (a round robin): {_outcomes(theirs)}. "
+                     "Round robins are compared across authorities, so a stance that differs needs a reason.")
+    evidence = ours or theirs
+    sections = tuple(dict.fromkeys(label for c in evidence for label in c.hit.exemptions))
+    return Cue(CueKind.REPEAT, " ".join(p for p in parts if p), sections=sections,
+               link=next((_link(c) for c in evidence if _link(c)), ""), references=_references(evidence))
+
+
+# --- covert policing, security bodies and security arrangements ----------------------------------
+
+_SECURITY_BODIES = re.compile(
+    r"\b(?:MI5|MI6|GCHQ|security service|secret intelligence service|counter[- ]?terror\w*|special branch|"
+    r"national security|terroris[mt]s?)\b|\bSIS\b", re.IGNORECASE)
+_INFORMANTS = re.compile(
+    r"\b(?:informants?|informers?|CHIS|covert human intelligence sources?|undercover\b(?: \w+)?)", re.IGNORECASE)
+_COVERT = re.compile(
+    r"\b(?:covert(?:ly)?\b(?: \w+)?|(?:directed|intrusive) surveillance|surveillance(?: \w+)?|RIPA|"
+    r"investigatory powers|intercept(?:ion|ed|s)?|phone tapping|wire ?taps?|IMSI[- ]catchers?|stingray|"
+    r"cell[- ]site simulators?|equipment interference|hacking|tracking devices?|communications data|"
+    r"telecommunications data|(?:mobile )?phone (?:data|records|extraction))\b",
+    re.IGNORECASE)
+_CAPABILITY = re.compile(
+    r"\b(?:capabilit(?:y|ies)|tactics|tactical|"
+    r"(?:firearms|armed) (?:officers|units?|response)|specialist (?:units?|teams?)|"
+    r"locations? of (?:the )?(?:cameras|ANPR|speed cameras))\b", re.IGNORECASE)
+_CYBER = re.compile(
+    r"\b(?:cyber[- ]?(?:security|attacks?|incidents?|crime|defences?|budget|team)?\w*|ransom(?:ware)?(?: demands?)?|"
+    r"penetration test\w*|(?:security )?vulnerabilit(?:y|ies)|firewalls?|anti-?virus|security patch\w*|"
+    r"security (?:measures|arrangements|equipment|systems?|procedures|protocols)|escap(?:e|es|ing))\b",
+    re.IGNORECASE)
+
+_POLICE_NCND = {Regime.FOIA: ("s23(5)", "s24(2)", "s30(3)", "s31(3)"), Regime.EIR: ("reg 12(5)(a)",),
+                Regime.FOISA: ("s18", "s31(1)", "s35(1)")}
+_SECURITY_BODY_NCND = {Regime.FOIA: ("s23(5)", "s24(2)"), Regime.EIR: ("reg 12(5)(a)",),
+                       Regime.FOISA: ("s18", "s31(1)")}
+_SECURITY_PREJUDICE = {Regime.FOIA: ("s24(1)", "s31(1)(a)"), Regime.EIR: ("reg 12(5)(a)",),
+                       Regime.FOISA: ("s31(1)", "s35(1)(a)")}
+_NCND_NAMES = {Regime.FOIA: "s23(5), s24(2), s30(3) and s31(3)",
+               Regime.EIR: "reg 12(5)(a) with reg 12(6)",
+               Regime.FOISA: "s18 with s31(1) and s35(1)"}
+
+
+def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[Candidate]) -> Cue | None:
+    police = kind is AuthorityKind.POLICE
+    bodies = _matches(_SECURITY_BODIES, question)
+    covert = [*_matches(_INFORMANTS, question), *_matches(_COVERT, question), *_matches(_CAPABILITY, question)]
+    cyber = _matches(_CYBER, question)
+    if police and (bodies or covert):
+        triggers = [*bodies, *covert]
+        reason = (f"asks about {_quoted(triggers)}: police forces usually neither confirm nor deny covert tactics, "
+                  f"informants, capability and deployments ({_NCND_NAMES[regime]}), so that answers cannot be "
+                  "pieced together across requests and forces.")
+        if _POLICY.search(question):
+            reason += (" Policies, codes of practice and the law on such tactics are usually published or "
+                       "disclosed: the stance covers their use, not the rules.")
+        default = _POLICE_NCND[regime]
+    elif bodies:
+        triggers = bodies
+        reason = (f"mentions {_quoted(triggers)}: information supplied by or about the security bodies is "
+                  "absolutely exempt (s23), and even confirming that it is held may be exempt "
+                  f"({_NCND_NAMES[Regime.FOIA] if regime is Regime.FOIA else _NCND_NAMES[regime]}).")
+        default = _SECURITY_BODY_NCND[regime]
+    elif cyber:
+        triggers = cyber
+        reason = (f"asks about {_quoted(triggers)}: details of security arrangements can help an attacker, so "
+                  f"{' and '.join(_SECURITY_PREJUDICE[regime])} may apply, with the harm test and the public "
+                  "interest test.")
+        default = _SECURITY_PREJUDICE[regime]
+    else:
+        return None
+    subject = [c for c in own if c.hit.score >= SIMILAR or (c.hit.score >= ON_SUBJECT and _sensitive(c.hit.question))]
+    ncnd = [c for c in subject if c.disposition is Disposition.NCND or stance_exemptions(c.hit.request_stance)]
+    withheld = [c for c in subject if c.disposition is Disposition.EXEMPT_WITHHELD]
+    confirmed = [c for c in subject if c.disposition in (Disposition.DISCLOSED, Disposition.PARTIALLY_DISCLOSED,
+                                                         Disposition.NOT_HELD)]
+    sections: tuple[str, ...] = default
+    evidence: list[Candidate] = []
+    if ncnd:
+        cited = [*(label for c in ncnd for label in c.hit.exemptions),
+                 *(label for c in ncnd for label in stance_exemptions(c.hit.request_stance))]
+        sections = tuple(dict.fromkeys(cited)) or default
+        reason += (f" The authority neither confirmed nor denied on this subject before ({_listed(_references(ncnd))}"
+                   f", under {_listed(sections)}): keep to that stance.")
+        evidence = [*ncnd, *confirmed]
+        if confirmed:
+            reason += (f" It did confirm or disclose on similar questions ({_listed(_references(confirmed))}): "
+                       "check the line between them.")
+    elif withheld:
+        sections = tuple(dict.fromkeys(label for c in withheld for label in c.hit.exemptions)) or default
+        reason += f" The authority withheld similar information before ({_listed(_references(withheld))})."
+        evidence = withheld
+    elif confirmed:
+        reason += (f" But the authority confirmed or disclosed similar information before "
+                   f"({_listed(_references(confirmed))}): refusing to confirm or deny now would contradict that "
+                   "unless this question reaches further.")
+        evidence = confirmed
+    else:
+        reason += " No precedent of the authority on this subject was found: the caseworker decides."
+    return Cue(CueKind.SECURITY_SENSITIVE, reason, sections=sections, references=_references(evidence))
+
+
+def _sensitive(text: str) -> bool:
+    return any(p.search(text) for p in (_SECURITY_BODIES, _INFORMANTS, _COVERT, _CAPABILITY, _CYBER))
+
+
+# --- named or identifiable people ----------------------------------------------------------------
+
+_PEOPLE = (r"(?:officers?|staff|employees?|workers?|members? of staff|staff members?|managers?|partners?|"
+           r"caseworkers?|case officers?|nurses?|doctors?|consultants?|clinicians?|surgeons?|midwives|midwife|"
+           r"social workers?|teachers?|contractors?|agents?|individuals?|persons?|people|constables?|pcsos?|"
+           r"detectives?|sergeants?|inspectors?|investigators?|advis[eo]rs?|assessors?|wardens?|drivers?|"
+           r"addressees?|recipients?|authors?|signator(?:y|ies)|attendees?|interviewers?|panel members?|"
+           r"landlords?|tenants?|owners?|applicants?|claimants?|patients?|victims?|suspects?|offenders?|"
+           r"witnesses|witness|complainants?|pupils?|residents?|practitioners?|administrators?|assistants?|"
+           r"coordinators?|leads?|analysts?|clerks?|team members?|personnel|professionals?|"
+           r"business partners?|team managers?|service managers?|decision[- ]makers?)")
+_SENIOR = re.compile(
+    r"\b(?:chief executives?|chief constables?|(?:deputy|assistant) chief constables?|chief officers?|"
+    r"chief fire officers?|directors?|heads? of|chair(?:man|woman|person)?s?|permanent secretar(?:y|ies)|"
+    r"(?:police and crime )?commissioners?|board members?|non-executives?|cabinet members?|leaders?|mayors?|"
+    r"monitoring officers?|section 151 officers?|senior (?:management|leadership|executive) team|"
+    r"executive (?:team|board)|accounting officers?|ministers?|senior information risk owners?)\b",
+    re.IGNORECASE)
+_NAMES_OF = re.compile(r"\b(?:names?|identit(?:y|ies))\b[\s,]*(?:(?:and|&)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
+                       r"(?:of|for)\s+(?P<who>[^.?;:]{0,80})", re.IGNORECASE)
+_STAFF = (r"(?:officers?|staff|employees?|members? of staff|staff members?|caseworkers?|case officers?|nurses?|"
+          r"doctors?|social workers?|teachers?|constables?|pcsos?|detectives?|sergeants?|inspectors?|"
+          r"investigators?|councillors?|individuals?|persons?|people)")
+_WHO_NOUN = re.compile(rf"\b{_PEOPLE}\b", re.IGNORECASE)
+_NOUN_NAMES = re.compile(
+    rf"\b(?:{_PEOPLE}|account holders?|ratepayers?|occupiers?|occupants?|liable part(?:y|ies)|customers?)"
+    r"'?s?\s+(?:full\s+)?names?\b", re.IGNORECASE)
+_STRUCTURE = re.compile(r"\b(?:organi[sz]ation(?:al)?|staff(?:ing)?|team|management|departmental)\s+"
+                        r"(?:structure|chart)s?\b|\bstructure charts?\b|\bstaff lists?\b", re.IGNORECASE)
+_DOCUMENTS = re.compile(
+    r"\b(?:cop(?:y|ies) of|provide|disclose|send|release)\b[^.?]{0,60}?\b(?:correspondence|e-?mails?|letters?|"
+    r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?)\b", re.IGNORECASE)
+_NAME_LIST = re.compile(r"\b(?:including|with|and)\s+(?:their\s+)?(?:full\s+)?names?\b|"
+                        r"\bnames?\s*(?:,|and|&|/)\s*(?:job\s+|their\s+)?(?:titles?|roles?|positions?|grades?|"
+                        r"e-?mail|contact|addresses|departments?)", re.IGNORECASE)
+_CONTACT = re.compile(r"\b(?:e-?mail addresses?|direct (?:dial|line)s?|(?:mobile|work|direct|telephone|phone) "
+                      r"numbers?|contact (?:details|numbers?))\b", re.IGNORECASE)
+_NAMED_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|PC|PCSO|DC|DS|DI|DCI|DSI|Sgt|Sergeant|Inspector|Constable|Nurse|"
+    r"Detective (?:Constable|Sergeant|Inspector|Chief Inspector))\.?\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+")
+_INDIVIDUAL = re.compile(
+    rf"\b(?:disciplinary|misconduct|grievances?|suspensions?|suspended|dismiss\w*|sickness absence|"
+    rf"performance (?:issues|management)|complaints? (?:about|against)|investigations? into)\b[^.?]{{0,40}}?"
+    rf"\b(?:the|a|named|individual|specific|that|this|each|every)\s+(?:\w+\s+)?{_PEOPLE}\b|"
+    rf"\b(?:which|who (?:is|was|are|were) the|identify the)\s+(?:\w+\s+)?{_STAFF}\b", re.IGNORECASE)
+_OWN_DATA = re.compile(
+    r"\bmy (?:own )?(?:personal (?:data|information|details)|(?:case )?files?|records?)\b|"
+    r"\b(?:information|data|records?) (?:that )?(?:you hold|is held|are held|held) (?:about|on) me\b|"
+    r"\bmy (?:own )?subject access\b", re.IGNORECASE)
+
+_PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
+_OWN = {Regime.FOIA: "s40(1)", Regime.EIR: "reg 5(3)", Regime.FOISA: "s38(1)(a)"}
+
+
+def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
+    if _OWN_DATA.search(question):
+        return Cue(CueKind.PERSONAL_DATA,
+                   f"asks for the requester's own personal data ({_quoted(_matches(_OWN_DATA, question))}): that is "
+                   f"exempt from FOI ({_OWN[regime]}) and is handled as a subject access request under the UK GDPR.",
+                   sections=(_OWN[regime],))
+    triggers = []
+    for match in _NAMES_OF.finditer(question):
+        who = match.group("who")
+        noun = _WHO_NOUN.search(who[:60])
+        senior = _SENIOR.search(who[: noun.start()] if noun else who[:40])
+        if noun and not senior:
+            triggers.append(f"{match.group(0)[: match.start('who') - match.start()].strip()} {noun.group(0)}")
+    triggers += _matches(_NAME_LIST, question)
+    for match in _CONTACT.finditer(question):
+        window = question[max(0, match.start() - 60) : match.end() + 60]
+        if _WHO_NOUN.search(window) and not re.search(r"generic|shared|team mailbox|foi", window, re.IGNORECASE):
+            triggers.append(match.group(0))
+    triggers += [m.group(0) for m in _NAMED_PERSON.finditer(question)]
+    triggers += _matches(_INDIVIDUAL, question)
+    triggers += _matches(_NOUN_NAMES, question)
+    triggers += _matches(_STRUCTURE, question)
+    section = _PERSONAL[regime]
+    if triggers:
+        reason = (f"asks for named or identifiable people ({_quoted(triggers)}): names and details of staff below "
+                  f"senior level, and of other people, are usually withheld under {section}, as disclosure would "
+                  "breach the data protection principles; senior staff's names and roles are often published. Give "
+                  "roles or numbers instead where that answers the question.")
+    elif documents := _matches(_DOCUMENTS, question):
+        reason = (f"asks for copies of records ({_quoted(documents)}): such records usually name staff and other "
+                  "people. Disclose them with the names and contact details of staff below senior level, and other "
+                  f"people's personal data, redacted under {section}.")
+    else:
+        return None
+    similar = [c for c in own if c.hit.score >= SIMILAR]
+    withheld = [c for c in similar if any(label.startswith(("s40", "reg 13", "s38")) for label in c.hit.exemptions)]
+    if withheld:
+        reason += (f" The authority withheld personal data on a similar question before "
+                   f"({_listed(_references(withheld))}).")
+    return Cue(CueKind.PERSONAL_DATA, reason, sections=(section,), references=_references(withheld))
+
+
+# --- the cost limit ------------------------------------------------------------------------------
+
+_RECORDS = (r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats ?app(?: messages)?|letters?|"
+            r"memos?|memoranda|documents?|records?|notes?|minutes|reports?|papers?|files?|information|data|"
+            r"briefings?|submissions?|surveys?|assessments?|photographs?|drawings?|charts?|folders?|manuals?)")
+_ALL_CORRESPONDENCE = re.compile(
+    r"\b(?:all|any and all|every|each|copies of all|any)\s+(?:of\s+(?:the|your)\s+)?(?:internal\s+|external\s+)?"
+    r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats ?app messages?|letters?)\b", re.IGNORECASE)
+_ALL_RECORDS = re.compile(
+    rf"\b(?:all|any and all|every)\s+(?:the\s+|of\s+the\s+)?{_RECORDS}\s+(?:held|relating|related|regarding|"
+    r"concerning|about|associated|in relation|on|which|that|you hold|referring|mentioning)\b", re.IGNORECASE)
+_RECORD_NOUN = re.compile(rf"\b{_RECORDS}\b", re.IGNORECASE)
+_EVERY_PLACE = re.compile(
+    r"\b(?:every|each|all|across (?:all|every|the whole|the))\s+(?:of\s+(?:your|the)\s+)?(?:council'?s?\s+)?"
+    r"(?P<place>departments?|directorates?|systems?|databases?|services?|teams?|schools?|wards?|stations?|"
+    r"divisions?|units?|business areas?|service areas?|hospitals?|sites?|offices?|organisation|council|force|"
+    r"trust)\b", re.IGNORECASE)
+_EACH_CASE = re.compile(
+    r"\b(?:each|every|all individual|individual)\s+(?:single\s+)?(?:case|complaint|incident|file|application|"
+    r"contract|report|request|instance|occasion|claim|referral)s?\b|\bcase[- ]by[- ]case\b|\bcase files\b",
+    re.IGNORECASE)
+_NARRATIVE = re.compile(
+    r"\b(?:details? of|detailed information|the nature|circumstances|steps taken)\b[^.?]{0,60}?"
+    r"\b(?:complaints?|cases?|incidents?|claims?|investigations?|referrals?|applications?)\b|"
+    r"\bwhere (?:the )?(?:complainant|victim|suspect|offender|caller|person|patient|pupil|applicant|child)\s+"
+    r"(?:was|is|were|had)\b", re.IGNORECASE)
+_BROKEN_DOWN = re.compile(r"\b(?:broken down|breakdown|split|categorised)\b[^.?]*", re.IGNORECASE)
+_YEAR = r"((?:19|20)\d\d)"
+_SINCE = re.compile(rf"\b(?:since|from|after|starting)\s+(?:(?:the\s+)?(?:start|beginning) of\s+)?"
+                    rf"(?:\w+\s+)?{_YEAR}\b(?!\s*(?:to|until|and|-|–)\s*(?:\w+\s+)?(?:19|20)\d\d)", re.IGNORECASE)
+_DATE_SPAN = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2}|\d{4})\s*(?:to|until|and|-|–)\s*\d{1,2}/\d{1,2}/(\d{2}|\d{4})\b")
+_SPAN = re.compile(rf"\b{_YEAR}\s*(?:/\d\d)?\s*(?:to|until|and|-|–|through)\s*(?:\w+\s+)?(?:\d{{1,2}}\s+)?"
+                   rf"{_YEAR}\b", re.IGNORECASE)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+_LAST_YEARS = re.compile(r"\b(?:last|past|previous|preceding)\s+(\d{1,2}|[a-z]+)\s+(?:calendar\s+|financial\s+)?"
+                         r"years\b|\b(?:last|past)\s+(decade)\b", re.IGNORECASE)
+_LONG_PERIOD = 10
+_SOME_YEARS = 5
+
+
+def _cost(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[Candidate], today: date) -> Cue | None:
+    strong = [*_matches(_ALL_CORRESPONDENCE, question), *_matches(_ALL_RECORDS, question)]
+    weak: list[str] = []
+    records = {m.group(0).lower().rstrip("s") for m in _RECORD_NOUN.finditer(question)}
+    if len(records) >= 3:
+        strong.append("several kinds of record")
+    years = _period_years(question, today)
+    if years >= _LONG_PERIOD:
+        strong.append(f"a period of about {years} years")
+    elif years >= _SOME_YEARS:
+        weak.append(f"a period of about {years} years")
+    for match in _EVERY_PLACE.finditer(question):
+        place = match.group("place").lower()
+        (strong if place.startswith(("department", "directorate", "system", "database")) else weak).append(
+            match.group(0))
+    weak += _matches(_EACH_CASE, question)
+    weak += _matches(_NARRATIVE, question)
+    facets = _BROKEN_DOWN.search(question)
+    if facets and len(re.findall(r"\bby\b|,|\band\b", facets.group(0))) >= 3:
+        weak.append("a detailed breakdown")
+    if not strong and len(weak) < 2:
+        return None
+    triggers = [*strong, *weak]
+    limit = _cost_limit(regime, kind)
+    if regime is Regime.EIR:
+        reason = (f"asks for {_quoted(triggers)}: finding and extracting all of it may make the request manifestly "
+                  f"unreasonable on cost (reg 12(4)(b); the EIR has no fixed limit, but {limit} is the usual guide, "
+                  "and the public interest test applies). Estimate the work across every question on the same "
+                  "subject, and if it is too much, offer reg 9 advice on narrowing it: a shorter period, named "
+                  "systems or teams, fewer kinds of record.")
+        sections: tuple[str, ...] = ("reg 12(4)(b)", "reg 9")
+    elif regime is Regime.FOISA:
+        reason = (f"asks for {_quoted(triggers)}: finding and extracting all of it may exceed the cost limit "
+                  f"(s12: {limit}). Estimate the work across every question of the request on the same subject, "
+                  "and if it would exceed the limit, say so and offer s15 advice on narrowing it: a shorter period, "
+                  "named systems or teams, fewer kinds of record.")
+        sections = ("s12", "s15")
+    else:
+        reason = (f"asks for {_quoted(triggers)}: finding and extracting all of it may exceed the cost limit "
+                  f"(s12: {limit} for {kind.noun}). The estimate can aggregate the questions of this request on "
+                  "the same subject, and similar requests from the same person within 60 working days. If it would "
+                  "exceed the limit, say so and offer s16 advice on narrowing it: a shorter period, named systems "
+                  "or teams, fewer kinds of record.")
+        sections = ("s12", "s16")
+    refused = [c for c in own if c.hit.score >= SIMILAR and c.disposition is Disposition.S12_COST]
+    if refused:
+        reason += f" The authority refused a similar question on cost before ({_listed(_references(refused))})."
+    return Cue(CueKind.COST_RISK, reason, sections=sections, references=_references(refused))
+
+
+def _cost_limit(regime: Regime, kind: AuthorityKind) -> str:
+    """The appropriate limit as the reasons state it (foi-law.md: £25 an hour of staff time under FOIA)."""
+    if regime is Regime.FOISA:
+        return "£600"
+    if kind is AuthorityKind.CENTRAL:
+        return "£600, 24 hours of staff time at £25 an hour"
+    return "£450, 18 hours of staff time at £25 an hour"
+
+
+def _period_years(question: str, today: date) -> int:
+    """The longest period the question spans, in whole years (0 when it names none)."""
+    spans = [today.year - int(m.group(1)) for m in _SINCE.finditer(question)]
+    spans += [int(m.group(2)) - int(m.group(1)) + 1 for m in _SPAN.finditer(question) if m.group(2) >= m.group(1)]
+    for match in _DATE_SPAN.finditer(question):
+        first, last = (int(y) % 100 for y in match.groups())
+        spans.append(last - first)
+    for match in _LAST_YEARS.finditer(question):
+        if match.group(2):
+            spans.append(10)
+            continue
+        count = match.group(1).lower()
+        spans.append(int(count) if count.isdigit() else _NUMBERS.get(count, 0))
+    return max((s for s in spans if 0 < s < 100), default=0)
+
+
+# --- already published ---------------------------------------------------------------------------
+
+_PUBLISHED_SOURCE = re.compile(
+    r"\b(?:annual reports?|statements? of accounts|(?:published|audited|annual) accounts|"
+    r"(?:spend(?:ing)?|payments?|expenditure|transactions?)(?: data)? (?:over|above|exceeding) £\s?500|"
+    r"transparency (?:code|data|reports?|returns?)|minutes of (?:the |a |your )?(?:\w+ )?(?:meetings?|committees?|"
+    r"boards?|cabinet)|(?:committee|board|cabinet|council) (?:meeting )?(?:minutes|papers|agendas?)|board papers|"
+    r"registers? of (?:members'? )?(?:interests|gifts|hospitality)|gifts and hospitality|pay policy statements?|"
+    r"gender pay gap (?:report|data|figures)|publication scheme|disclosure log|"
+    r"(?:on|from|via|in) (?:your|the) (?:council'?s? |force'?s? |trust'?s? )?(?:website|web site|web ?pages?)|"
+    r"published (?:on|in|by|data|figures|statistics|reports?|information)|publicly (?:available|accessible)|"
+    r"(?:guidance|strategy|policy|plan|report|statistics|figures) (?:as )?published|"
+    r"police\.uk|data\.gov\.uk|gov\.uk|office for national statistics|census data)", re.IGNORECASE)
+_POLICY = re.compile(
+    r"\b(?:cop(?:y|ies) of|provide|send|disclose|what (?:is|are))\b[^.?]{0,40}?\b(?:polic(?:y|ies)|procedures?|"
+    r"codes? of practice|guidance|guidelines|legislation|strateg(?:y|ies)|schemes?|standards?)\b", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_PUBLISHED = {Regime.FOIA: "s21", Regime.EIR: "reg 6(1)(b)", Regime.FOISA: "s25"}
+
+
+def _published(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
+    section = _PUBLISHED[regime]
+    pointed = [c for c in own if c.hit.score >= SIMILAR and (
+        c.disposition is Disposition.S21_ACCESSIBLE or any(label.startswith(("s21", "s25")) for label in
+                                                           c.hit.exemptions))]
+    sources = _matches(_PUBLISHED_SOURCE, question)
+    policies = [] if sources else _matches(_POLICY, question)
+    if not sources and not policies and not pointed:
+        return None
+    exemption = (f"it is reasonably accessible ({section}, absolute)" if regime is Regime.FOIA else
+                 f"it is otherwise accessible ({section})" if regime is Regime.FOISA else
+                 f"the EIR let the authority point to it ({section})")
+    parts = []
+    if sources:
+        parts.append(f"names a source the authority may already publish ({_quoted(sources)}): if the information "
+                     f"is there, {exemption}: give the link, and answer any part that is not published.")
+    elif policies:
+        parts.append(f"asks for a policy or procedure ({_quoted(policies)}): these are a class of the publication "
+                     f"scheme; if it is published, {exemption}: give the link; if not, it is usually disclosed.")
+    link = next((url for c in pointed if (url := _link(c))), "")
+    if pointed:
+        parts.append(f"The authority answered a similar question by pointing to published information "
+                     f"({_listed(_references(pointed))}): check it is still published and up to date"
+                     + (f", and give the link: {link}" if link else "") + ".")
+        if len(parts) == 1:
+            parts[0] = parts[0][0].lower() + parts[0][1:]
+    return Cue(CueKind.PUBLISHED, " ".join(parts), sections=(section,), link=link, references=_references(pointed))
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+
+def _own(candidate: Candidate, authority: str) -> bool:
+    """Whether a precedent is the authority's own (or of no named authority) when the authority is known."""
+    theirs = candidate.hit.authority.strip().lower()
+    return not authority or not theirs or theirs == authority.strip().lower()
+
+
+def _link(candidate: Candidate) -> str:
+    """Where an earlier answer can be read: a URL in it, else its page, else its source when that is a URL."""
+    found = _URL.search(candidate.hit.answer)
+    if found:
+        return found.group(0).rstrip(".,;:")
+    if candidate.hit.link:
+        return candidate.hit.link
+    return candidate.hit.source if candidate.hit.source.startswith(("https://", "http://")) else ""
+
+
+def _references(candidates: Iterable[Candidate]) -> tuple[str, ...]:
+    refs = [c.hit.reference or c.hit.source for c in candidates]
+    return tuple(dict.fromkeys(r for r in refs if r))
+
+
+def _outcomes(candidates: Sequence[Candidate]) -> str:
+    parts = []
+    for candidate in candidates[:3]:
+        hit = candidate.hit
+        detail = ", ".join(part for part in (hit.authority, hit.date) if part)
+        sections = f" under {', '.join(hit.exemptions)}" if hit.exemptions else ""
+        parts.append(f"{hit.reference or hit.source or 'an earlier answer'}{f' ({detail})' if detail else ''} "
+                     f'was answered "{candidate.disposition.label}"{sections}')
+    more = len(candidates) - 3
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[str]:
+    return list(dict.fromkeys(" ".join(m.group(0).split()) for m in pattern.finditer(text)))
+
+
+def _quoted(triggers: Sequence[str]) -> str:
+    shown = list(dict.fromkeys(t.strip() for t in triggers if t.strip()))
+    shown = [t for t in shown if not any(t.lower() in other.lower() and t != other for other in shown)]
+    quoted = [f'"{t}"' if not t.startswith(("a ", "several ")) else t for t in shown[:3]]
+    return ", ".join(quoted) + (" and more" if len(shown) > 3 else "")
+
+
+def _listed(items: Iterable[str]) -> str:
+    shown = list(items)
+    return ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
+
+
+_STOPWORDS = frozenset((
+    "a an and are as at be been by can could did do does for from had has have how i if in is it its me my of on "
+    "or our please provide the their there this to was we were what when where which who will with would you your "
+    "any all each number many much per since details information held"
+).split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z0-9'-]{2,}", text.lower()) if w not in _STOPWORDS}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
