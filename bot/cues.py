@@ -19,12 +19,11 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from bot.drafting import Candidate
-from bot.models import Cue, CueKind
+from bot.models import Cue, CueKind, OpeningStance
 from knowledge.models import Disposition, Regime
 
 REPEAT_SIMILARITY = 0.85
@@ -83,18 +82,6 @@ _KIND_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class OpeningStance:
-    """A neither-confirm-nor-deny the authority's own precedents take across a whole request."""
-
-    disposition: Disposition
-    exemptions: tuple[str, ...]
-    references: tuple[str, ...]
-    questions: tuple[int, ...]
-    """The questions (numbered from 1) whose precedents carry the stance."""
-    reason: str
-
-
 def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates: Sequence[Candidate], *,
                   authority: str = "", today: date | None = None) -> tuple[Cue, ...]:
     """The cues one question carries, each with its reason, from its text and its retrieved precedents."""
@@ -141,7 +128,7 @@ def request_stance(cues: Sequence[Sequence[Cue]], candidates: Sequence[Sequence[
               f"the whole request: neither confirm nor deny under {_listed(exemptions)}. Offer it once at the "
               f"start of the letter and answer each question within it (questions {_listed(map(str, numbers))} "
               "rest on those answers); the caseworker decides whether it still applies.")
-    return OpeningStance(Disposition.NCND, exemptions, references, numbers, reason)
+    return OpeningStance(Disposition.NCND, exemptions, references, reason)
 
 
 def stance_exemptions(stance: str) -> tuple[str, ...]:

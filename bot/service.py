@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.cases import CaseChange, CaseError, CaseStore
 from bot.clock import deadlines
+from bot.cues import authority_kind, question_cues, request_stance
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
 from bot.letter import Letter, LetterOptions, assemble_letter
 from bot.models import (
@@ -32,6 +33,7 @@ from bot.models import (
     DraftWarning,
     EditKind,
     Evidence,
+    OpeningStance,
     Requester,
     StanceDecision,
     WarningKind,
@@ -158,7 +160,7 @@ class CaseService:
                                          "nothing in the request reads as a question: drafted as one question"))
         if on_questions is not None:
             on_questions(questions)
-        drafts = self.draft_questions(questions, regime, requester=redacted.requester, on_text=on_text)
+        drafts, stance = self.draft_request(questions, regime, requester=redacted.requester, on_text=on_text)
         clock = deadlines(received, regime)
         reference = self.cases.next_reference()
         now = _now()
@@ -170,29 +172,40 @@ class CaseService:
                        for number, (question, draft) in enumerate(zip(questions, drafts, strict=True), start=1)],
             extended_due_date=clock.extended_due, slack_channel=channel, slack_thread_ts=thread_ts,
             created_at=now, warnings=warnings, left_out=list(split.left_out), opened_by=author,
-            caseworker=caseworker,
+            caseworker=caseworker, stance=stance,
         )
         return self.cases.create(case)
 
     def draft_questions(self, questions: list[str], regime: Regime, exclude_source: str | None = None,
                         requester: Requester | None = None, on_text: Progress | None = None) -> list[Draft]:
         """Drafts for questions, without storing anything (evaluation uses this directly)."""
+        return self.draft_request(questions, regime, exclude_source, requester, on_text)[0]
+
+    def draft_request(self, questions: list[str], regime: Regime, exclude_source: str | None = None,
+                      requester: Requester | None = None, on_text: Progress | None = None,
+                      ) -> tuple[list[Draft], OpeningStance | None]:
+        """Drafts for a request's questions, and the stance the authority's precedents take across it."""
         exclude = self._pending_ids()
         vectors = self.embeddings.embed_array(questions)
         retrieved = self.drafter.retrieve(questions, exclude, exclude_source, vectors)
         drafts = []
+        all_cues = []
         for question, candidates, vector in zip(questions, retrieved, vectors, strict=True):
             cues = self.question_cues(question, regime, candidates)
+            all_cues.append(cues)
             sections = [*(e for c in candidates for e in c.hit.exemptions), *(s for cue in cues for s in cue.sections)]
             reasoning = self.drafter.retrieve_reasoning(vector, sections, exclude_source)
             drafts.append(self.drafter.draft(question, candidates, regime, cues, reasoning))
+        stance = request_stance(all_cues, retrieved, authority=self.settings.authority)
         if self.llm is None:
-            return drafts
-        return self.llm.draft_all(questions, retrieved, regime, drafts, requester, on_text)
+            return drafts, stance
+        return self.llm.draft_all(questions, retrieved, regime, drafts, requester, on_text), stance
 
     def question_cues(self, question: str, regime: Regime, candidates: list[Candidate]) -> tuple[Cue, ...]:
         """What the question itself says about its outcome (personal data, cost, published, repeats)."""
-        return ()
+        kind = authority_kind(self.settings.authority_kind, central_government=self.settings.central_government,
+                              authority=self.settings.authority)
+        return question_cues(question, regime, kind, candidates, authority=self.settings.authority)
 
     # --- refining ----------------------------------------------------------------------------------
 
