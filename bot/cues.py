@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 
 from bot.drafting import Candidate
 from bot.models import Cue, CueKind, OpeningStance
+from knowledge.citations import most_specific
 from knowledge.models import Disposition, Regime
 
 REPEAT_SIMILARITY = 0.85
@@ -120,14 +120,15 @@ def request_stance(cues: Sequence[Sequence[Cue]], candidates: Sequence[Sequence[
                  if any(cue.kind is CueKind.SECURITY_SENSITIVE for cue in question_cues_)}
     if 2 * len(carried) < len(candidates) and not sensitive & {number for number, _ in carried}:
         return None
-    counts = Counter(label for _, found in carried for _, exemptions in found for label in exemptions)
-    exemptions = tuple(label for label, _ in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+    exemptions = most_specific(label for _, found in carried for _, exemptions in found for label in exemptions)
     references = _references(c for _, found in carried for c, _ in found)
     numbers = tuple(number for number, _ in carried)
+    resting = (f"question {numbers[0]} rests" if len(numbers) == 1
+               else f"questions {_listed(map(str, numbers))} rest")
     reason = (f"the authority's own answers on this subject ({_listed(references)}) opened with a stance across "
               f"the whole request: neither confirm nor deny under {_listed(exemptions)}. Offer it once at the "
-              f"start of the letter and answer each question within it (questions {_listed(map(str, numbers))} "
-              "rest on those answers); the caseworker decides whether it still applies.")
+              f"start of the letter and answer each question within it ({resting} on those answers); the "
+              "caseworker decides whether it still applies.")
     return OpeningStance(Disposition.NCND, exemptions, references, reason)
 
 

@@ -199,13 +199,14 @@ class Drafter:
         warnings = [*self._age_warnings(evidence), *consistency_warnings(top.disposition, candidates),
                     *(DraftWarning(WarningKind.CUE, cue.reason) for cue in cues)]
         if not proposed:
-            warnings.insert(0, DraftWarning(WarningKind.CASEWORKERS_CALL, "the outcome is the caseworker's call: " + ", ".join(
-                f"{o.disposition.label} {o.probability:.0%}" for o in options)))
+            ranked_options = ", ".join(f"{o.disposition.label} {o.probability:.0%}" for o in options)
+            warnings.insert(0, DraftWarning(WarningKind.CASEWORKERS_CALL,
+                                            f"the outcome is the caseworker's call: {ranked_options}"))
         return Draft(
             disposition=top.disposition, exemptions=top.exemptions, wording=top.wording,
             confidence=round(top.probability, 2), precedents=evidence[:3], warnings=tuple(warnings),
-            alternatives=tuple(Alternative(o.disposition, o.exemptions, o.wording, o.evidence[0] if o.evidence else None)
-                               for o in options[1:]),
+            alternatives=tuple(Alternative(o.disposition, o.exemptions, o.wording,
+                                           o.evidence[0] if o.evidence else None) for o in options[1:]),
             proposed=proposed, options=tuple(options), cues=tuple(cues), basis=basis if proposed else "",
         )
 
@@ -241,8 +242,8 @@ class Drafter:
                     f"{agreeing[-1].hit.score:.2f} or more) were all answered {disposition.label.lower()}")
         for cue in cues:
             if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) or (
-                    cue.kind.value == "repeat" and any(c.hit.reference in cue.references and c.disposition is disposition
-                                                      for c in close)):
+                    cue.kind.value == "repeat"
+                    and any(c.hit.reference in cue.references and c.disposition is disposition for c in close)):
                 return f"the question itself: {cue.reason}"
         return ""
 
@@ -279,7 +280,7 @@ class Drafter:
         with the authority's own reasoning for each exemption (or the library's); nothing another
         authority's letter says about the world (figures, dates, names) comes through.
         """
-        own = precedent is not None and self._own(precedent.hit.authority)
+        own = precedent is not None and self.is_own(precedent.hit.authority)
         if precedent is not None and own and precedent.disposition is disposition and precedent.hit.answer.strip() \
                 and precedent.hit.score >= self.policy.model.near_identical \
                 and Regime(precedent.hit.regime or regime.value) is regime:
@@ -292,12 +293,16 @@ class Drafter:
             answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority)
             return render("draft/from_precedent.md", answer=answer, extra=extra).strip()
         wording = self._default_wording(question, disposition, exemptions, regime, reasoning)
-        allowed = [question, self.policy.authority, *self._library_text(exemptions, regime)]
-        if precedent is not None and own:
-            allowed.append(precedent.hit.answer)
-        return without_foreign_facts(wording, allowed)
+        own_answers = [precedent.hit.answer] if precedent is not None and own else []
+        return without_foreign_facts(wording, self.trusted_text(question, exemptions, regime, own_answers))
 
-    def _own(self, authority: str) -> bool:
+    def trusted_text(self, question: str, exemptions: Sequence[str], regime: Regime,
+                     own_answers: Sequence[str] = ()) -> list[str]:
+        """Where a draft's facts may come from: the question, the authority's own answers, the library, the law."""
+        return [question, self.policy.authority, *own_answers, *self._library_text(exemptions, regime),
+                *_STATUTORY_FACTS]
+
+    def is_own(self, authority: str) -> bool:
         """Whether a precedent is the authority's own (an unnamed authority counts as ours)."""
         ours = self.policy.authority.strip().lower()
         theirs = authority.strip().lower()
@@ -314,7 +319,7 @@ class Drafter:
         values = {
             "authority": authority,
             "answer": "",
-            "information": _information(question),
+            "restatement": restate_question(question),
             "exemption_wording": self._reasoning_wording(exemptions, question, regime, reasoning),
             "ncnd_wording": self._ncnd_wording(exemptions, question, regime),
             "not_held_basis": {"eir": "This is an exception under regulation 12(4)(a).",
@@ -332,7 +337,7 @@ class Drafter:
         paragraphs: list[str] = []
         for label in exemptions:
             found = (reasoning or {}).get(label) or []
-            own = [r for r in found if self._own(r.authority)]
+            own = [r for r in found if self.is_own(r.authority)]
             chosen = own or found
             if chosen:
                 kinds: dict[str, str] = {}
@@ -356,7 +361,7 @@ class Drafter:
         for label in exemptions:
             card = self.library.get(label, regime)
             if card is not None:
-                paragraphs.append(_fill(card.model_wording, self.policy.authority, _information(question)))
+                paragraphs.append(_fill(card.model_wording, self.policy.authority, _INFORMATION))
         return "\n\n".join(paragraphs) or "[Explain which exemption applies and why.]"
 
     def _ncnd_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
@@ -364,7 +369,7 @@ class Drafter:
         for label in exemptions:
             card = self.library.get(label, regime)
             if card is not None and card.ncnd_wording:
-                paragraphs.append(_fill(card.ncnd_wording, self.policy.authority, _information(question)))
+                paragraphs.append(_fill(card.ncnd_wording, self.policy.authority, _INFORMATION))
         return "\n\n".join(paragraphs) or "[Neither confirm nor deny, citing the NCND provision relied on.]"
 
     def _unprecedented(self, question: str, regime: Regime, nearest: Candidate | None,
@@ -434,27 +439,11 @@ class Drafter:
                                          "superseded by a later answer to the same question"))
         return warnings
 
-    def _alternatives(self, question: str, candidates: list[Candidate], disposition: Disposition,
-                      exemptions: Sequence[str], regime: Regime) -> list[Alternative]:
-        chosen_answer = next((c.hit.answer for c in candidates if c.disposition is disposition), "")
-        seen_answers = {_fingerprint(chosen_answer)}
-        out: list[Alternative] = []
-        for candidate in candidates:
-            if candidate.hit.score < self.policy.min_similarity or len(out) >= 3:
-                break
-            mapped = map_exemptions(candidate.hit.exemptions, Regime(candidate.hit.regime or "foia"), regime)
-            fingerprint = _fingerprint(candidate.hit.answer)
-            if fingerprint in seen_answers:
-                continue  # the same words again are no alternative, whatever the labels say
-            seen_answers.add(fingerprint)
-            out.append(Alternative(
-                disposition=candidate.disposition, exemptions=tuple(mapped),
-                wording=self.compose(question, candidate.disposition, mapped, regime, candidate),
-                evidence=self._evidence(candidate, candidates),
-            ))
-        return out
 
-
+_STATUTORY_FACTS = (
+    # The appropriate limits of the Fees Regulations (FOIA) and the FOISA regulations: the law, not a letter's facts.
+    "£450", "£600", "18 hours", "24 hours", "£25 an hour",
+)
 CUE_OUTCOMES: dict[str, tuple[Disposition, ...]] = {
     # The outcomes each kind of cue in a question points to (bot.models.CueKind values).
     "personal_data": (Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED),
@@ -622,20 +611,59 @@ def _mark_figure(match: re.Match[str]) -> str:
     return "[figure]"
 
 
-def _information(question: str) -> str:
-    """What a question asks for, as a phrase a letter can restate ("the information requested (...)")."""
-    text = " ".join(question.split()).rstrip("?.;: ")
-    text = re.sub(r"^(?:please (?:could you |can you )?(?:provide|send|tell me|supply|give|list|confirm|disclose)"
-                  r"(?: me)?(?: with)?|could you (?:please )?(?:tell me|provide|confirm)|can you (?:please )?"
-                  r"(?:tell me|provide|confirm)|i would like(?: to know| to request| to be provided with)?|"
-                  r"i (?:request|am requesting))\s+", "", text, flags=re.IGNORECASE)
-    if len(text) > 160:
-        text = text[:160].rsplit(" ", 1)[0] + "..."
-    return f"the information requested ({text})"
+_CONNECTIVE = re.compile(
+    r"^(?:(?:and|also|further(?:more)?|additionally|in addition|moreover|then|finally|lastly|first(?:ly)?|"
+    r"second(?:ly)?|third(?:ly)?|next|separately)\b[,:]?\s*)+",
+    re.IGNORECASE,
+)
+_ASK_VERB = (r"(?:provide|send|tell me|let me know|supply|give(?: me)?|list|confirm|disclose|advise(?: me)?|share|"
+             r"release|state|explain|inform me|forward)(?: me)?(?: with)?")
+_ASKING = re.compile(
+    rf"^(?:(?:please|kindly)\s+(?:(?:could|can|would) you\s+)?{_ASK_VERB}|"
+    rf"(?:could|can|would|will) you (?:please |kindly )?(?:also )?{_ASK_VERB}|"
+    r"i(?: would|'d)(?: also)? be (?:grateful|obliged)"
+    rf"(?: if you (?:could|would)(?: please)?(?: also)? {_ASK_VERB}| for)?|"
+    r"i(?: would|'d)(?: also)? (?:like|wish|want)(?: to know| to request| to ask(?: for)?| to be provided with| to "
+    r"receive| to see| to obtain)?|"
+    r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know)|"
+    r"(?:this is )?a request for|requesting)\s+",
+    re.IGNORECASE,
+)
+_INTERROGATIVE = re.compile(
+    r"^(?:how|what|which|when|where|who|whom|whose|why|whether|if|does|do|did|is|are|was|were|has|have|had|can|"
+    r"could|will|would|should|may)\b",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(r"^(?:for|in|on|by|during|over|between|from|since|within|at|of|regarding|re)\b",
+                          re.IGNORECASE)
+_RESTATED_WORDS = 40
+_INFORMATION = "the information you asked for"
+
+
+def restate_question(question: str) -> str:
+    """The question put back to the requester: "You asked for X.", "You asked whether X." or a quotation."""
+    text = _CONNECTIVE.sub("", " ".join(question.split()).rstrip("?.;:, ")).strip(" ,")
+    stripped = _ASKING.sub("", text, count=1).strip(" ,")
+    embedded = stripped != text
+    words = stripped.split()
+    if len(words) > _RESTATED_WORDS:
+        stripped = " ".join(words[:_RESTATED_WORDS]).rstrip(",;:") + " ..."
+    if not stripped:
+        return "You asked for information."
+    if stripped.lower().startswith(("whether ", "if ")) or (embedded and _INTERROGATIVE.match(stripped)):
+        clause = re.sub(r"^if\b", "whether", stripped[0].lower() + stripped[1:])
+        return f"You asked {clause}."
+    if _INTERROGATIVE.match(stripped):
+        return f'You asked: "{stripped[0].upper()}{stripped[1:]}?"'
+    if _PREPOSITION.match(stripped):
+        mark = "?" if question.rstrip().endswith("?") else "."
+        return f'You asked: "{stripped[0].upper()}{stripped[1:]}{mark}"'
+    return f"You asked for {stripped[0].lower() if stripped[1:2].islower() else stripped[0]}{stripped[1:]}."
 
 
 def _fill(wording: str, authority: str, information: str) -> str:
-    return wording.replace("{authority}", authority or "the authority").replace("{information}", information)
+    filled = wording.replace("{authority}", authority or "the authority").replace("{information}", information)
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), filled)
 
 
 def _describe(label: str) -> str:

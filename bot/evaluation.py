@@ -146,8 +146,8 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             tally.true_exemptions.append(tuple(exemptions))
             given = _given(drafter, question, Disposition(disposition), candidates, cues, regime, reasoning)
             tally.given_exemptions.append(given.exemptions)
-            allowed = [question, *(c.hit.answer for c in candidates if drafter._own(c.hit.authority)),
-                       *drafter._library_text(given.exemptions, regime)]
+            allowed = drafter.trusted_text(question, given.exemptions, regime,
+                                           [c.hit.answer for c in candidates if drafter.is_own(c.hit.authority)])
             tally.foreign.append(bool(foreign_facts(given.wording, allowed)))
             if scores is not None:
                 scores.add(question, candidates, regime, draft, tally.latencies[-1])

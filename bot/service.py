@@ -261,11 +261,13 @@ class CaseService:
 
     @staticmethod
     def _expanded(case: Case, edits: list[Edit]) -> list[Edit]:
-        """"accept all" as one accept per question not yet decided."""
+        """"accept all" as one accept per question not yet decided, and the opening stance if it is undecided."""
         out: list[Edit] = []
         for edit in edits:
             if edit.kind is EditKind.ACCEPTED and edit.question == 0:
                 out += [Edit(q.number, EditKind.ACCEPTED) for q in case.questions if not q.decided]
+                if case.stance_undecided:
+                    out.append(Edit(0, EditKind.STANCE_ACCEPT))
             else:
                 out.append(edit)
         return out

@@ -8,6 +8,7 @@ section of another Act) is not an exemption applied, and is dropped here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from knowledge.models import Regime
 
@@ -86,6 +87,18 @@ def section_key(label: str) -> str:
         return f"reg {match.group(1)}" if match else label
     match = re.match(r"s(\d{1,2}a?)", label)
     return f"s{match.group(1).upper() if match.group(1)[-1:].isalpha() else match.group(1)}" if match else label
+
+
+def most_specific(labels: Iterable[str]) -> tuple[str, ...]:
+    """The labels without any that a more specific one covers (`s23` goes where `s23(5)` is), in the Act's order."""
+    unique = list(dict.fromkeys(label.strip() for label in labels if label.strip()))
+    kept = [label for label in unique if not any(other != label and other.startswith(label + "(") for other in unique)]
+    return tuple(sorted(kept, key=_law_order))
+
+
+def _law_order(label: str) -> tuple[int, int, str]:
+    match = re.search(r"(\d+)", label)
+    return (1 if label.lower().startswith("reg") else 0, int(match.group(1)) if match else 999, label)
 
 
 def normalise(label: str, regime: Regime = Regime.FOIA) -> str | None:

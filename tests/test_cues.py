@@ -351,7 +351,7 @@ def test_one_question_of_many_with_a_stance_is_not_enough_without_a_security_cue
     security = (Cue(CueKind.SECURITY_SENSITIVE, "asks about covert tactics"),)
     stance = request_stance([security, (), (), ()], candidates)
     assert stance is not None
-    assert "questions 1 rest" in stance.reason
+    assert "question 1 rests" in stance.reason
 
 
 def test_no_stance_from_distant_or_other_authorities_precedents() -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions
+from bot.models import WarningKind
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 from knowledge.store import SearchHit
@@ -92,7 +93,9 @@ def test_two_close_ncnd_precedents_outvote_one_weaker_disclosed(drafter: Drafter
     draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
 
     assert draft.disposition is Disposition.NCND
-    assert draft.confidence > 0.5
+    probabilities = {option.disposition: option.probability for option in draft.options}
+    assert probabilities[Disposition.NCND] > probabilities[Disposition.DISCLOSED]
+    assert draft.confidence == pytest.approx(probabilities[Disposition.NCND], abs=0.01)
 
 
 def test_two_ncnd_outvote_a_disclosed_that_sits_between_them(drafter: Drafter) -> None:
@@ -115,11 +118,38 @@ def test_a_much_closer_precedent_outvotes_distant_ones(drafter: Drafter) -> None
     assert draft.exemptions == ()
 
 
-def test_a_single_strong_precedent_gives_full_confidence(drafter: Drafter) -> None:
+def test_a_single_close_precedent_ranks_first_but_is_not_a_certainty(drafter: Drafter) -> None:
     draft = drafter.draft(QUESTION, [cand(hit("a", 0.85, "not_held"))], Regime.FOIA)
 
     assert draft.disposition is Disposition.NOT_HELD
-    assert draft.confidence == 1.0
+    assert 0.0 < draft.confidence < 1.0
+    assert not draft.proposed
+    assert draft.warnings[0].kind is WarningKind.CASEWORKERS_CALL
+    assert len(draft.options) == 3
+    assert sum(option.probability for option in draft.options) <= 1.0
+
+
+def test_three_close_agreeing_precedents_carry_a_proposal_with_its_basis(drafter: Drafter) -> None:
+    candidates = [cand(hit(name, score, "not_held", reference=f"FOI-{name}"))
+                  for name, score in (("a", 0.91), ("b", 0.9), ("c", 0.88))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.proposed
+    assert "FOI-a" in draft.basis
+    assert all(warning.kind is not WarningKind.CASEWORKERS_CALL for warning in draft.warnings)
+
+
+def test_close_precedents_that_disagree_leave_the_outcome_to_the_caseworker(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.91, "not_held")), cand(hit("b", 0.9, "disclosed")),
+                  cand(hit("c", 0.88, "not_held"))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert not draft.proposed
+    assert draft.basis == ""
+    assert {option.disposition for option in draft.options[:2]} == {Disposition.NOT_HELD, Disposition.DISCLOSED}
 
 
 def test_precedents_are_those_backing_the_chosen_disposition(drafter: Drafter) -> None:
@@ -199,9 +229,11 @@ def test_no_candidates_at_all_warns_no_close_precedent(drafter: Drafter) -> None
 def test_no_precedent_wording_says_to_check_and_draft_by_hand(drafter: Drafter) -> None:
     draft = drafter.draft(QUESTION, [], Regime.FOIA)
 
-    assert "check whether" in draft.wording
-    assert "by hand" in draft.wording
+    assert "Check whether" in draft.wording
+    assert "caseworker's call" in draft.wording
     assert OUR_NAME in draft.wording
+    assert draft.placeholder
+    assert draft.disposition is Disposition.OTHER
 
 
 # --- stale and superseded -------------------------------------------------------------------------------------
@@ -218,7 +250,7 @@ def test_a_recent_precedent_is_not_stale(drafter: Drafter) -> None:
     draft = drafter.draft(QUESTION, [cand(hit("new", 0.85, "disclosed", when="2024-11-01"))], Regime.FOIA)
 
     assert draft.precedents[0].flags == ()
-    assert draft.warnings == ()
+    assert [w for w in draft.warnings if w.kind in (WarningKind.STALE_PRECEDENT, WarningKind.SUPERSEDED_PRECEDENT)] == []
 
 
 def test_max_age_comes_from_the_policy(store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> None:
@@ -324,14 +356,20 @@ def test_alternatives_differ_from_the_chosen_draft_and_from_each_other(drafter: 
     offered = [(alt.disposition, frozenset(alt.exemptions), alt.wording) for alt in draft.alternatives]
     assert chosen not in offered
     assert len(set(offered)) == len(offered)
-    assert [alt.disposition for alt in draft.alternatives] == [Disposition.DISCLOSED, Disposition.EXEMPT_WITHHELD]
-    assert [alt.evidence.reference for alt in draft.alternatives if alt.evidence] == ["FOI-c", "FOI-e"]
+    assert len({alt.disposition for alt in draft.alternatives}) == len(draft.alternatives) == 2
+    assert [alt.disposition for alt in draft.alternatives] == [o.disposition for o in draft.options[1:]]
+    assert draft.alternatives[0].disposition is Disposition.DISCLOSED
+    assert draft.alternatives[0].evidence is not None
+    assert draft.alternatives[0].evidence.reference == "FOI-c"
 
 
-def test_alternatives_stop_below_min_similarity(drafter: Drafter) -> None:
+def test_an_alternative_below_min_similarity_carries_no_precedent(drafter: Drafter) -> None:
     candidates = [cand(hit("a", 0.82, "ncnd", ("s31(3)",))), cand(hit("c", 0.40, "disclosed"))]
 
-    assert drafter.draft(QUESTION, candidates, Regime.FOIA).alternatives == ()
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert all(alt.evidence is None for alt in draft.alternatives)
+    assert all("three wards" not in alt.wording for alt in draft.alternatives)
 
 
 # --- map_exemptions -------------------------------------------------------------------------------------------
@@ -365,35 +403,69 @@ def test_map_exemptions_drops_repeats_that_map_to_the_same_label() -> None:
 
 
 def test_compose_marks_figures_in_a_reused_disclosed_answer_but_keeps_years(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "disclosed",
-                         answer="In 2023 Marsh Valley Police issued 1,234 fines worth £56,789.50 across 3 districts."))
+    precedent = cand(hit("p", 0.9, "disclosed", authority=OUR_NAME,
+                         answer="In 2023 Fenmoor Constabulary issued 1,234 fines worth £56,789.50 across 3 districts."))
 
     wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
 
     assert wording == "In 2023 Fenmoor Constabulary issued [figure] fines worth £[figure] across [figure] districts."
 
 
+def test_another_authoritys_answer_lends_no_words_and_no_facts(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.95, "disclosed",
+                         answer="In 2023 Marsh Valley Police used 14 cameras in Greyford market square."))
+
+    wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
+
+    assert wording.startswith('You asked: "How many covert surveillance cameras')
+    assert THEIR_NAME not in wording
+    assert "14" not in wording
+    assert "Greyford" not in wording
+
+
+def test_the_authoritys_own_answer_to_a_merely_similar_question_is_not_reused(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.75, "disclosed", authority=OUR_NAME,
+                         answer="The force used 14 cameras in Greyford market square."))
+
+    wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
+
+    assert "market square" not in wording
+    assert "[Give the information requested.]" in wording
+
+
 def test_compose_keeps_a_financial_year(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "disclosed", answer="In 2022/23 the force spent 17 hours on this."))
+    precedent = cand(hit("p", 0.85, "disclosed", answer="In 2022/23 the force spent 17 hours on this.",
+                         authority=OUR_NAME))
 
     wording = drafter.compose(QUESTION, Disposition.DISCLOSED, [], Regime.FOIA, precedent)
 
     assert wording == "In 2022/23 the force spent [figure] hours on this."
 
 
-def test_compose_replaces_the_precedent_authority_with_ours(drafter: Drafter) -> None:
+def test_an_unnamed_authoritys_precedent_counts_as_ours_and_is_reused(drafter: Drafter) -> None:
+    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), authority="",
+                         answer="The force can neither confirm nor deny that it holds this information."))
+
+    wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)"], Regime.FOIA, precedent)
+
+    assert wording == "The force can neither confirm nor deny that it holds this information."
+
+
+def test_another_authoritys_ncnd_gives_the_stance_in_our_name_with_the_question_restated(drafter: Drafter) -> None:
     precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",),
                          answer="Marsh Valley Police can neither confirm nor deny that it holds this information."))
 
     wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)"], Regime.FOIA, precedent)
 
     assert THEIR_NAME not in wording
-    assert wording == f"{OUR_NAME} can neither confirm nor deny that it holds this information."
+    assert wording.startswith('You asked: "How many covert surveillance cameras')
+    assert f"{OUR_NAME} can neither confirm nor deny" in wording
+    assert "section 31(3)" in wording
 
 
 def test_compose_marks_past_figures_in_a_refusal_but_keeps_its_sections(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "s12_cost", ("s12(1)",), answer="Under section 12(1) we estimate that "
-                                                                      "checking 7,423 records would take 600 hours."))
+    precedent = cand(hit("p", 0.85, "s12_cost", ("s12(1)",), authority=OUR_NAME,
+                         answer="Under section 12(1) we estimate that checking 7,423 records would take 600 hours."))
 
     wording = drafter.compose(QUESTION, Disposition.S12_COST, ["s12(1)"], Regime.FOIA, precedent)
 
@@ -403,7 +475,7 @@ def test_compose_marks_past_figures_in_a_refusal_but_keeps_its_sections(drafter:
 
 
 def test_compose_drops_the_past_letters_own_refusal_notice_and_cross_references(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), answer=(
+    precedent = cand(hit("p", 0.85, "ncnd", ("s31(3)",), authority=OUR_NAME, answer=(
         "As explained above, the force neither confirms nor denies holding it, relying on section 31(3). "
         "This response is a refusal notice under section 17 in respect of questions 2 and 3.")))
 
@@ -423,7 +495,7 @@ def test_a_precedent_from_another_regime_lends_its_labels_not_its_wording(drafte
 
 
 def test_compose_keeps_section_numbers_in_a_reused_partial_disclosure(drafter: Drafter) -> None:
-    precedent = cand(hit("p", 0.85, "partially_disclosed", ("s40(2)",),
+    precedent = cand(hit("p", 0.85, "partially_disclosed", ("s40(2)",), authority=OUR_NAME,
                          answer="The names of staff are withheld under section 40(2) of the Act. "
                                 "The force employs 14 analysts."))
 
@@ -436,7 +508,7 @@ def test_compose_keeps_section_numbers_in_a_reused_partial_disclosure(drafter: D
 def test_compose_adds_card_wording_for_an_exemption_the_precedent_did_not_cite(
         drafter: Drafter, library: ExemptionLibrary) -> None:
     answer = "The contract prices are withheld because they are commercially sensitive."
-    precedent = cand(hit("p", 0.85, "exempt_withheld", ("s43(2)",), answer=answer))
+    precedent = cand(hit("p", 0.85, "exempt_withheld", ("s43(2)",), answer=answer, authority=OUR_NAME))
 
     wording = drafter.compose(QUESTION, Disposition.EXEMPT_WITHHELD, ["s43(2)", "s40(2)"], Regime.FOIA, precedent)
 
@@ -450,7 +522,8 @@ def test_compose_adds_card_wording_for_an_exemption_the_precedent_did_not_cite(
 def test_compose_without_a_precedent_uses_the_default_template(drafter: Drafter) -> None:
     wording = drafter.compose(QUESTION, Disposition.S12_COST, [], Regime.FOIA, None)
 
-    assert wording.startswith(f"{OUR_NAME} estimates that the cost")
+    assert wording.startswith('You asked: "How many covert surveillance cameras')
+    assert f"{OUR_NAME} estimates that the cost" in wording
     assert "£450" in wording
 
 
@@ -493,7 +566,7 @@ def test_foia_not_held_draft_cites_nothing(drafter: Drafter) -> None:
 def test_default_not_held_wording_names_the_regime_basis(drafter: Drafter, regime: Regime, basis: str) -> None:
     wording = drafter.compose(QUESTION, Disposition.NOT_HELD, [], regime, None)
 
-    assert wording.startswith(f"{OUR_NAME} does not hold recorded information")
+    assert f"{OUR_NAME} does not hold recorded information" in wording
     assert basis in wording
 
 

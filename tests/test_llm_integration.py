@@ -23,10 +23,10 @@ import pytest
 from waitress.server import create_server
 
 from bot.cases import CaseStore
-from bot.drafting import Drafter, DraftingPolicy
+from bot.drafting import Drafter, DraftingPolicy, restate_question
 from bot.llm.drafter import REJECTED, LLMDrafter
 from bot.llm.providers import build_llm_drafter
-from bot.models import Draft
+from bot.models import CaseQuestion, Draft
 from bot.service import CaseService
 from bot.slack.app import Core, build_app, wsgi_app
 from knowledge.embeddings import SentenceEmbeddings
@@ -203,7 +203,7 @@ def test_an_obeyed_section_99_injection_with_a_flip_falls_back_visibly() -> None
     assert second.warnings[0] == (f"{REJECTED}: the wording cites section 99, which is not in the FOIA library; "
                                   "showing the precedent draft")
     assert second.disposition is _fallback().disposition
-    assert "Section 99" not in second.wording
+    assert "Section 99" not in _beyond_the_restatement(case.question(2))  # the question is restated, not relied on
     repairs = [last_prompt(body) for body in server.requests if "Your reply was rejected" in last_prompt(body)]
     assert len(repairs) == 1  # one repair, for question 2 only
     assert "- the wording cites section 99, which is not in the FOIA library" in repairs[0]
@@ -234,7 +234,9 @@ def test_a_nine_question_request_is_drafted_by_the_model_and_nothing_personal_is
                               CaseStore(settings.case_database_url), _llm(server))
         case = service.open_case(request)
     assert len(case.questions) == 9 <= len(server.requests)
-    by_model = [q for q in case.questions if q.draft.wording == "MODEL WORDING: the force's answer."]
+    # The model's wording goes where the model chose: the top draft, or the option it preferred.
+    by_model = [q for q in case.questions if "MODEL WORDING: the force's answer." in
+                (q.draft.wording, *(option.wording for option in q.draft.options))]
     assert len(by_model) >= 5
     for question in case.questions:
         if question not in by_model:  # the stub copied an EIR precedent's "reg 13" into this FOIA case
@@ -335,3 +337,8 @@ def test_slack_shows_a_slow_models_draft_progressively_then_the_validated_draft(
     assert "drafting" not in final.params["text"]
     assert "drones for covert surveillance, relying on" in final_blocks
     assert len(slack.calls("chat.postMessage")) == 2  # nothing posted twice
+
+
+def _beyond_the_restatement(question: CaseQuestion) -> str:
+    """The draft's wording without the sentence that puts the question back to the requester."""
+    return question.draft.wording.replace(restate_question(question.text), "")

@@ -23,11 +23,11 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
 from bot.cases import CaseStore
-from bot.drafting import Candidate, Drafter, DraftingPolicy
+from bot.drafting import Candidate, Drafter, DraftingPolicy, restate_question
 from bot.llm.drafter import REJECTED, LLMDrafter, partial_wording
 from bot.llm.providers import LLMConfigError, build_chat_model, build_llm_drafter, is_local_url
 from bot.llm.validation import Frame, answer_schema, check_answer
-from bot.models import Cue, CueKind, Draft, Option, Requester
+from bot.models import CaseQuestion, Cue, CueKind, Draft, Option, Requester
 from bot.refinement import RefinementError
 from bot.service import CaseService
 from knowledge.exemptions import ExemptionLibrary, load_library
@@ -346,7 +346,8 @@ def test_the_model_choosing_outside_the_options_leaves_the_precedent_draft(libra
 
 
 def test_without_ranked_options_the_model_never_raises_a_proposal(library, precedent_draft) -> None:
-    fallback = precedent_draft([cand(h) for h in NCND_HITS]).revised(proposed=True, basis="a round robin")
+    fallback = precedent_draft([cand(h) for h in NCND_HITS]).revised(proposed=True, basis="a round robin",
+                                                                      options=(), alternatives=())
     flipped = draft_with(FakeListChatModel(responses=[reply("not_held", "Not held.", (), ("p-ncnd-1",))]), library,
                          fallback)
     assert flipped.disposition is Disposition.NOT_HELD
@@ -454,7 +455,7 @@ def test_an_obeyed_injection_citing_section_99_with_a_flip_is_rejected_visibly(l
                                          "library")
     assert second.warnings[0].endswith("; showing the precedent draft")
     assert second.disposition is Disposition.NCND
-    assert "Section 99" not in second.wording
+    assert "Section 99" not in _beyond_the_restatement(case.question(2))  # the question is restated, not relied on
     assert case.question(1).draft.wording == "The force neither confirms nor denies it holds this."
 
 
@@ -507,7 +508,7 @@ def test_an_obedient_model_cannot_cite_unknown_labels_or_change_another_question
     assert first.draft.wording == "The force neither confirms nor denies it holds this."
     assert second.draft.warnings[0].startswith(REJECTED)
     assert "s99" not in second.draft.exemptions
-    assert "disclosed" not in second.draft.wording.lower()
+    assert "disclosed" not in _beyond_the_restatement(second).lower()
 
 
 # --- through the case service: concurrency, streaming, free-form refinement -------------------------------
@@ -653,3 +654,8 @@ def test_each_provider_builds_its_langchain_model(provider: str) -> None:
                                            llm_base_url="http://127.0.0.1:9/v1", llm_timeout=7))
     assert type(model).__name__ == {"openai": "ChatOpenAI", "openai-compatible": "ChatOpenAI",
                                     "anthropic": "ChatAnthropic", "ollama": "ChatOllama"}[provider]
+
+
+def _beyond_the_restatement(question: CaseQuestion) -> str:
+    """The draft's wording without the sentence that puts the question back to the requester."""
+    return question.draft.wording.replace(restate_question(question.text), "")

@@ -367,6 +367,11 @@ def test_buttons_accept_alternatives_and_approve_after_the_confirmation_step(bot
     bot.send(action_body("foi_accept", f"{case.reference}|2|0", message_ts=_ts_of(bot, posts[2]),
                          thread_ts=parent_ts, trigger_id="A4"))
     bot.slack.wait_for("chat.update", count=2, timeout=30)
+    # Covert use of drones: the seed force's own answers opened with an NCND across the request, decided once.
+    assert case.stance is not None
+    assert "Opening stance for the whole request" in json.dumps(_valid_blocks(posts[0]))
+    bot.send(action_body("foi_stance_accept", f"{case.reference}|0|0", message_ts=parent_ts, trigger_id="A4s"))
+    bot.slack.wait_for("chat.update", count=3, timeout=30)
     bot.send(action_body("foi_approve", f"{case.reference}|0|0", message_ts=parent_ts, trigger_id="A5"))
     [confirmation] = bot.slack.wait_for("chat.postMessage", timeout=30,
                                         predicate=lambda call: "Approve case" in json.dumps(call.params))
@@ -443,8 +448,8 @@ def test_reopen_in_the_thread_withdraws_what_approval_filed(bot: Bot) -> None:
 
 
 def test_parent_lists_the_questions_and_one_click_adds_the_text_left_out(bot: Bot) -> None:
-    request = ("1. Could you please let me know if your force uses AI for facial recognition.\n"
-               "2. What is the AI budget?")
+    request = ("I have read about trials of AI for facial recognition by several forces.\n\n"
+               "What is the AI budget?")
     parent_ts, posts = _draft(bot, text=request, questions=1)
     parent = json.dumps(_valid_blocks(posts[0]))
     assert "The request, as split into questions" in parent
