@@ -18,13 +18,13 @@ from bot.clock import deadlines
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
 from bot.letter import Letter, assemble_letter
 from bot.models import Case, CaseQuestion, Draft, Evidence, Requester
-from bot.redaction import redact
 from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request
 from bot.templates import render
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, SourceDocument
+from knowledge.personal_data import redact
 from knowledge.refresh import Ledger, Refresher, refresh_lock
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore, SearchHit

@@ -23,7 +23,7 @@ from knowledge.models import (
     RequestStance,
     SourceDocument,
 )
-from knowledge.requesters import redact_requester
+from knowledge.personal_data import redact_correspondence as redact_requester
 
 _BOILERPLATE = re.compile(
     r"cookie|leave this site|skip to (?:main )?content|javascript|technical problem|"

@@ -32,7 +32,7 @@ from knowledge.fetching import FetchError, PoliteFetcher, same_site
 from knowledge.loaders import LoadError, load_docx, load_pdf, load_text
 from knowledge.parser import parse_document
 from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
-from knowledge.requesters import REQUESTER, redact_requester
+from knowledge.personal_data import REQUESTER, redact_correspondence
 
 ANSWERED_STATES = frozenset({"successful", "partially_successful", "not_held", "rejected"})
 _BATCH = 8
@@ -201,7 +201,7 @@ class WhatDoTheyKnowImporter:
         if sent is not None:
             text = _message_text(soup, f"outgoing-{sent['outgoing_message_id']}")
             parts.append(f"----- Outgoing message, {_day(sent)}, from {REQUESTER} -----\n"
-                         + redact_requester(text, names, written_by_requester=True))
+                         + redact_correspondence(text, names, written_by_requester=True))
         for event in events:
             if event.get("event_type") != "response" or not event.get("incoming_message_id"):
                 continue
@@ -210,7 +210,7 @@ class WhatDoTheyKnowImporter:
             text = _message_text(soup, anchor) + "".join("\n\n" + letter for letter in letters)
             if text.strip():
                 parts.append(f"----- Incoming message, {_day(event)}, from {authority.replace(',', ' ')} -----\n"
-                             + redact_requester(text, names))
+                             + redact_correspondence(text, names))
         if len(parts) < 2:
             raise LoadError("no request and reply found on the request page")
         return "\n\n".join(parts) + "\n"
