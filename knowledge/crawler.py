@@ -169,6 +169,7 @@ class DisclosureLogCrawler:
     def __init__(self, refresher: Refresher, fetcher: PoliteFetcher | None = None) -> None:
         self.refresher = refresher
         self.settings = refresher.settings
+        self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or PoliteFetcher(self.settings)
         self.state = CrawlState(self.settings.crawl_state_path)
 
@@ -324,6 +325,8 @@ class DisclosureLogCrawler:
     def close(self) -> None:
         """Release the crawl state."""
         self.state.close()
+        if self._owns_fetcher:
+            self.fetcher.close()
 
 
 def _kind(fetched: Fetched) -> str:

@@ -60,6 +60,7 @@ def refresh_sources(
     finally:
         crawler.close()
         importer.close()
+        fetcher.close()
     summary.seconds = sum(part.seconds for part in summary.sources)
     refresher.ledger.record_run(started, summary)
     return summary

@@ -31,8 +31,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from knowledge.fetching import FetchError, PoliteFetcher, same_site
 from knowledge.loaders import LoadError, load_docx, load_pdf, load_text
 from knowledge.parser import parse_document
-from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
 from knowledge.personal_data import REQUESTER, redact_correspondence
+from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
 
 ANSWERED_STATES = frozenset({"successful", "partially_successful", "not_held", "rejected"})
 _BATCH = 8
@@ -60,6 +60,7 @@ class WhatDoTheyKnowImporter:
     def __init__(self, refresher: Refresher, fetcher: PoliteFetcher | None = None, base_url: str = "") -> None:
         self.refresher = refresher
         self.settings = refresher.settings
+        self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or PoliteFetcher(self.settings)
         self.base_url = (base_url or self.settings.wdtk_url).rstrip("/")
         self.db = sqlite3.connect(self.settings.crawl_state_path, timeout=30, isolation_level=None)
@@ -280,6 +281,8 @@ class WhatDoTheyKnowImporter:
     def close(self) -> None:
         """Release the import state."""
         self.db.close()
+        if self._owns_fetcher:
+            self.fetcher.close()
 
 
 def _message_text(soup: Any, anchor: str) -> str:

@@ -10,8 +10,8 @@ import pytest
 
 from bot.slack.blocks import search_results, source_link
 from knowledge.embeddings import SentenceEmbeddings
-from knowledge.refresh import Ledger, Refresher, RefreshSummary
 from knowledge.personal_data import redact_correspondence
+from knowledge.refresh import Ledger, Refresher, RefreshSummary
 from knowledge.settings import Settings
 from knowledge.store import EXEMPTION_PRECEDENTS, PRECEDENTS, KnowledgeStore, SearchHit
 from knowledge.wdtk import WdtkError, WhatDoTheyKnowImporter
