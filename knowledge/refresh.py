@@ -543,6 +543,28 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def refresh_times(cron: str, after: datetime, zone: str = "Europe/London") -> Iterator[datetime]:
+    """When a cron schedule is due after `after`, read on the wall clock of `zone` (UK time by default).
+
+    "0 2 * * *" is 02:00 in London all year (01:00 UTC in summer). A time that the autumn
+    clock change repeats runs once, not twice.
+    """
+    from zoneinfo import ZoneInfo
+
+    from croniter import croniter
+
+    local = ZoneInfo(zone)
+    times = croniter(cron, after.astimezone(local))
+    previous_wall: datetime | None = None
+    while True:
+        due = times.get_next(datetime)
+        wall = due.replace(tzinfo=None)
+        if wall == previous_wall:
+            continue
+        previous_wall = wall
+        yield due.astimezone(UTC)
+
+
 def stderr_if_terminal() -> TextIO | None:
     """Where a progress bar goes: standard error when it is a terminal."""
     return sys.stderr if sys.stderr.isatty() else None

@@ -62,7 +62,7 @@ def test_robots_wildcard_with_end_anchor_disallows_only_pdfs(site: DisclosureSit
 def test_a_failing_robots_txt_disallows_the_whole_site(site: DisclosureSite, fetcher: PoliteFetcher) -> None:
     site.statuses["/robots.txt"] = 503
 
-    with pytest.raises(Disallowed, match="robots.txt answered HTTP 503") as error:
+    with pytest.raises(Disallowed, match=r"robots\.txt answered HTTP 503") as error:
         fetcher.fetch(site.base + "/foi/disclosure-log/a.html")
 
     assert "\n" not in str(error.value)
