@@ -14,10 +14,12 @@ garbage is collected. Searches skip journalled and garbage ids meanwhile.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -118,13 +120,18 @@ class RefreshSummary:
             f"unchanged {self.unchanged}, failed {len(self.failed)} "
             f"({self.precedents_written} precedents written) in {self.seconds:.1f} s"
         ]
-        out += [f"  failed: {path}: {reason}" for path, reason in self.failed]
+        out += [f"  failed: {printable(path)}: {reason}" for path, reason in self.failed]
         out += [
-            f"  {s.source}: added {s.added}, updated {s.updated}, removed {s.removed}, unchanged {s.unchanged}, "
-            f"failed {len(s.failed)}, {s.requests} requests, {s.seconds:.1f} s"
+            f"  {printable(s.source)}: added {s.added}, updated {s.updated}, removed {s.removed}, "
+            f"unchanged {s.unchanged}, failed {len(s.failed)}, {s.requests} requests, {s.seconds:.1f} s"
             for s in self.sources
         ]
         return out
+
+
+def printable(name: str) -> str:
+    """A file name on one line: newlines and other control characters written as escapes."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name)
 
 
 class Ledger(SqliteFile):
@@ -219,24 +226,109 @@ def refresh_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
         handle.close()
 
 
+_NOT_PRECEDENTS = re.compile(r"(?i)^readme(?:\.\w+)?$")
+"""A folder's README says what the folder is; it is no response letter."""
+
+
+class StoreHeld(RefreshBusy):
+    """The bot holds the embedded Chroma folder, so another process must not write to it."""
+
+
+_HELD_BY_BOT = ("the bot (foibot serve) holds the embedded store in {folder}: refresh through the bot "
+                "(/foi refresh or FOIBOT_REFRESH_SCHEDULE), or run a Chroma server and set FOIBOT_CHROMA_HOST")
+
+
+@contextlib.contextmanager
+def bot_store(settings: Settings) -> Iterator[None]:
+    """Held by `foibot serve` while it runs: the embedded store is then this process's alone.
+
+    Chroma's embedded folder belongs to one process: what another process writes there the
+    bot's in-memory index never sees. With a Chroma server there is nothing to hold.
+    """
+    with _store_claim(settings, fcntl.LOCK_EX, "another foibot serve already holds the embedded store in {folder}"):
+        yield
+
+
+@contextlib.contextmanager
+def writing_store(settings: Settings) -> Iterator[None]:
+    """Held by a command-line ingest, refresh or import: refused while the bot holds the embedded store."""
+    with _store_claim(settings, fcntl.LOCK_SH, _HELD_BY_BOT):
+        yield
+
+
+@contextlib.contextmanager
+def _store_claim(settings: Settings, mode: int, refusal: str) -> Iterator[None]:
+    if settings.chroma_host:
+        yield
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(settings.data_dir / "store.lock", "a+")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreHeld(refusal.format(folder=settings.chroma_dir)) from None
+        yield
+    finally:
+        handle.close()
+
+
 def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
-    """Files to read, folders scanned (for pruning) and paths that could not be used."""
+    """Files to read, folders scanned (for pruning) and paths that could not be used.
+
+    A subfolder that cannot be read is reported (and its files are not pruned), never skipped
+    silently; so is a broken or looping symbolic link.
+    """
     files: list[Path] = []
     folders: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
             folders.append(path.resolve())
-            files += sorted(
-                p.resolve() for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found, unreadable = _scan(path)
+            files += found
+            problems += unreadable
         elif path.is_file():
             files.append(path.resolve())
         else:
-            missing.append((str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), folders, missing
+            problems.append((str(path), _missing_reason(path)))
+    return list(dict.fromkeys(files)), folders, problems
+
+
+def _scan(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Supported files under a folder (hidden ones and READMEs left out), and what could not be read."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append((str(error.filename or folder), f"cannot read folder: {error.strerror or error}"))
+
+    for top, subfolders, names in os.walk(folder, onerror=unreadable, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or _NOT_PRECEDENTS.match(name):
+                continue
+            path = Path(top) / name
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_file():
+                files.append(path.resolve())
+            elif path.is_symlink():
+                problems.append((str(path), _missing_reason(path)))
+    return sorted(files), problems
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be used, in a few words."""
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return "symbolic link loop (the link points back to itself)"
+            return f"broken symbolic link (to {os.readlink(path)})"
+        return "not a regular file"
+    return "no such file or folder"
 
 
 @dataclass
@@ -373,6 +465,10 @@ class Refresher:
             return "document too deeply nested to read"
         except (ValueError, UnicodeError) as error:  # a loader's library refusing odd input
             return f"unreadable document ({type(error).__name__})"
+        except MemoryError:
+            return "document too large to read in memory"
+        except Exception as error:  # one bad file must never stop the rest of the batch
+            return f"unreadable document ({type(error).__name__})"
         if not any(doc.precedents for doc in parsed):
             return "no questions or answers found"
         return _Pending(str(path), digest, parsed, new=known is None)
@@ -451,9 +547,11 @@ class Refresher:
     def _prune(self, folders: list[Path], files: list[Path], known: dict[str, tuple[str, list[str]]],
                summary: RefreshSummary) -> None:
         present = {str(path) for path in files}
+        unreadable = [Path(path) for path, reason in summary.failed if reason.startswith("cannot read folder")]
         gone = [path for path in known if path not in present
                 and any(Path(path).is_relative_to(folder) for folder in folders)
-                and not Path(path).exists()]
+                and not any(Path(path).is_relative_to(folder) for folder in unreadable)
+                and _vanished(Path(path))]
         if not gone:
             return
         with self.ledger.transaction() as db:
@@ -523,6 +621,17 @@ class Refresher:
     def close(self) -> None:
         """Release the ledger."""
         self.ledger.close()
+
+
+def _vanished(path: Path) -> bool:
+    """Whether a file is known to be gone; one that cannot even be looked at is kept, not pruned."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _fault_point(name: str) -> None:
