@@ -15,14 +15,15 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from email.errors import InvalidBase64CharactersDefect, InvalidBase64LengthDefect
 from email.message import EmailMessage
 from pathlib import Path
+from textwrap import shorten
 
-from knowledge.models import SourceDocument
+from knowledge.models import Disposition, ParsedDocument, SourceDocument
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".eml", ".csv", ".json")
-_EXPORT_FIELDS = ("reference", "date", "request", "response")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".eml", ".csv", ".xlsx", ".json")
 _THREAD_SEPARATOR = re.compile(
     r"^-{3,}\s*(outgoing|incoming) message,\s*([^,]*?)\s*,\s*from\s+(.*?)\s*-{3,}\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -401,14 +402,67 @@ def _split_quote_marks(body: str) -> tuple[str, str]:
 
 
 def load_csv(data: bytes, source: str) -> list[SourceDocument]:
-    """A case-management export with columns reference, date, request, response."""
+    """A case-management export: one row per request, with the authority's own column names."""
     text = decode_text(data)
+    delimiter = _csv_delimiter(text)
     try:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         rows = list(reader)
     except csv.Error as error:
         raise LoadError(f"malformed CSV ({error})") from None
     return _export_rows(rows, source, reader.fieldnames or [])
+
+
+def _csv_delimiter(text: str) -> str:
+    """Comma, unless the header row only reads as request and response columns split on ; or tab (Excel's)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        keys = {_column_key(name) for name in header}
+        if keys & set(_EXPORT_COLUMNS["request"]) and keys & set(_EXPORT_COLUMNS["response"]):
+            return delimiter
+    return ","
+
+
+def load_xlsx(data: bytes, source: str) -> list[SourceDocument]:
+    """A case-management export saved from Excel: the first sheet with a header row we recognise."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    _check_unpacked_size(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise LoadError(f"corrupt or truncated XLSX ({type(error).__name__})") from None
+    try:
+        problem = "the workbook has no sheets"
+        for sheet in workbook.worksheets:
+            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            rows = [row for row in rows if any(row)]
+            if not rows:
+                continue
+            header, body = rows[0], rows[1:]
+            fields = [name or f"column {n}" for n, name in enumerate(header, start=1)]
+            try:
+                return _export_rows([dict(zip(fields, row, strict=False)) for row in body], source, fields)
+            except LoadError as error:
+                problem = f"sheet {sheet.title!r}: {error}"
+        raise LoadError(problem)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
 
 
 def load_json(data: bytes, source: str) -> list[SourceDocument]:
@@ -425,19 +479,61 @@ def load_json(data: bytes, source: str) -> list[SourceDocument]:
     return _export_rows(value, source, fields)
 
 
+# The names case-management systems give the columns foibot reads, normalised (lower case,
+# letters and digits only); the first name present wins.
+_EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reference": ("reference", "casereference", "caseref", "ref", "requestreference", "foireference",
+                  "referencenumber", "caseid", "casenumber", "caseno", "requestid", "ourreference", "id"),
+    "date": ("date", "dateresponded", "responsedate", "dateofresponse", "dateclosed", "closeddate",
+             "datecompleted", "datereceived", "receiveddate", "dateofrequest", "requestdate"),
+    "request": ("request", "requestdetails", "requesttext", "detailsofrequest", "informationrequested",
+                "requestsummary", "summaryofrequest", "questions", "question", "description"),
+    "response": ("response", "responsedetails", "responsetext", "detailsofresponse", "answer", "reply",
+                 "responsesummary", "summaryofresponse", "disclosure"),
+    "outcome": ("outcome", "decision", "result", "disposition", "responsetype", "outcomeofrequest",
+                "finaloutcome"),
+    "exemptions": ("exemptions", "exemptionsapplied", "exemptionsused", "exemption", "exemptionapplied",
+                   "sectionsapplied", "exemptionsections", "exceptions", "exceptionsapplied"),
+}
+_OUTCOMES: tuple[tuple[re.Pattern[str], Disposition], ...] = (
+    (re.compile(r"(?i)neither confirm|\bncnd\b"), Disposition.NCND),
+    (re.compile(r"(?i)not held|no information held|information not held"), Disposition.NOT_HELD),
+    (re.compile(r"(?i)\bpart(?:ial(?:ly)?|ly)?\b"), Disposition.PARTIALLY_DISCLOSED),
+    (re.compile(r"(?i)cost|\bs\.?\s?12\b|section 12"), Disposition.S12_COST),
+    (re.compile(r"(?i)vexatious|repeat(?:ed)?|\bs\.?\s?14\b"), Disposition.S14_VEXATIOUS_OR_REPEATED),
+    (re.compile(r"(?i)accessible|already published|\bs\.?\s?21\b"), Disposition.S21_ACCESSIBLE),
+    (re.compile(r"(?i)refused|withheld|exempt|not disclosed|unsuccessful|rejected"), Disposition.EXEMPT_WITHHELD),
+    (re.compile(r"(?i)disclosed|granted|released|provided|in full|successful"), Disposition.DISCLOSED),
+)
+
+
+def export_outcome(text: str) -> Disposition | None:
+    """A case-management system's outcome ("Part granted", "Refused - cost") as a disposition, if it says one."""
+    return next((disposition for pattern, disposition in _OUTCOMES if pattern.search(text)), None)
+
+
+def _column_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def _export_rows(
     rows: list[dict[str, object]], source: str, fields: Sequence[str]
 ) -> list[SourceDocument]:
-    lowered = {name.strip().lower(): name for name in fields if isinstance(name, str)}
-    missing = [name for name in ("request", "response") if name not in lowered]
+    present = {_column_key(name): name for name in fields if isinstance(name, str)}
+    columns = {field: next((present[alias] for alias in aliases if alias in present), None)
+               for field, aliases in _EXPORT_COLUMNS.items()}
+    missing = [name for name in ("request", "response") if columns[name] is None]
     if missing:
-        raise LoadError(f"export lacks column(s): {', '.join(missing)} (needs {', '.join(_EXPORT_FIELDS)})")
+        shown = shorten(", ".join(name for name in fields if isinstance(name, str)), 50) or "none"
+        raise LoadError(f"export lacks column(s): {', '.join(missing)} (its columns: {shown})")
 
     def cell(row: dict[str, object], name: str) -> str:
-        value = row.get(lowered.get(name, name))
+        column = columns[name]
+        value = row.get(column) if column is not None else None
         return "" if value is None else str(value).strip()
 
-    from knowledge.parser import find_date
+    from knowledge.citations import normalise
+    from knowledge.parser import detect_regime, find_date
 
     documents = []
     for index, row in enumerate(rows, start=1):
@@ -446,17 +542,44 @@ def _export_rows(
             continue
         reference = cell(row, "reference") or f"row {index}"
         when = cell(row, "date")
+        request = cell(row, "request")
+        regime = detect_regime(response + "\n" + request)
+        labels = (normalise(part.strip(), regime) for part in re.split(r"[,;/&\n]|\band\b", cell(row, "exemptions")))
         documents.append(
             SourceDocument(
                 text=response,
                 source=f"{source}#{reference}",
                 reference=reference,
                 date=find_date([when]) or when,
-                request=cell(row, "request"),
+                request=request,
                 kind="export",
+                outcome=export_outcome(cell(row, "outcome")),
+                exemptions=tuple(dict.fromkeys(label for label in labels if label)),
             )
         )
     return documents
+
+
+def with_export_labels(parsed: ParsedDocument) -> ParsedDocument:
+    """Precedents with the export's own outcome and exemptions, where its row has them.
+
+    A row is one request: its outcome labels a one-question answer outright; where the
+    response holds several questions, it only fills in answers the text left unclear.
+    """
+    source = parsed.source
+    if source.outcome is None and not source.exemptions:
+        return parsed
+    single = len(parsed.precedents) == 1
+    precedents = []
+    for precedent in parsed.precedents:
+        if single or precedent.disposition is Disposition.OTHER:
+            disposition = source.outcome or precedent.disposition
+            exemptions = source.exemptions or precedent.exemptions
+            if disposition in (Disposition.DISCLOSED, Disposition.NOT_HELD):
+                exemptions = ()
+            precedent = replace(precedent, disposition=disposition, exemptions=tuple(exemptions))
+        precedents.append(precedent)
+    return replace(parsed, precedents=tuple(precedents))
 
 
 _LOADERS: dict[str, Callable[[bytes, str], list[SourceDocument]]] = {
@@ -468,5 +591,6 @@ _LOADERS: dict[str, Callable[[bytes, str], list[SourceDocument]]] = {
     ".docx": load_docx,
     ".eml": load_eml,
     ".csv": load_csv,
+    ".xlsx": load_xlsx,
     ".json": load_json,
 }

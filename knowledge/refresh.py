@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from knowledge.embeddings import SentenceEmbeddings
-from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
+from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path, with_export_labels
 from knowledge.models import ParsedDocument
 from knowledge.parser import parse_document
 from knowledge.settings import Settings
@@ -458,7 +458,7 @@ class Refresher:
             return None
         try:
             documents = load_path(path, self.settings.max_file_bytes)
-            parsed = [parse_document(doc, self.settings.authority) for doc in documents]
+            parsed = [with_export_labels(parse_document(doc, self.settings.authority)) for doc in documents]
         except LoadError as error:
             return str(error)
         except RecursionError:
