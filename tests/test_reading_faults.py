@@ -245,7 +245,7 @@ def test_an_xlsx_export_is_read_like_the_csv(tmp_path: Path) -> None:
 
 def test_a_semicolon_separated_export_from_excel_is_read(tmp_path: Path) -> None:
     path = tmp_path / "cases.csv"
-    path.write_text("Case Ref;Request;Response\nR1;How many parks?;"There are 31 parks; all open."\n", encoding="utf-8")
+    path.write_text('Case Ref;Request;Response\nR1;How many parks?;"There are 31 parks; all open."\n', encoding="utf-8")
 
     assert load_path(path, LIMIT)[0].text == "There are 31 parks; all open."
 
