@@ -81,11 +81,13 @@ class CaseService:
 
     def open_case(self, text: str, received: date | None = None, regime: Regime | None = None,
                   author: str = "foibot", channel: str = "", thread_ts: str = "",
-                  on_questions: Callable[[list[str]], None] | None = None, on_text: Progress | None = None) -> Case:
+                  on_questions: Callable[[list[str]], None] | None = None, on_text: Progress | None = None,
+                  reference: str | None = None) -> Case:
         """Redact, split, draft every question and store the case (all or nothing).
 
         `on_questions` hears the split questions before drafting starts, and `on_text` each
         question's wording as a language model writes it (for surfaces that stream).
+        `reference` is the authority's own case reference; by default the next FOI-YYYY-NNNN.
         """
         if "\x00" in text:
             raise DraftError("the request is binary data, not text")
@@ -111,7 +113,7 @@ class CaseService:
             on_questions(questions)
         drafts = self.draft_questions(questions, regime, requester=redacted.requester, on_text=on_text)
         clock = deadlines(received, regime)
-        reference = self.cases.next_reference()
+        reference = reference or self.cases.next_reference()
         now = _now()
         case = Case(
             reference=reference, received=received, regime=regime, due_date=clock.due,

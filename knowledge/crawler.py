@@ -28,7 +28,7 @@ from knowledge.fetching import Disallowed, Fetched, FetchError, PoliteFetcher, s
 from knowledge.loaders import LoadError, load_docx, load_html, load_pdf, load_text
 from knowledge.models import SourceDocument
 from knowledge.parser import parse_document
-from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
+from knowledge.refresh import ParsedSource, ProgressReport, Refresher, RefreshSummary, SourceSummary
 from knowledge.sqlite_file import SqliteFile
 
 _BATCH_PAGES = 8
@@ -173,7 +173,7 @@ class DisclosureLogCrawler:
         self.fetcher = fetcher or PoliteFetcher(self.settings)
         self.state = CrawlState(self.settings.crawl_state_path)
 
-    def crawl(self, seed: str) -> RefreshSummary:
+    def crawl(self, seed: str, progress: ProgressReport | None = None) -> RefreshSummary:
         """Bring the store up to date with one disclosure log (a listing page or sitemap URL)."""
         started = time.perf_counter()
         requests_before = self.fetcher.requests
@@ -198,6 +198,8 @@ class DisclosureLogCrawler:
                                                  "nothing pruned"))
                     break
                 visited += 1
+                if progress is not None:
+                    progress.advance(seed, visited, None)
                 deferred = self._visit(seed, url, summary, unchanged)
                 if deferred is not None:
                     oldest = oldest if pending else time.monotonic()

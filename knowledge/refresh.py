@@ -20,14 +20,13 @@ import hashlib
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,6 +54,13 @@ create table if not exists journal (path text primary key, ids text not null);
 create table if not exists garbage (id integer primary key, ids text not null);
 create table if not exists runs (id integer primary key, started text, finished text, summary text);
 """
+
+
+class ProgressReport(Protocol):
+    """Hears how far a long run has got, e.g. to draw a progress bar (the CLI's is in bot/console.py)."""
+
+    def advance(self, source: str, done: int, total: int | None) -> None:
+        """`done` of `total` items (files, pages, requests) of `source`; total None when unknown."""
 
 
 class RefreshBusy(Exception):
@@ -372,9 +378,10 @@ class Refresher:
         self,
         paths: Sequence[Path],
         prune: bool = True,
-        progress: TextIO | None = None,
+        progress: ProgressReport | None = None,
         on_file: Callable[[int, int], None] | None = None,
         record: bool = True,
+        label: str = "files",
     ) -> RefreshSummary:
         """Bring the store up to date with `paths`; prune vanished files under scanned folders.
 
@@ -390,7 +397,6 @@ class Refresher:
         known = self.ledger.documents()
         pending: list[_Pending] = []
         pending_texts = 0
-        bar = _progress_bar(len(files), progress)
         # Chroma writes one batch on a worker thread while the next batch is embedded.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-writer") as writer:
             in_flight: tuple[_Batch, Future[None]] | None = None
@@ -426,14 +432,12 @@ class Refresher:
                     if pending_texts >= _BATCH_TEXTS:
                         submit(pending)
                         pending, pending_texts = [], 0
-                if bar is not None:
-                    bar.update(1)
+                if progress is not None:
+                    progress.advance(label, index, len(files))
                 if on_file is not None:
                     on_file(index, len(files))
             submit(pending)
             settle()
-        if bar is not None:
-            bar.close()
         if prune:
             self._prune(folders, files, known, summary)
         with self.ledger.transaction() as db:
@@ -612,7 +616,7 @@ class Refresher:
         with self.ledger.transaction() as db:
             db.executemany("update documents set last_seen = ? where path = ?", [(_now(), key) for key in keys])
 
-    def rebuild(self, paths: Sequence[Path], progress: TextIO | None = None) -> RefreshSummary:
+    def rebuild(self, paths: Sequence[Path], progress: ProgressReport | None = None) -> RefreshSummary:
         """Drop the store and ledger, then ingest every source again with the current model."""
         self.store.reset()
         self.ledger.reset()
@@ -640,14 +644,6 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), 9)
 
 
-def _progress_bar(total: int, stream: TextIO | None) -> Any:
-    if stream is None or not stream.isatty() or total == 0:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", file=stream, leave=False)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -672,8 +668,3 @@ def refresh_times(cron: str, after: datetime, zone: str = "Europe/London") -> It
             continue
         previous_wall = wall
         yield due.astimezone(UTC)
-
-
-def stderr_if_terminal() -> TextIO | None:
-    """Where a progress bar goes: standard error when it is a terminal."""
-    return sys.stderr if sys.stderr.isatty() else None

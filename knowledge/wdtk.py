@@ -32,7 +32,7 @@ from knowledge.fetching import FetchError, PoliteFetcher, same_site
 from knowledge.loaders import LoadError, load_docx, load_pdf, load_text
 from knowledge.parser import parse_document
 from knowledge.personal_data import REQUESTER, redact_correspondence
-from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
+from knowledge.refresh import ParsedSource, ProgressReport, Refresher, RefreshSummary, SourceSummary
 
 ANSWERED_STATES = frozenset({"successful", "partially_successful", "not_held", "rejected"})
 _BATCH = 8
@@ -67,7 +67,8 @@ class WhatDoTheyKnowImporter:
         self.db.execute("pragma journal_mode=wal")
         self.db.executescript(_SCHEMA)
 
-    def import_authority(self, url_name: str, limit: int | None = None) -> RefreshSummary:
+    def import_authority(self, url_name: str, limit: int | None = None,
+                         progress: ProgressReport | None = None) -> RefreshSummary:
         """Bring the store up to date with one authority's answered requests (at most `limit` of them)."""
         started = time.perf_counter()
         requests_before = self.fetcher.requests
@@ -82,10 +83,12 @@ class WhatDoTheyKnowImporter:
         pending: list[tuple[str, ParsedSource, _Known]] = []
         complete = True
         answered = 0
-        for url_title in self._request_titles(url_name, summary):
+        for seen, url_title in enumerate(self._request_titles(url_name, summary), start=1):
             if limit is not None and answered >= limit:
                 complete = False
                 break
+            if progress is not None:
+                progress.advance(label, seen, None)
             outcome = self._examine(url_name, url_title, authority, summary)
             if outcome is None:
                 continue
