@@ -319,11 +319,12 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
                                         services.store.counts()["precedents"] else ""))
         return 0
     print_table(f"precedents like {shorten(args.text, 60)!r}",
-                ("#", "score", "reference", "date", "outcome", "exemptions", "question and answer", "source"),
+                ("#", "score", "reference", "date", "outcome", "exemptions"),
                 [(rank, f"{hit.score:.2f}", hit.reference or "-", hit.date or "-", disposition_label(hit.disposition),
-                  ", ".join(hit.exemptions) or "-",
-                  f"Q: {shorten(hit.question, 150)}\nA: {shorten(hit.answer, 200)}", _provenance(hit))
-                 for rank, hit in enumerate(hits, start=1)])
+                  ", ".join(hit.exemptions) or "-") for rank, hit in enumerate(hits, start=1)])
+    for rank, hit in enumerate(hits, start=1):
+        print(render("search_hit.md", rank=rank, question=shorten(hit.question, 150),
+                     answer=shorten(hit.answer, 200), source=_provenance(hit)))
     return 0
 
 
