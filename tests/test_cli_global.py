@@ -6,19 +6,22 @@ import argparse
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 
 from bot.cli import _arguments
 from bot.refinement import HELP
+from knowledge.embeddings import SentenceEmbeddings
+from knowledge.refresh import Ledger, Refresher
+from knowledge.settings import Settings
+from knowledge.store import KnowledgeStore
 
 pytestmark = pytest.mark.slow
 FOIBOT = str(Path(sys.executable).parent / "foibot")
@@ -201,42 +204,50 @@ def test_stats_right_after_a_killed_ingest_counts_only_what_was_committed(tmp_pa
     assert stats["documents"] == 0
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and not hasattr(os, "setuid"), reason="needs a user to drop to")
-def test_an_unreadable_subfolder_is_reported_and_the_refresh_goes_on() -> None:
-    # pytest's tmp_path is private to root: an ordinary user needs a folder of its own.
-    tmp_path = Path(tempfile.mkdtemp(prefix="foibot-unreadable-"))
-    tmp_path.chmod(0o777)
+def test_an_unreadable_subfolder_is_reported_and_the_refresh_goes_on(
+        tmp_path: Path, settings: Settings, embeddings: SentenceEmbeddings, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _folder(tmp_path, {k: v for k, v in LETTERS.items() if k != "README.md"})
     private = folder / "2023"
     private.mkdir()
     (private / "old.txt").write_text("1. How many bins?\nThere are 40 bins.\n", encoding="utf-8")
-    data = tmp_path / "data"
-    for path in (tmp_path, folder):
-        path.chmod(0o777)
-    # As root every folder is readable: run as an ordinary user so the permission is real.
-    user = {"user": 65534, "group": 65534} if os.geteuid() == 0 else {}
-    environment = dict(os.environ, FOIBOT_DATA_DIR=str(data), HF_HUB_OFFLINE="1", HOME=str(tmp_path))
-
-    def ingest() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([FOIBOT, "ingest", str(folder), "--json"], env=environment, capture_output=True,
-                              text=True, timeout=300, check=False, cwd=tmp_path, **user)  # type: ignore[call-overload]
-
-    first = ingest()
-    assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["added"] == 3
-    private.chmod(0o000)
+    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
     try:
-        second = ingest()
+        assert refresher.run([folder]).added == 3
+        if os.geteuid() != 0:
+            private.chmod(0o000)
+        else:  # root reads every folder whatever its mode: refuse this one as the kernel would refuse a user
+            _refuse(monkeypatch, private)
+        summary = refresher.run([folder])
     finally:
         private.chmod(0o755)
-        shutil.rmtree(tmp_path, ignore_errors=True)
+        refresher.close()
 
-    assert "Traceback" not in second.stderr
-    assert second.returncode == 0, second.stderr
-    summary = json.loads(second.stdout)
-    assert summary["failed"] == [{"file": str(private), "reason": "cannot read folder: Permission denied"}]
-    assert summary["removed"] == 0, "what an unreadable folder held before is kept, not pruned"
-    assert summary["unchanged"] == 2
+    assert summary.failed == [(str(private), "cannot read folder: Permission denied")]
+    assert summary.removed == 0, "what an unreadable folder held before is kept, not pruned"
+    assert summary.unchanged == 2
+    ledger = Ledger(settings.ledger_path)
+    try:
+        assert ledger.last_run() is not None
+        assert len(ledger.documents()) == 3
+    finally:
+        ledger.close()
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    real_scandir, real_stat = os.scandir, Path.stat
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def stat(self: Path, *, follow_symlinks: bool = True) -> os.stat_result:
+        if self.is_relative_to(folder) and self != folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, follow_symlinks=follow_symlinks)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "stat", stat)
 
 
 def test_draft_takes_the_authoritys_reference_and_reads_html_and_word_requests(tmp_path: Path) -> None:
