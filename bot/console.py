@@ -18,8 +18,6 @@ from rich.table import Table
 from knowledge.models import Disposition
 from knowledge.refresh import printable
 
-_UNITS = {"files": "files"}
-
 
 class TerminalProgress:
     """A rich progress bar per source on standard error (files of a folder, pages of a crawl, requests)."""
@@ -72,7 +70,7 @@ def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequen
     terminal = sys.stdout.isatty()
     console = Console(width=None if terminal else 160, no_color=not terminal, highlight=False,
                       soft_wrap=False, emoji=False, markup=False)
-    table = Table(title=title, show_lines=False, title_justify="left")
+    table = Table(title=title, show_lines=False, title_justify="left", show_header=any(headers))
     for header in headers:
         table.add_column(header, overflow="fold")
     for row in rows:
