@@ -543,7 +543,7 @@ def _case_text(case: Case) -> str:
         for evidence in draft.precedents:
             flags = f" ({', '.join(evidence.flags)})" if evidence.flags else ""
             lines.append(f"      rests on {evidence.reference or '-'} {evidence.date or ''} "
-                         f"[{evidence.disposition}] similarity {evidence.score:.2f}{flags}")
+                         f"[{disposition_label(evidence.disposition)}] similarity {evidence.score:.2f}{flags}")
         if draft.alternatives:
             lines.append("      alternatives: " + "; ".join(
                 f"{n}) {a.disposition.label} {', '.join(a.exemptions)}".rstrip()
