@@ -9,10 +9,18 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: demo test lint bench eval clean
 
+TORCH_VERSION := 2.13.0
+# PyTorch's CPU wheels: a plain `pip install torch` on Linux pulls gigabytes of CUDA libraries.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+
+# torch first: a CPU build already at hand (a local wheel cache or mirror offering "+cpu") is used
+# as it is; otherwise it comes from PyTorch's CPU index.
 $(BIN)/foibot: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "foibot needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet 'torch==$(TORCH_VERSION)+cpu' 2>/dev/null \
+	  || $(BIN)/pip install --quiet 'torch==$(TORCH_VERSION)' --index-url $(TORCH_INDEX)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/foibot
 

@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.cases import CaseStore  # noqa: E402
-from bot.drafting import Candidate, Drafter, DraftingPolicy, OutcomeModel  # noqa: E402
+from bot.drafting import Candidate, Drafter, OutcomeModel  # noqa: E402
 from bot.evaluation import _records_matching, calibration_error  # noqa: E402
 from bot.service import CaseService  # noqa: E402
 from knowledge.embeddings import SentenceEmbeddings  # noqa: E402

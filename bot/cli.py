@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from textwrap import shorten
 from pydantic import ValidationError
 
 from bot.cases import CaseError
+from bot.console import disposition_label, print_table, progress_on_stderr, working
 from bot.llm.providers import LLMConfigError, build_llm_drafter
 from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence
 from bot.refinement import HELP as REFINE_GRAMMAR
@@ -24,10 +26,10 @@ from bot.templates import TemplateError, render
 from knowledge.embeddings import EmbeddingError, SentenceEmbeddings
 from knowledge.evaluation import CorpusError, evaluate_reading
 from knowledge.exemptions import ExemptionCard, load_library
-from knowledge.loaders import LoadError, decode_text, load_path
+from knowledge.loaders import LoadError, decode_text, load_path, with_export_labels
 from knowledge.models import Disposition, Regime
 from knowledge.parser import parse_document
-from knowledge.refresh import Ledger, RefreshBusy, Refresher, refresh_lock, stderr_if_terminal
+from knowledge.refresh import Ledger, RefreshBusy, Refresher, bot_store, refresh_lock, writing_store
 from knowledge.settings import Settings
 from knowledge.sources import refresh_sources
 from knowledge.store import KnowledgeStore, SearchHit, StoreError
@@ -61,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors are one line on stderr and a non-zero exit."""
     parser = _arguments()
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(args)
     try:
         overrides = {"embedding_device": args.device} if getattr(args, "device", None) else {}
         settings = Settings(**overrides)
         return int(args.handler(args, settings))
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        print(f"foibot: error: bad setting FOIBOT_{where.upper()}: {problem['msg']}", file=sys.stderr)
+        print(f"foibot: error: {_bad_setting(error)}", file=sys.stderr)
     except (StoreError, EmbeddingError, LoadError, RefreshBusy, CorpusError, UsageError, TemplateError,
             DraftError, RefinementError, CaseError, LLMConfigError, WdtkError) as error:
         print(f"foibot: error: {error}", file=sys.stderr)
@@ -82,12 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="foibot", description="FOI drafting assistant")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="foibot", description="FOI drafting assistant: it drafts, people decide")
+    parser.add_argument("--version", action="version", version=f"foibot {_version()}",
+                        help="print foibot's version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check settings, tokens, store, model, database and model server")
+    check.add_argument("--socket", action="store_true", help="check for Socket Mode (SLACK_APP_TOKEN)")
+    check.add_argument("--serve", action="store_true", help="judge as foibot serve does: Slack tokens required")
+    check.set_defaults(handler=None)
 
     parse = commands.add_parser("parse", help="print the precedents read from one response document")
-    parse.add_argument("file", type=Path)
-    parse.add_argument("--json", action="store_true")
+    parse.add_argument("file", type=Path, help="a response letter, e-mail or export (.txt .md .html .pdf .docx ...)")
+    parse.add_argument("--json", action="store_true", help=_JSON_HELP)
     parse.set_defaults(handler=_parse)
 
     for name, handler, text in (
@@ -98,42 +107,44 @@ def _arguments() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         if name == "ingest":
             command.add_argument("paths", nargs="+", help="folders, files, disclosure-log URLs or wdtk:<body>")
-        command.add_argument("--device", choices=("cpu", "cuda"))
+        command.add_argument("--device", choices=("cpu", "cuda"), help=_DEVICE_HELP)
         command.add_argument("--wait", action="store_true", help="wait for a running refresh")
-        command.add_argument("--json", action="store_true")
+        command.add_argument("--json", action="store_true", help=_JSON_HELP)
         command.set_defaults(handler=handler)
 
     wdtk = commands.add_parser("import-wdtk", help="import an authority's answered requests from WhatDoTheyKnow")
     wdtk.add_argument("authority", help="the authority's WhatDoTheyKnow url_name, e.g. ashcombe_valley_council")
     wdtk.add_argument("--base-url", help="another Alaveteli site (default FOIBOT_WDTK_URL)")
     wdtk.add_argument("--limit", type=int, help="import at most this many answered requests")
-    wdtk.add_argument("--device", choices=("cpu", "cuda"))
+    wdtk.add_argument("--device", choices=("cpu", "cuda"), help=_DEVICE_HELP)
     wdtk.add_argument("--wait", action="store_true", help="wait for a running refresh")
-    wdtk.add_argument("--json", action="store_true")
+    wdtk.add_argument("--json", action="store_true", help=_JSON_HELP)
     wdtk.set_defaults(handler=_import_wdtk)
 
     search = commands.add_parser("search", help="find precedents similar to some text")
-    search.add_argument("text")
-    search.add_argument("--disposition", choices=[d.value for d in Disposition])
-    search.add_argument("--exemption")
-    search.add_argument("-k", type=int, default=5)
-    search.add_argument("--json", action="store_true")
-    search.add_argument("--device", choices=("cpu", "cuda"))
+    search.add_argument("text", help="a question or some words, e.g. \"covert drones\"")
+    search.add_argument("--disposition", choices=[d.value for d in Disposition],
+                        help="only precedents answered this way")
+    search.add_argument("--exemption", help="only precedents citing this exemption, e.g. s31 or reg 12(4)(a)")
+    search.add_argument("-k", type=int, default=5, help="how many precedents to show (default 5)")
+    search.add_argument("--json", action="store_true", help=_JSON_HELP)
+    search.add_argument("--device", choices=("cpu", "cuda"), help=_DEVICE_HELP)
     search.set_defaults(handler=_search)
 
     stats = commands.add_parser("stats", help="what the knowledge base holds")
-    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--json", action="store_true", help=_JSON_HELP)
     stats.set_defaults(handler=_stats)
 
     exemption = commands.add_parser("exemption", help="show an exemption card, e.g. s31 or reg 12(4)(a)")
-    exemption.add_argument("section", nargs="+")
-    exemption.add_argument("--regime", choices=[r.value for r in Regime])
-    exemption.add_argument("--json", action="store_true")
+    exemption.add_argument("section", nargs="+", help="a section or regulation, e.g. s31, s40(2), reg 12(4)(a), "
+                                                         "foisa:s35, or a word of its title")
+    exemption.add_argument("--regime", choices=[r.value for r in Regime], help="only this regime's cards")
+    exemption.add_argument("--json", action="store_true", help=_JSON_HELP)
     exemption.set_defaults(handler=_exemption)
 
     evaluate = commands.add_parser("eval", help="reading and leave-one-out drafting metrics on a labelled corpus")
-    evaluate.add_argument("corpus", type=Path)
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("corpus", type=Path, help="a folder of response documents with a manifest.jsonl")
+    evaluate.add_argument("--json", action="store_true", help=_JSON_HELP)
     evaluate.add_argument("--reading-only", action="store_true", help="parse only; no model, no store")
     evaluate.add_argument("--llm", action="store_true",
                           help="also draft with the configured FOIBOT_LLM_PROVIDER model and compare")
@@ -144,23 +155,27 @@ def _arguments() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_eval)
 
     draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
-    draft.add_argument("request")
+    draft.add_argument("request", help="the request: a .txt, .eml, .pdf, .docx or .html file, or - for stdin")
     draft.add_argument("--received", help="date received, YYYY-MM-DD (default today)")
-    draft.add_argument("--regime", choices=[r.value for r in Regime])
-    draft.add_argument("--author", default="cli", help="who asked for the case (the drafts are foibot's)")
+    draft.add_argument("--regime", choices=[r.value for r in Regime], help="default FOIBOT_DEFAULT_REGIME")
+    draft.add_argument("--reference", help="the case's reference: your case-management system's own "
+                                           "(default the next FOI-YYYY-NNNN)")
+    draft.add_argument("--author", default="cli", help=_AUTHOR_HELP)
     draft.add_argument("--caseworker", help="the name the letter is signed with (default FOIBOT_CASEWORKER_NAME)")
-    draft.add_argument("--json", action="store_true")
+    draft.add_argument("--json", action="store_true", help=_JSON_HELP)
     draft.set_defaults(handler=_draft)
 
     refine = commands.add_parser(
         "refine", help='change a case: foibot refine CASE "Q2 not held with s16 advice"',
         description="Change a case's drafts or its questions; every change is a new version with its author and "
-                    "time. Questions are named by their id (Q3), which never changes. " + REFINE_HELP,
+                    "time. Questions are named by their id (Q3), which never changes.",
+        epilog="Instructions: " + REFINE_HELP.removeprefix("Forms: "),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     refine.add_argument("case", help="the case reference, e.g. FOI-2026-0001")
-    refine.add_argument("instruction", help='what to change, e.g. "Q2 not held", "add: <text>", "merge Q4 Q5"')
-    refine.add_argument("--author", default="cli", help="who is making the change (recorded on each version)")
-    refine.add_argument("--json", action="store_true", help="print the case as `foibot draft --json` does")
+    refine.add_argument("instruction", help='what to change, e.g. "Q2 not held", "add: <text>", "merge Q4 Q5" '
+                                            "(the grammar is below)")
+    refine.add_argument("--author", default="cli", help=_AUTHOR_HELP)
+    refine.add_argument("--json", action="store_true", help=_JSON_HELP)
     refine.set_defaults(handler=_refine)
 
     approve = commands.add_parser(
@@ -179,7 +194,7 @@ def _arguments() -> argparse.ArgumentParser:
     reopen.set_defaults(handler=_reopen)
 
     letter = commands.add_parser("letter", help="assemble a case's response letter (Markdown; --docx for Word)")
-    letter.add_argument("case", help="the case reference")
+    letter.add_argument("case", help="the case reference, e.g. FOI-2026-0001")
     letter.add_argument("--docx", type=Path, help="also write the letter as Word, in FOIBOT_LETTER_TEMPLATE")
     letter.add_argument("--check", action="store_true",
                         help="print only the check's findings; exit 1 while anything is unfinished")
@@ -190,25 +205,64 @@ def _arguments() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list cases with their due dates")
     cases.add_argument("--status", choices=[status.value for status in CaseStatus], help="only cases in this state")
-    cases.add_argument("--json", action="store_true", help="print JSON")
+    cases.add_argument("--json", action="store_true", help=_JSON_HELP)
     cases.set_defaults(handler=_cases)
 
     serve = commands.add_parser("serve", help="run the Slack bot (HTTP on --port, or --socket for Socket Mode)")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens where it is deployed
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port for Slack's requests (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0",  # noqa: S104 - a server listens where it is deployed
+                       help="address to listen on (default 0.0.0.0, every interface)")
     serve.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
     serve.add_argument("--threads", type=int, default=16, help="HTTP server threads")
     serve.set_defaults(handler=_serve)
 
     demo = commands.add_parser("demo", help="draft a sample request end to end and show the letter check")
-    demo.add_argument("request", type=Path)
+    demo.add_argument("request", type=Path, help="a request file, e.g. one from samples/requests")
     demo.set_defaults(handler=_demo)
     return parser
 
 
+_JSON_HELP = "print JSON instead of text"
+_DEVICE_HELP = "where to run the embedding model (default FOIBOT_EMBEDDING_DEVICE)"
+_AUTHOR_HELP = "who is recorded as the author of this version (default cli)"
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("foibot")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _check(args: argparse.Namespace) -> int:
+    """`foibot check`: one line per part; exit 1 when any part fails."""
+    from bot.checks import ServeMode, Verdict, run_checks
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"FAIL  settings  {_bad_setting(error)}")
+        return 1
+    mode = ServeMode.SOCKET if args.socket else ServeMode.HTTP if args.serve else ServeMode.CLI
+    checks = run_checks(settings, mode)
+    for check in checks:
+        print(check.line())
+    return 1 if any(check.verdict is Verdict.FAIL for check in checks) else 0
+
+
+def _bad_setting(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    name = where.upper() if where.upper().startswith("SLACK_") else f"FOIBOT_{where.upper()}"
+    return f"bad setting {name}: {problem['msg']}"
+
+
 def _parse(args: argparse.Namespace, settings: Settings) -> int:
     documents = load_path(args.file, settings.max_file_bytes)
-    precedents = [p for doc in documents for p in parse_document(doc, settings.authority).precedents]
+    parsed = [with_export_labels(parse_document(doc, settings.authority)) for doc in documents]
+    precedents = [p for doc in parsed for p in doc.precedents]
     if args.json:
         keys = ("question", "answer", "disposition", "exemptions", "reference", "date", "authority",
                 "regime", "request_level")
@@ -216,7 +270,7 @@ def _parse(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for number, precedent in enumerate(precedents, start=1):
         exemptions = ", ".join(precedent.exemptions) or "-"
-        print(f"Q{number} [{precedent.disposition.value}] {exemptions}  {precedent.reference} {precedent.date}")
+        print(f"Q{number} [{precedent.disposition.label}] {exemptions}  {precedent.reference} {precedent.date}")
         print(f"   Q: {shorten(precedent.question, 160)}")
         print(f"   A: {shorten(precedent.answer, 160)}")
     return 0
@@ -224,10 +278,10 @@ def _parse(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_refresh(args: argparse.Namespace, settings: Settings, paths: list[str], rebuild: bool = False) -> int:
     services = build_services(settings)
-    with refresh_lock(settings.data_dir, wait=args.wait):
+    with writing_store(settings), refresh_lock(settings.data_dir, wait=args.wait), progress_on_stderr() as progress:
         refresher = Refresher(settings, services.store, services.embeddings)
         try:
-            summary = refresh_sources(refresher, paths, progress=stderr_if_terminal(), rebuild=rebuild)
+            summary = refresh_sources(refresher, paths, progress=progress, rebuild=rebuild)
         finally:
             refresher.close()
     if args.json:
@@ -251,12 +305,12 @@ def _import_wdtk(args: argparse.Namespace, settings: Settings) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     services = build_services(settings)
-    with refresh_lock(settings.data_dir, wait=args.wait):
+    with writing_store(settings), refresh_lock(settings.data_dir, wait=args.wait), progress_on_stderr() as progress:
         refresher = Refresher(settings, services.store, services.embeddings)
         importer = WhatDoTheyKnowImporter(refresher, base_url=args.base_url or settings.wdtk_url)
         try:
             started = datetime.now(UTC).isoformat(timespec="seconds")
-            summary = importer.import_authority(args.authority, limit=args.limit)
+            summary = importer.import_authority(args.authority, limit=args.limit, progress=progress)
             refresher.ledger.record_run(started, summary)
         finally:
             importer.close()
@@ -294,10 +348,13 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if not hits:
         print("no precedents found" + (" (the store is empty: run foibot ingest)" if not
                                         services.store.counts()["precedents"] else ""))
+        return 0
+    print_table(f"precedents like {shorten(args.text, 60)!r}",
+                ("#", "score", "reference", "date", "outcome", "exemptions"),
+                [(rank, f"{hit.score:.2f}", hit.reference or "-", hit.date or "-", disposition_label(hit.disposition),
+                  ", ".join(hit.exemptions) or "-") for rank, hit in enumerate(hits, start=1)])
     for rank, hit in enumerate(hits, start=1):
-        print(render("search_hit.md", rank=rank, score=f"{hit.score:.2f}", reference=hit.reference or "-",
-                     date=hit.date or "-", disposition=hit.disposition,
-                     exemptions=", ".join(hit.exemptions) or "-", question=shorten(hit.question, 150),
+        print(render("search_hit.md", rank=rank, question=shorten(hit.question, 150),
                      answer=shorten(hit.answer, 200), source=_provenance(hit)))
     return 0
 
@@ -313,8 +370,9 @@ def _provenance(hit: SearchHit) -> str:
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     store = KnowledgeStore(settings)
     store.check_model()
-    counts = store.counts()
     ledger = Ledger(settings.ledger_path)
+    # Records a killed refresh left half-written are not in the store as far as searches go.
+    counts = store.counts(exclude_ids=ledger.pending_ids())
     report = {
         **counts,
         "documents": len(ledger.documents()),
@@ -327,20 +385,27 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"store: {report['store']}  model: {report['embedding_model']}")
-    print(f"documents: {report['documents']}  precedents: {counts['precedents']}  "
-          f"exemption precedents: {counts['exemption_precedents']}")
-    print("by disposition: " + (", ".join(f"{k} {v}" for k, v in counts["by_disposition"].items()) or "-"))
-    print("by exemption:   " + (", ".join(f"{k} {v}" for k, v in counts["by_exemption"].items()) or "-"))
-    print(f"answers not in the text (an absent attachment; kept out of drafting votes): "
-          f"{counts.get('answers_not_in_text', 0)}")
     last = report["last_refresh"]
-    print(f"last refresh:   {last['finished']}" if isinstance(last, dict) else "last refresh:   never")
+    print_table(None, ("", ""), [
+        ("store", report["store"]), ("model", report["embedding_model"]), ("documents", report["documents"]),
+        ("precedents", counts["precedents"]), ("exemption precedents", counts["exemption_precedents"]),
+        ("last refresh", last["finished"] if isinstance(last, dict) else "never"),
+        ("answers not in the text", counts.get("answers_not_in_text", 0)),
+    ])
+    if counts["by_disposition"]:
+        print_table("by outcome", ("outcome", "precedents"),
+                    [(disposition_label(k), v) for k, v in counts["by_disposition"].items()])
+    if counts["by_exemption"]:
+        print_table("by exemption", ("exemption", "precedents"), list(counts["by_exemption"].items()))
     return 0
 
 
 def _exemption(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.section)
+    prefix, colon, _ = query.partition(":")
+    if colon and prefix.strip().lower() not in {r.value for r in Regime}:
+        raise UsageError(f"{prefix.strip()!r} is not a regime: write foia:, eir: or foisa: before the section "
+                         "(e.g. foisa:s35), or the section alone")
     regime = Regime(args.regime) if args.regime else None
     cards = load_library().find(query, regime)
     if not cards:
@@ -386,8 +451,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"{args.store} holds no store (no chroma folder): build one with "
                              f"FOIBOT_DATA_DIR={args.store} foibot ingest ...")
         services = build_services(settings)
-        report = evaluate(args.corpus, settings, services.embeddings, llm, store_dir=args.store,
-                          reading=not args.drafting_only)
+        with working(f"evaluating {args.corpus}: reading, then drafting each question against the others"):
+            report = evaluate(args.corpus, settings, services.embeddings, llm, store_dir=args.store,
+                              reading=not args.drafting_only)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -417,13 +483,18 @@ def _read_request(source: str, settings: Settings) -> str:
         if path.stat().st_size > settings.max_request_chars * 4:
             raise UsageError(f"{source} is {path.stat().st_size:,} bytes; the limit is "
                              f"{settings.max_request_chars:,} characters (FOIBOT_MAX_REQUEST_CHARS)")
-        if path.suffix.lower() == ".eml":
+        if path.suffix.lower() in _READ_AS_DOCUMENTS:
+            # Read the way ingest reads them: a PDF's text layer, a Word file's paragraphs and tables,
+            # an HTML page's text (never its markup), an e-mail's body.
             documents = load_path(path, settings.max_file_bytes)
-            return documents[0].text
+            return "\n\n".join(document.text for document in documents)
         data = path.read_bytes()
     if not data.strip():
         raise UsageError("the request is empty")
     return decode_text(data)
+
+
+_READ_AS_DOCUMENTS = (".eml", ".pdf", ".docx", ".html", ".htm")
 
 
 def _case_service(settings: Settings) -> CaseService:
@@ -440,9 +511,12 @@ def _draft(args: argparse.Namespace, settings: Settings) -> int:
         received = parse_received(args.received) if args.received else None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    reference = (args.reference or "").strip() or None
+    if reference is not None and not re.fullmatch(r"[\w][\w ./-]{0,63}", reference):
+        raise UsageError("--reference takes up to 64 letters, digits, spaces and . / - _ (e.g. FEN/2024/101)")
     service = _case_service(settings)
     case = service.open_case(text, received=received, regime=Regime(args.regime) if args.regime else None,
-                             author=args.author, caseworker=args.caseworker or "")
+                             author=args.author, caseworker=args.caseworker or "", reference=reference)
     if args.json:
         print(json.dumps(case_json(case), indent=2, ensure_ascii=False))
     else:
@@ -667,25 +741,40 @@ def _cases(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not cases:
         print("no cases")
+        return 0
     today = date.today()
+    rows = []
     for case in cases:
         left = working_days_left(case.due_date, today, case.regime)
         when = f"{left} working days left" if left >= 0 else f"OVERDUE by {-left} working days"
         decided = len(case.questions) - len(case.undecided)
-        print(f"{case.reference}  {case.status.value:8} {case.regime.value:5} due {case.due_date.isoformat()} "
-              f"({when})  {len(case.questions)} question(s), {decided} decided")
+        rows.append((case.reference, case.status.value, case.regime.value.upper(), case.received.isoformat(),
+                     case.due_date.isoformat(), when, len(case.questions), decided))
+    print_table(None, ("case", "status", "regime", "received", "due", "time left", "questions", "decided"), rows)
     return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.checks import ServeMode, Verdict, run_checks
+
+    # The same checks as `foibot check`, before the model loads: a missing token costs a second, not ten.
+    failed = [c for c in run_checks(settings, ServeMode.SOCKET if args.socket else ServeMode.HTTP)
+              if c.verdict is Verdict.FAIL]
+    if failed:
+        for check in failed:
+            print(f"foibot: {check.part}: {check.detail}", file=sys.stderr)
+        return 2
+    with bot_store(settings):
+        return _serve_bot(args, settings)
+
+
+def _serve_bot(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
     from bot.slack.app import ConfigurationError, Core, build_app, wsgi_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise at start
-    if args.socket and not settings.slack_app_token:
-        raise UsageError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
     services = build_services(settings)
     services.store.check_model()
     services.embeddings.embed_array(["load the model once, at start"])

@@ -13,20 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from knowledge.models import Disposition, Regime
-
-
-@dataclass(frozen=True)
-class Requester:
-    """Personal data of the person who asked: kept with the case, never embedded or logged."""
-
-    name: str = ""
-    email: str = ""
-    address: str = ""
-    phone: str = ""
-
-    def is_empty(self) -> bool:
-        """True when nothing about the requester was found."""
-        return not (self.name or self.email or self.address or self.phone)
+from knowledge.personal_data import Requester as Requester  # its one home is the personal-data module
 
 
 @dataclass(frozen=True)

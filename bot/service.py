@@ -38,13 +38,13 @@ from bot.models import (
     StanceDecision,
     WarningKind,
 )
-from bot.redaction import redact, redact_people
 from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request_detailed
 from bot.templates import render
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, SourceDocument
+from knowledge.personal_data import redact, redact_people
 from knowledge.refresh import Ledger, Refresher, RefreshSummary, refresh_lock
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore, SearchHit
@@ -128,12 +128,14 @@ class CaseService:
 
     def open_case(self, text: str, received: date | None = None, regime: Regime | None = None,
                   author: str = "", channel: str = "", thread_ts: str = "", caseworker: str = "",
-                  on_questions: Callable[[list[str]], None] | None = None, on_text: Progress | None = None) -> Case:
+                  on_questions: Callable[[list[str]], None] | None = None, on_text: Progress | None = None,
+                  reference: str | None = None) -> Case:
         """Redact, split, draft every question and store the case (all or nothing).
 
         `author` is who asked for the case (the drafts are the bot's). `on_questions` hears the
         split questions before drafting starts, and `on_text` each question's wording as a
-        language model writes it (for surfaces that stream).
+        language model writes it (for surfaces that stream). `reference` is the authority's own
+        case reference; by default the next FOI-YYYY-NNNN.
         """
         if "\x00" in text:
             raise DraftError("the request is binary data, not text")
@@ -162,7 +164,7 @@ class CaseService:
             on_questions(questions)
         drafts, stance = self.draft_request(questions, regime, requester=redacted.requester, on_text=on_text)
         clock = deadlines(received, regime)
-        reference = self.cases.next_reference()
+        reference = reference or self.cases.next_reference()
         now = _now()
         case = Case(
             reference=reference, received=received, regime=regime, due_date=clock.due,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.personal_data import SIGN_OFF
 from knowledge.reading.questions import read_questions
-from knowledge.requesters import SIGN_OFF
 
 _HEADER = re.compile(r"^(?:from|to|cc|sent|date|subject|reply-to)\s*:", re.IGNORECASE)
 _QUOTED_START = re.compile(

@@ -28,7 +28,7 @@ from knowledge.fetching import Disallowed, Fetched, FetchError, PoliteFetcher, s
 from knowledge.loaders import LoadError, load_docx, load_html, load_pdf, load_text
 from knowledge.models import SourceDocument
 from knowledge.parser import parse_document
-from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
+from knowledge.refresh import ParsedSource, ProgressReport, Refresher, RefreshSummary, SourceSummary
 from knowledge.sqlite_file import SqliteFile
 
 _BATCH_PAGES = 8
@@ -169,10 +169,11 @@ class DisclosureLogCrawler:
     def __init__(self, refresher: Refresher, fetcher: PoliteFetcher | None = None) -> None:
         self.refresher = refresher
         self.settings = refresher.settings
+        self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or PoliteFetcher(self.settings)
         self.state = CrawlState(self.settings.crawl_state_path)
 
-    def crawl(self, seed: str) -> RefreshSummary:
+    def crawl(self, seed: str, progress: ProgressReport | None = None) -> RefreshSummary:
         """Bring the store up to date with one disclosure log (a listing page or sitemap URL)."""
         started = time.perf_counter()
         requests_before = self.fetcher.requests
@@ -197,6 +198,8 @@ class DisclosureLogCrawler:
                                                  "nothing pruned"))
                     break
                 visited += 1
+                if progress is not None:
+                    progress.advance(seed, visited, None)
                 deferred = self._visit(seed, url, summary, unchanged)
                 if deferred is not None:
                     oldest = oldest if pending else time.monotonic()
@@ -324,6 +327,8 @@ class DisclosureLogCrawler:
     def close(self) -> None:
         """Release the crawl state."""
         self.state.close()
+        if self._owns_fetcher:
+            self.fetcher.close()
 
 
 def _kind(fetched: Fetched) -> str:

@@ -54,6 +54,10 @@ class SourceDocument:
     request: str = ""
     """The request text when the format keeps it apart (exports, threads, quoted emails)."""
     kind: str = "letter"
+    outcome: Disposition | None = None
+    """A case-management export's own outcome column, when it has one (see knowledge/loaders.py)."""
+    exemptions: tuple[str, ...] = ()
+    """A case-management export's own exemptions column, normalised (e.g. `s40(2)`)."""
 
 
 @dataclass(frozen=True)

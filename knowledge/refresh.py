@@ -14,24 +14,25 @@ garbage is collected. Searches skip journalled and garbage ids meanwhile.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
-import sys
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from knowledge.embeddings import SentenceEmbeddings
-from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
+from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path, with_export_labels
 from knowledge.models import ParsedDocument
 from knowledge.parser import parse_document
 from knowledge.settings import Settings
@@ -53,6 +54,13 @@ create table if not exists journal (path text primary key, ids text not null);
 create table if not exists garbage (id integer primary key, ids text not null);
 create table if not exists runs (id integer primary key, started text, finished text, summary text);
 """
+
+
+class ProgressReport(Protocol):
+    """Hears how far a long run has got, e.g. to draw a progress bar (the CLI's is in bot/console.py)."""
+
+    def advance(self, source: str, done: int, total: int | None) -> None:
+        """`done` of `total` items (files, pages, requests) of `source`; total None when unknown."""
 
 
 class RefreshBusy(Exception):
@@ -118,13 +126,18 @@ class RefreshSummary:
             f"unchanged {self.unchanged}, failed {len(self.failed)} "
             f"({self.precedents_written} precedents written) in {self.seconds:.1f} s"
         ]
-        out += [f"  failed: {path}: {reason}" for path, reason in self.failed]
+        out += [f"  failed: {printable(path)}: {reason}" for path, reason in self.failed]
         out += [
-            f"  {s.source}: added {s.added}, updated {s.updated}, removed {s.removed}, unchanged {s.unchanged}, "
-            f"failed {len(s.failed)}, {s.requests} requests, {s.seconds:.1f} s"
+            f"  {printable(s.source)}: added {s.added}, updated {s.updated}, removed {s.removed}, "
+            f"unchanged {s.unchanged}, failed {len(s.failed)}, {s.requests} requests, {s.seconds:.1f} s"
             for s in self.sources
         ]
         return out
+
+
+def printable(name: str) -> str:
+    """A file name on one line: newlines and other control characters written as escapes."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name)
 
 
 class Ledger(SqliteFile):
@@ -219,24 +232,109 @@ def refresh_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
         handle.close()
 
 
+_NOT_PRECEDENTS = re.compile(r"(?i)^readme(?:\.\w+)?$")
+"""A folder's README says what the folder is; it is no response letter."""
+
+
+class StoreHeld(RefreshBusy):
+    """The bot holds the embedded Chroma folder, so another process must not write to it."""
+
+
+_HELD_BY_BOT = ("the bot (foibot serve) holds the embedded store in {folder}: refresh through the bot "
+                "(/foi refresh or FOIBOT_REFRESH_SCHEDULE), or run a Chroma server and set FOIBOT_CHROMA_HOST")
+
+
+@contextlib.contextmanager
+def bot_store(settings: Settings) -> Iterator[None]:
+    """Held by `foibot serve` while it runs: the embedded store is then this process's alone.
+
+    Chroma's embedded folder belongs to one process: what another process writes there the
+    bot's in-memory index never sees. With a Chroma server there is nothing to hold.
+    """
+    with _store_claim(settings, fcntl.LOCK_EX, "another foibot serve already holds the embedded store in {folder}"):
+        yield
+
+
+@contextlib.contextmanager
+def writing_store(settings: Settings) -> Iterator[None]:
+    """Held by a command-line ingest, refresh or import: refused while the bot holds the embedded store."""
+    with _store_claim(settings, fcntl.LOCK_SH, _HELD_BY_BOT):
+        yield
+
+
+@contextlib.contextmanager
+def _store_claim(settings: Settings, mode: int, refusal: str) -> Iterator[None]:
+    if settings.chroma_host:
+        yield
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(settings.data_dir / "store.lock", "a+")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreHeld(refusal.format(folder=settings.chroma_dir)) from None
+        yield
+    finally:
+        handle.close()
+
+
 def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
-    """Files to read, folders scanned (for pruning) and paths that could not be used."""
+    """Files to read, folders scanned (for pruning) and paths that could not be used.
+
+    A subfolder that cannot be read is reported (and its files are not pruned), never skipped
+    silently; so is a broken or looping symbolic link.
+    """
     files: list[Path] = []
     folders: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
             folders.append(path.resolve())
-            files += sorted(
-                p.resolve() for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found, unreadable = _scan(path)
+            files += found
+            problems += unreadable
         elif path.is_file():
             files.append(path.resolve())
         else:
-            missing.append((str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), folders, missing
+            problems.append((str(path), _missing_reason(path)))
+    return list(dict.fromkeys(files)), folders, problems
+
+
+def _scan(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Supported files under a folder (hidden ones and READMEs left out), and what could not be read."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append((str(error.filename or folder), f"cannot read folder: {error.strerror or error}"))
+
+    for top, subfolders, names in os.walk(folder, onerror=unreadable, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or _NOT_PRECEDENTS.match(name):
+                continue
+            path = Path(top) / name
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_file():
+                files.append(path.resolve())
+            elif path.is_symlink():
+                problems.append((str(path), _missing_reason(path)))
+    return sorted(files), problems
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be used, in a few words."""
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return "symbolic link loop (the link points back to itself)"
+            return f"broken symbolic link (to {os.readlink(path)})"
+        return "not a regular file"
+    return "no such file or folder"
 
 
 @dataclass
@@ -280,9 +378,10 @@ class Refresher:
         self,
         paths: Sequence[Path],
         prune: bool = True,
-        progress: TextIO | None = None,
+        progress: ProgressReport | None = None,
         on_file: Callable[[int, int], None] | None = None,
         record: bool = True,
+        label: str = "files",
     ) -> RefreshSummary:
         """Bring the store up to date with `paths`; prune vanished files under scanned folders.
 
@@ -298,7 +397,6 @@ class Refresher:
         known = self.ledger.documents()
         pending: list[_Pending] = []
         pending_texts = 0
-        bar = _progress_bar(len(files), progress)
         # Chroma writes one batch on a worker thread while the next batch is embedded.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-writer") as writer:
             in_flight: tuple[_Batch, Future[None]] | None = None
@@ -334,14 +432,12 @@ class Refresher:
                     if pending_texts >= _BATCH_TEXTS:
                         submit(pending)
                         pending, pending_texts = [], 0
-                if bar is not None:
-                    bar.update(1)
+                if progress is not None:
+                    progress.advance(label, index, len(files))
                 if on_file is not None:
                     on_file(index, len(files))
             submit(pending)
             settle()
-        if bar is not None:
-            bar.close()
         if prune:
             self._prune(folders, files, known, summary)
         with self.ledger.transaction() as db:
@@ -366,12 +462,16 @@ class Refresher:
             return None
         try:
             documents = load_path(path, self.settings.max_file_bytes)
-            parsed = [parse_document(doc, self.settings.authority) for doc in documents]
+            parsed = [with_export_labels(parse_document(doc, self.settings.authority)) for doc in documents]
         except LoadError as error:
             return str(error)
         except RecursionError:
             return "document too deeply nested to read"
         except (ValueError, UnicodeError) as error:  # a loader's library refusing odd input
+            return f"unreadable document ({type(error).__name__})"
+        except MemoryError:
+            return "document too large to read in memory"
+        except Exception as error:  # one bad file must never stop the rest of the batch
             return f"unreadable document ({type(error).__name__})"
         if not any(doc.precedents for doc in parsed):
             return "no questions or answers found"
@@ -451,9 +551,11 @@ class Refresher:
     def _prune(self, folders: list[Path], files: list[Path], known: dict[str, tuple[str, list[str]]],
                summary: RefreshSummary) -> None:
         present = {str(path) for path in files}
+        unreadable = [Path(path) for path, reason in summary.failed if reason.startswith("cannot read folder")]
         gone = [path for path in known if path not in present
                 and any(Path(path).is_relative_to(folder) for folder in folders)
-                and not Path(path).exists()]
+                and not any(Path(path).is_relative_to(folder) for folder in unreadable)
+                and _vanished(Path(path))]
         if not gone:
             return
         with self.ledger.transaction() as db:
@@ -514,7 +616,7 @@ class Refresher:
         with self.ledger.transaction() as db:
             db.executemany("update documents set last_seen = ? where path = ?", [(_now(), key) for key in keys])
 
-    def rebuild(self, paths: Sequence[Path], progress: TextIO | None = None) -> RefreshSummary:
+    def rebuild(self, paths: Sequence[Path], progress: ProgressReport | None = None) -> RefreshSummary:
         """Drop the store and ledger, then ingest every source again with the current model."""
         self.store.reset()
         self.ledger.reset()
@@ -525,24 +627,44 @@ class Refresher:
         self.ledger.close()
 
 
+def _vanished(path: Path) -> bool:
+    """Whether a file is known to be gone; one that cannot even be looked at is kept, not pruned."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _fault_point(name: str) -> None:
     # Lets the crash-safety test kill the process at an exact step, like a power cut would.
     if os.environ.get("FOIBOT_TEST_KILL_AT") == name:
         os.kill(os.getpid(), 9)
 
 
-def _progress_bar(total: int, stream: TextIO | None) -> Any:
-    if stream is None or not stream.isatty() or total == 0:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", file=stream, leave=False)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def stderr_if_terminal() -> TextIO | None:
-    """Where a progress bar goes: standard error when it is a terminal."""
-    return sys.stderr if sys.stderr.isatty() else None
+def refresh_times(cron: str, after: datetime, zone: str = "Europe/London") -> Iterator[datetime]:
+    """When a cron schedule is due after `after`, read on the wall clock of `zone` (UK time by default).
+
+    "0 2 * * *" is 02:00 in London all year (01:00 UTC in summer). A time that the autumn
+    clock change repeats runs once, not twice.
+    """
+    from zoneinfo import ZoneInfo
+
+    from croniter import croniter
+
+    local = ZoneInfo(zone)
+    times = croniter(cron, after.astimezone(local))
+    previous_wall: datetime | None = None
+    while True:
+        due = times.get_next(datetime)
+        wall = due.replace(tzinfo=None)
+        if wall == previous_wall:
+            continue
+        previous_wall = wall
+        yield due.astimezone(UTC)

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
     allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
     refresh_schedule: str = ""
+    refresh_timezone: str = "Europe/London"
     slack_workers: int = Field(default=2, ge=1, le=64)
     slack_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     """Largest request body `foibot serve` reads; a bigger one is refused with 413 before it is read."""
@@ -87,6 +88,17 @@ class Settings(BaseSettings):
         # Folders are listed comma-separated in the environment, e.g. "logs/2023,logs/2024".
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("refresh_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name (e.g. Europe/London)") from None
         return value
 
     @field_validator("chroma_host", mode="before")

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 from knowledge.crawler import DisclosureLogCrawler
 from knowledge.fetching import PoliteFetcher
-from knowledge.refresh import Refresher, RefreshSummary, SourceSummary
+from knowledge.refresh import ProgressReport, Refresher, RefreshSummary, SourceSummary
 from knowledge.wdtk import WhatDoTheyKnowImporter
 
 WDTK_PREFIX = "wdtk:"
@@ -29,7 +28,7 @@ def is_url(source: str) -> bool:
 def refresh_sources(
     refresher: Refresher,
     sources: Sequence[str],
-    progress: TextIO | None = None,
+    progress: ProgressReport | None = None,
     on_file: Callable[[int, int], None] | None = None,
     rebuild: bool = False,
 ) -> RefreshSummary:
@@ -52,22 +51,24 @@ def refresh_sources(
                                         on_file))
         for source in sources:
             if is_url(source):
-                _merge(summary, crawler.crawl(source))
+                _merge(summary, crawler.crawl(source, progress))
             elif source.startswith(WDTK_PREFIX):
-                _merge(summary, importer.import_authority(source.removeprefix(WDTK_PREFIX)))
+                _merge(summary, importer.import_authority(source.removeprefix(WDTK_PREFIX), progress=progress))
             elif source not in files:
                 _merge(summary, _folder_run(refresher, source, [source], progress, on_file))
     finally:
         crawler.close()
         importer.close()
+        fetcher.close()
     summary.seconds = sum(part.seconds for part in summary.sources)
     refresher.ledger.record_run(started, summary)
     return summary
 
 
-def _folder_run(refresher: Refresher, label: str, paths: list[str], progress: TextIO | None,
+def _folder_run(refresher: Refresher, label: str, paths: list[str], progress: ProgressReport | None,
                 on_file: Callable[[int, int], None] | None) -> RefreshSummary:
-    part = refresher.run([Path(path) for path in paths], progress=progress, on_file=on_file, record=False)
+    part = refresher.run([Path(path) for path in paths], progress=progress, on_file=on_file, record=False,
+                         label=label)
     part.sources.append(SourceSummary(label, part.added, part.updated, part.removed, part.unchanged,
                                       list(part.failed), 0, part.seconds))
     return part

@@ -295,18 +295,26 @@ class KnowledgeStore:
             ))
         return out
 
-    def counts(self) -> dict[str, Any]:
-        """Sizes, and counts of precedents by disposition and by exemption section."""
+    def counts(self, exclude_ids: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Sizes, and counts of precedents by disposition and by exemption section.
+
+        `exclude_ids` are records a killed refresh left half-written (the ledger's pending ids):
+        searches skip them, so counts do too.
+        """
         precedents = self.collection(PRECEDENTS)
         reasoning = self.collection(EXEMPTION_PRECEDENTS)
         by_disposition: Counter[str] = Counter()
         readable: Counter[str] = Counter()
         by_exemption: Counter[str] = Counter()
         not_in_text = 0
-        total = precedents.count() if precedents is not None else 0
-        for start in range(0, total, 5000):
+        stored = precedents.count() if precedents is not None else 0
+        total = 0
+        for start in range(0, stored, 5000):
             batch = precedents.get(include=["metadatas"], limit=5000, offset=start)
-            for metadata in batch["metadatas"]:
+            for record_id, metadata in zip(batch["ids"], batch["metadatas"], strict=True):
+                if record_id in exclude_ids:
+                    continue
+                total += 1
                 by_disposition[str(metadata.get("disposition"))] += 1
                 not_in_text += metadata.get("answer_in_text") is False
                 if metadata.get("answer_in_text") is not False:
@@ -314,9 +322,12 @@ class KnowledgeStore:
                 payload = json.loads(str(metadata.get("payload") or "{}"))
                 for label in payload.get("exemptions") or ():
                     by_exemption[str(label)] += 1
+        reasonings = reasoning.count() if reasoning is not None else 0
+        if reasoning is not None and exclude_ids:
+            reasonings -= len(reasoning.get(ids=list(exclude_ids), include=[])["ids"])
         return {
             "precedents": total,
-            "exemption_precedents": reasoning.count() if reasoning is not None else 0,
+            "exemption_precedents": reasonings,
             "by_disposition": dict(by_disposition.most_common()),
             "by_exemption": dict(by_exemption.most_common()),
             "answers_not_in_text": not_in_text,

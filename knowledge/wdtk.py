@@ -31,8 +31,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from knowledge.fetching import FetchError, PoliteFetcher, same_site
 from knowledge.loaders import LoadError, load_docx, load_pdf, load_text
 from knowledge.parser import parse_document
-from knowledge.refresh import ParsedSource, Refresher, RefreshSummary, SourceSummary
-from knowledge.requesters import REQUESTER, redact_requester
+from knowledge.personal_data import REQUESTER, redact_correspondence
+from knowledge.refresh import ParsedSource, ProgressReport, Refresher, RefreshSummary, SourceSummary
 
 ANSWERED_STATES = frozenset({"successful", "partially_successful", "not_held", "rejected"})
 _BATCH = 8
@@ -60,13 +60,15 @@ class WhatDoTheyKnowImporter:
     def __init__(self, refresher: Refresher, fetcher: PoliteFetcher | None = None, base_url: str = "") -> None:
         self.refresher = refresher
         self.settings = refresher.settings
+        self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or PoliteFetcher(self.settings)
         self.base_url = (base_url or self.settings.wdtk_url).rstrip("/")
         self.db = sqlite3.connect(self.settings.crawl_state_path, timeout=30, isolation_level=None)
         self.db.execute("pragma journal_mode=wal")
         self.db.executescript(_SCHEMA)
 
-    def import_authority(self, url_name: str, limit: int | None = None) -> RefreshSummary:
+    def import_authority(self, url_name: str, limit: int | None = None,
+                         progress: ProgressReport | None = None) -> RefreshSummary:
         """Bring the store up to date with one authority's answered requests (at most `limit` of them)."""
         started = time.perf_counter()
         requests_before = self.fetcher.requests
@@ -81,10 +83,12 @@ class WhatDoTheyKnowImporter:
         pending: list[tuple[str, ParsedSource, _Known]] = []
         complete = True
         answered = 0
-        for url_title in self._request_titles(url_name, summary):
+        for seen, url_title in enumerate(self._request_titles(url_name, summary), start=1):
             if limit is not None and answered >= limit:
                 complete = False
                 break
+            if progress is not None:
+                progress.advance(label, seen, None)
             outcome = self._examine(url_name, url_title, authority, summary)
             if outcome is None:
                 continue
@@ -201,7 +205,7 @@ class WhatDoTheyKnowImporter:
         if sent is not None:
             text = _message_text(soup, f"outgoing-{sent['outgoing_message_id']}")
             parts.append(f"----- Outgoing message, {_day(sent)}, from {REQUESTER} -----\n"
-                         + redact_requester(text, names, written_by_requester=True))
+                         + redact_correspondence(text, names, written_by_requester=True))
         for event in events:
             if event.get("event_type") != "response" or not event.get("incoming_message_id"):
                 continue
@@ -210,7 +214,7 @@ class WhatDoTheyKnowImporter:
             text = _message_text(soup, anchor) + "".join("\n\n" + letter for letter in letters)
             if text.strip():
                 parts.append(f"----- Incoming message, {_day(event)}, from {authority.replace(',', ' ')} -----\n"
-                             + redact_requester(text, names))
+                             + redact_correspondence(text, names))
         if len(parts) < 2:
             raise LoadError("no request and reply found on the request page")
         return "\n\n".join(parts) + "\n"
@@ -280,6 +284,8 @@ class WhatDoTheyKnowImporter:
     def close(self) -> None:
         """Release the import state."""
         self.db.close()
+        if self._owns_fetcher:
+            self.fetcher.close()
 
 
 def _message_text(soup: Any, anchor: str) -> str:

@@ -16,6 +16,11 @@ from knowledge.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "samples" / "corpus"
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+needs_shared_examples = pytest.mark.skipif(
+    not SHARED_EXAMPLES.is_dir(),
+    reason=f"{SHARED_EXAMPLES} is absent: the real examples live beside a working checkout, not in a clone",
+)
+"""Marks a test that reads the real documents in ../shared/examples (absent on a bare clone)."""
 
 
 @pytest.fixture(scope="session")

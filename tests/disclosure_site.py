@@ -3,11 +3,15 @@
 Serves tests/fixtures/disclosure_log (listing pages, response pages, robots.txt) plus its
 letters rendered to PDF and DOCX at start, with ETag / Last-Modified and 304s, and the
 troublesome pages a real site has: a 404, a slow page, a redirect to another host and an
-oversized file. Every request is logged (path, whether it was conditional, status).
+oversized file. Every request is logged (path, whether it was conditional, status). It speaks
+HTTP/1.1 with keep-alive (connections are counted), gzips bodies for clients that ask, and can
+answer a path with a status of its choosing (`statuses`) or throttle it with 429 and
+Retry-After (`throttled`).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import threading
@@ -30,6 +34,7 @@ class Hit:
     conditional: bool
     status: int
     user_agent: str
+    gzipped: bool = False
 
 
 @dataclass
@@ -74,6 +79,10 @@ class DisclosureSite:
         self.resources: dict[str, _Resource] = {}
         self.redirects: dict[str, str] = {}
         self.slow: dict[str, float] = {}
+        self.statuses: dict[str, int] = {}
+        self.throttled: dict[str, tuple[int, str]] = {}
+        """Path -> (how many more 429s to send, the Retry-After value)."""
+        self.connections = 0
         self.log: list[Hit] = []
         self._lock = threading.Lock()
         self._clock = time.time() - 86400
@@ -119,6 +128,13 @@ class DisclosureSite:
 
 def _handler(site: DisclosureSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            with site._lock:
+                site.connections += 1
+
         def do_GET(self) -> None:
             path = self.path
             etag = self.headers.get("If-None-Match", "")
@@ -129,6 +145,14 @@ def _handler(site: DisclosureSite) -> type[BaseHTTPRequestHandler]:
                 time.sleep(site.slow[path])
                 self._reply(200, path, False, agent, b"<html><body><p>Too late.</p></body></html>", "text/html",
                             record=False)
+                return
+            if path in site.statuses:
+                self._reply(site.statuses[path], path, False, agent, b"unavailable", "text/plain")
+                return
+            remaining, after = site.throttled.get(path, (0, ""))
+            if remaining:
+                site.throttled[path] = (remaining - 1, after)
+                self._reply(429, path, False, agent, b"slow down", "text/plain", {"Retry-After": after})
                 return
             if path in site.redirects:
                 self._reply(302, path, bool(etag or since), agent, headers={"Location": site.redirects[path]})
@@ -148,8 +172,12 @@ def _handler(site: DisclosureSite) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self, status: int, path: str, conditional: bool, agent: str, body: bytes = b"",
                    content_type: str = "", headers: dict[str, str] | None = None, record: bool = True) -> None:
+            zipped = status == 200 and "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200
+            if zipped:
+                body = gzip.compress(body)
+                headers = {**(headers or {}), "Content-Encoding": "gzip"}
             if record:
-                site.record(Hit(path, conditional, status, agent))
+                site.record(Hit(path, conditional, status, agent, zipped))
             try:
                 self.send_response(status)
                 for name, value in (headers or {}).items():

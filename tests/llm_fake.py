@@ -35,6 +35,8 @@ class Reply:
     delay: float = 0.0
     chunk_delay: float = 0.0
     chunk_size: int = 12
+    drip: float = 0.0
+    """Seconds between the bytes of a plain JSON answer, sent after its headers (a trickling server)."""
 
 
 Behaviour = Callable[[dict[str, Any]], Reply]
@@ -113,6 +115,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if body.get("stream"):
                 self._stream(body, reply)
+            elif reply.drip:
+                self._drip(_completion(body, reply.content), reply.drip)
             else:
                 self._json(200, _completion(body, reply.content, _forced_tool(body)))
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
@@ -125,6 +129,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _drip(self, payload: dict[str, Any], seconds: float) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.flush()
+        for index in range(len(data)):
+            if self.server.fake.stopping.wait(seconds):
+                return
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
 
     def _stream(self, body: dict[str, Any], reply: Reply) -> None:
         self.send_response(200)

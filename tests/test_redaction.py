@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.redaction import find_requester, redact
+from knowledge.personal_data import find_requester, redact
 
 LETTER = """Dear Fenmoor Constabulary,
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.slack.jobs import RefreshJobs
 from knowledge.embeddings import SentenceEmbeddings
-from knowledge.refresh import Ledger, refresh_lock
+from knowledge.refresh import Ledger, refresh_lock, refresh_times
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
 
@@ -57,3 +57,22 @@ def test_a_scheduled_run_skips_while_another_refresh_holds_the_lock(
     jobs, settings = _jobs(tmp_path, embeddings)
     with refresh_lock(settings.data_dir):
         assert jobs.run(None) is None
+
+
+def test_the_schedule_is_read_on_london_time_all_year() -> None:
+    from datetime import UTC, datetime
+    from itertools import islice
+
+    summer = next(refresh_times("0 2 * * *", datetime(2025, 7, 1, 12, 0, tzinfo=UTC)))
+    winter = next(refresh_times("0 2 * * *", datetime(2025, 12, 1, 12, 0, tzinfo=UTC)))
+
+    assert summer == datetime(2025, 7, 2, 1, 0, tzinfo=UTC)  # 02:00 BST
+    assert winter == datetime(2025, 12, 2, 2, 0, tzinfo=UTC)  # 02:00 GMT
+    autumn = list(islice(refresh_times("30 1 * * *", datetime(2025, 10, 25, 12, 0, tzinfo=UTC)), 2))
+    assert autumn == [datetime(2025, 10, 26, 0, 30, tzinfo=UTC), datetime(2025, 10, 27, 1, 30, tzinfo=UTC)], \
+        "the hour the clocks go back repeats 01:30: one run, not two"
+
+
+def test_a_bad_time_zone_is_a_one_line_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a time zone name"):
+        Settings(_env_file=None, data_dir=tmp_path, refresh_timezone="Mars/Olympus")  # type: ignore[call-arg]

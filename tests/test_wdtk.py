@@ -10,8 +10,8 @@ import pytest
 
 from bot.slack.blocks import search_results, source_link
 from knowledge.embeddings import SentenceEmbeddings
+from knowledge.personal_data import redact_correspondence
 from knowledge.refresh import Ledger, Refresher, RefreshSummary
-from knowledge.requesters import redact_requester
 from knowledge.settings import Settings
 from knowledge.store import EXEMPTION_PRECEDENTS, PRECEDENTS, KnowledgeStore, SearchHit
 from knowledge.wdtk import WdtkError, WhatDoTheyKnowImporter
@@ -161,12 +161,12 @@ def test_unknown_authority_is_a_one_line_error(wdtk_settings: Settings, embeddin
 def test_redaction_takes_out_names_greetings_signatures_and_emails() -> None:
     reply = "Dear Ms Okafor,\n\nWe wrote to jane@example.org about your request, Ms Okafor.\n\nYours sincerely\n" \
             "FOI Team"
-    assert redact_requester(reply, ["Jane Okafor"]) == (
+    assert redact_correspondence(reply, ["Jane Okafor"]) == (
         "Dear [requester],\n\nWe wrote to [email] about your request, Ms [requester].\n\nYours sincerely\nFOI Team")
-    assert redact_requester("Dear Sir or Madam,\nThanks.", []) == "Dear Sir or Madam,\nThanks."
-    assert redact_requester("Dear Dr Q. Zephyr,\nText", []) == "Dear [requester],\nText"
+    assert redact_correspondence("Dear Sir or Madam,\nThanks.", []) == "Dear Sir or Madam,\nThanks."
+    assert redact_correspondence("Dear Dr Q. Zephyr,\nText", []) == "Dear [requester],\nText"
     request = "Please send the figures.\n\nYours faithfully,\n\nA. Pseudonym"
-    assert redact_requester(request, [], written_by_requester=True).endswith("Yours faithfully,\n\n[requester]")
+    assert redact_correspondence(request, [], written_by_requester=True).endswith("Yours faithfully,\n\n[requester]")
 
 
 def _hit(**changes: str) -> SearchHit:

@@ -8,9 +8,14 @@ send text outside the local network is refused here, before anything is sent.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
+import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+import httpx
 
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.settings import Settings
@@ -106,6 +111,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         openai_model: BaseChatModel = openai_class(
             model=settings.llm_model, base_url=settings.llm_base_url or None, api_key=key,
             timeout=settings.llm_timeout, max_retries=settings.llm_max_retries, temperature=0,
+            http_client=_deadline_client(settings.llm_timeout),
         )
         return openai_model
     if provider == "anthropic":
@@ -125,8 +131,10 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
     from langchain_ollama import ChatOllama
 
     ollama_class: Any = ChatOllama
-    ollama_model: BaseChatModel = ollama_class(model=settings.llm_model, base_url=model_url(settings),
-                                               temperature=0, client_kwargs={"timeout": settings.llm_timeout})
+    ollama_model: BaseChatModel = ollama_class(
+        model=settings.llm_model, base_url=model_url(settings), temperature=0,
+        client_kwargs={"timeout": settings.llm_timeout, "transport": _DeadlineTransport(settings.llm_timeout)},
+    )
     return ollama_model
 
 
@@ -140,3 +148,73 @@ def build_llm_drafter(settings: Settings, library: ExemptionLibrary) -> LLMDraft
     return LLMDrafter(model, library, name=f"{settings.llm_provider}:{settings.llm_model}",
                       timeout=settings.llm_timeout, concurrency=settings.llm_concurrency,
                       structured=settings.llm_structured_output)
+
+
+def _deadline_client(seconds: float) -> httpx.Client:
+    return httpx.Client(timeout=seconds, transport=_DeadlineTransport(seconds))
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """HTTP whose every request is bounded by FOIBOT_LLM_TIMEOUT in total, not per read.
+
+    httpx's timeouts are per socket operation, so a server that sends its headers and then a
+    byte a second never trips them. Here a whole answer must arrive within the time; a request
+    that runs out comes back as a 408 marked `x-should-retry: false`, so the client's retries
+    (meant for quick failures) do not wait the whole time again. Streamed answers are cut off
+    mid-stream instead, with a read timeout.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request; the answer, a 408 when time ran out, or a stream that stops at the deadline."""
+        deadline = time.monotonic() + self.seconds
+        try:
+            response = self._inner.handle_request(request)
+        except httpx.TimeoutException:
+            return self._timed_out(request)
+        chunks = _until(deadline, response.stream, self.seconds)
+        if b'"stream": true' in request.content or b'"stream":true' in request.content:
+            return httpx.Response(response.status_code, headers=response.headers, stream=_Stream(chunks, response),
+                                  extensions=response.extensions, request=request)
+        try:
+            body = b"".join(chunks)
+        except httpx.TimeoutException:
+            return self._timed_out(request)
+        finally:
+            response.close()
+        return httpx.Response(response.status_code, headers=response.headers, content=body,
+                              extensions=response.extensions, request=request)
+
+    def _timed_out(self, request: httpx.Request) -> httpx.Response:
+        message = {"error": {"message": f"timed out after {self.seconds:g} s (FOIBOT_LLM_TIMEOUT)"}}
+        return httpx.Response(408, headers={"x-should-retry": "false", "content-type": "application/json"},
+                              content=json.dumps(message).encode(), request=request)
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._inner.close()
+
+
+
+def _until(deadline: float, stream: Any, seconds: float) -> Iterator[bytes]:
+    for chunk in stream:
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout(f"timed out after {seconds:g} s (FOIBOT_LLM_TIMEOUT)")
+        yield chunk
+
+
+class _Stream(httpx.SyncByteStream):
+    """A response body that stops at the deadline and closes the connection it came on."""
+
+    def __init__(self, chunks: Iterator[bytes], response: httpx.Response) -> None:
+        self._chunks = chunks
+        self._response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+    def close(self) -> None:
+        self._response.close()

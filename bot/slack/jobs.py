@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import Message, notice, refresh_progress, refresh_summary
 from knowledge.embeddings import SentenceEmbeddings
-from knowledge.refresh import RefreshBusy, Refresher, RefreshSummary, refresh_lock
+from knowledge.refresh import RefreshBusy, Refresher, RefreshSummary, refresh_lock, refresh_times
 from knowledge.settings import Settings
 from knowledge.sources import refresh_sources
 from knowledge.store import KnowledgeStore
@@ -85,9 +85,9 @@ class RefreshJobs:
             raise ValueError(f"FOIBOT_REFRESH_SCHEDULE {cron!r} is not a cron expression (e.g. '0 2 * * *')")
 
         def loop() -> None:
-            times = croniter(cron, datetime.now(UTC))
+            times = refresh_times(cron, datetime.now(UTC), self.settings.refresh_timezone)
             while not self._stop.is_set():
-                due = times.get_next(datetime)
+                due = next(times)
                 if self._stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
                     break
                 self.run(None)

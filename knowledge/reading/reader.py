@@ -20,6 +20,7 @@ from knowledge.models import (
     RequestStance,
     SourceDocument,
 )
+from knowledge.personal_data import redact_correspondence as redact_requester
 from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate_lines
 from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
 from knowledge.reading.letters import letter_layout, without_quoted_documents
@@ -36,7 +37,6 @@ from knowledge.reading.structure import (
     thread_messages,
 )
 from knowledge.reading.text import containment, content_words, stem
-from knowledge.requesters import redact_requester
 
 MAX_QUESTION = 2_000
 MAX_ANSWER = 12_000

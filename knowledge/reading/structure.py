@@ -336,6 +336,11 @@ _DECIDES = re.compile(
 )
 
 
+def is_acknowledgement(text: str) -> bool:
+    """An authority's message that only acknowledges a request: it decides nothing."""
+    return bool(_ACKNOWLEDGEMENT_CUES.search(text)) and not _decides(text)
+
+
 def _decides(text: str) -> bool:
     return _DECIDES.search(text) is not None
 
