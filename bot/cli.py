@@ -169,7 +169,7 @@ def _arguments() -> argparse.ArgumentParser:
         "refine", help='change a case: foibot refine CASE "Q2 not held with s16 advice"',
         description="Change a case's drafts or its questions; every change is a new version with its author and "
                     "time. Questions are named by their id (Q3), which never changes.",
-        epilog="Instructions: " + REFINE_HELP.removeprefix("Forms: "),
+        epilog="Instructions: " + REFINE_GRAMMAR.removeprefix("I understand: "),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     refine.add_argument("case", help="the case reference, e.g. FOI-2026-0001")
     refine.add_argument("instruction", help='what to change, e.g. "Q2 not held", "add: <text>", "merge Q4 Q5" '

@@ -115,6 +115,11 @@ def letter_layout(lines: list[str]) -> LetterLayout:
         items = [RequestItem(re.sub(r"(?i)^(?:q|question|request)\s*[:.\-]\s*", "", lines[i]), ItemKind.PROSE)
                  for i in labelled]
         return LetterLayout(items, lines)
+    numbered = [i for i, m in enumerate(marked) if m.kind is ItemKind.NUMBERED and m.label.isdigit()]
+    if len(numbered) == 1 and marked[numbered[0]].label == "1" and asks(marked[numbered[0]].text):
+        # A one-question letter set out as a list: "1. Please send X." then its answer.
+        index = numbered[0]
+        return LetterLayout([RequestItem(marked[index].text, ItemKind.NUMBERED, "1")], lines[index + 1 :])
     for index, line in enumerate(lines[:40]):
         inline = _INLINE_REQUEST.search(line)
         if inline and len(inline.group(1).split()) >= 4:

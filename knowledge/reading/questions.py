@@ -616,7 +616,7 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
 
 
 def _asks(text: str) -> bool:
-    return _ASKING.search(text) is not None
+    return _ASKING.search(text) is not None and not _STATEMENT.match(text)
 
 
 def _asks_itself(text: str) -> bool:
@@ -640,7 +640,16 @@ _REQUESTED_THING = re.compile(
 
 def _item_asks(text: str) -> bool:
     """An item that stands as a question by itself: it asks, or names what is wanted ("The number of ...")."""
-    return _asks_itself(text) or bool(_REQUESTED_THING.match(text))
+    return _asks_itself(text) or (bool(_REQUESTED_THING.match(text)) and not _STATEMENT.match(text))
+
+
+# "The minutes are published on our website.": a thing named, then said of it; an answer, not an ask.
+_STATEMENT = re.compile(
+    r"(?i)^(?:the |a |an |any |all |this |these |our )?(?:[\w-]+ ){0,2}?(?:number|numbers|amount|total|cost|costs|"
+    r"spend|value|list|copy|copies|details|names?|breakdown|summary|percentage|proportion|minutes|records?|"
+    r"information|data|correspondence|documents?|reports?|policy|policies)\s+(?:is|are|was|were|has|have|had|"
+    r"will|can|cannot|does|do|did|shows?|came|comes|falls?|remains?)\b(?![^?]*\?)"
+)
 
 
 def _introduces(text: str) -> bool:
