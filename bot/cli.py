@@ -152,6 +152,8 @@ def _arguments() -> argparse.ArgumentParser:
                           help="draft against the store in another data folder (an authority's own history); "
                                "the corpus's documents are excluded from it by content")
     evaluate.add_argument("--drafting-only", action="store_true", help="skip the reading metrics")
+    evaluate.add_argument("--details", action="store_true",
+                          help="with --json: each question's outcome, options and exemptions, for error analysis")
     evaluate.set_defaults(handler=_eval)
 
     draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
@@ -454,12 +456,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         with working(f"evaluating {args.corpus}: reading, then drafting each question against the others"):
             report = evaluate(args.corpus, settings, services.embeddings, llm, store_dir=args.store,
                               reading=not args.drafting_only)
+        if not args.details:
+            report.pop("drafting_details", None)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     print(f"corpus: {args.corpus}")
     for key, value in report.items():
-        if key not in ("failures", "confusion", "section_keys_compared", "llm"):
+        if key not in ("failures", "confusion", "section_keys_compared", "llm", "drafting_details"):
             print(f"  {key:32} {value}")
     failures = report.get("failures")
     for failure in failures if isinstance(failures, list) else []:

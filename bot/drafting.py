@@ -36,6 +36,9 @@ _VOTE_TEMPERATURE = 0.04
 _LEXICAL_WEIGHT = 0.15
 _SIMILAR_FOR_STANCE = 0.7
 _EXEMPTION_SHARE = 0.5
+_WITHHELD_SHARE = 0.3  # a withholding outcome often rests on two or three sections at once
+_KIN_WEIGHT = 0.5  # a close precedent that withheld under another outcome (partly vs wholly), for its sections
+_CUE_SECTION_WEIGHT = 0.5  # a cue's section, relative to the strongest precedent's vote
 _STOPWORDS = frozenset((
     "a an and are as at be been by can could did do does for from had has have how i if in is it its me "
     "my of on or our please provide the their there this to was we were what when where which who will "
@@ -132,6 +135,7 @@ class Drafter:
         self.library = library
         self.policy = policy
         self._base_rates = base_rates
+        self._section_rates: dict[Disposition, dict[str, float]] | None = None
 
     @property
     def base_rates(self) -> dict[Disposition, float]:
@@ -143,6 +147,24 @@ class Drafter:
                 counts = dict(counted.get("by_disposition_in_text") or counted.get("by_disposition") or {})
             self._base_rates = base_rates_from(counts)
         return self._base_rates
+
+    @property
+    def section_rates(self) -> dict[Disposition, dict[str, float]]:
+        """For each withholding outcome, how often the authority's precedents with it cite each section."""
+        if self._section_rates is None:
+            found: dict[str, dict[str, int]] = {}
+            with contextlib.suppress(AttributeError, StoreError):
+                found = dict(self.store.counts().get("exemptions_by_disposition_in_text") or {})
+            rates: dict[Disposition, dict[str, float]] = {}
+            for outcome, counts in found.items():
+                if outcome in Disposition.__members__.values():
+                    keyed: dict[str, float] = defaultdict(float)
+                    for label, count in counts.items():
+                        keyed[label] += count
+                    total = sum(keyed.values())
+                    rates[Disposition(outcome)] = {label: n / total for label, n in keyed.items()} if total else {}
+            self._section_rates = rates
+        return self._section_rates
 
     def retrieve_reasoning(self, vector: NDArray[np.float32], sections: Sequence[str],
                            exclude_source: str | None = None) -> dict[str, list[Reasoning]]:
@@ -250,12 +272,67 @@ class Drafter:
     def _option(self, question: str, disposition: Disposition, probability: float, candidates: Sequence[Candidate],
                 cues: Sequence[Cue], regime: Regime, reasoning: dict[str, list[Reasoning]] | None) -> Option:
         backing = [c for c in candidates if c.disposition is disposition and c.hit.score >= self.policy.min_similarity]
-        exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
-            disposition, cues, regime)
+        if disposition in _WITHHOLDING:
+            exemptions = self._withholding_exemptions(question, disposition, candidates, cues, regime)
+        else:
+            exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
+                disposition, cues, regime)
         wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
                                reasoning=reasoning)
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
         return Option(disposition, round(probability, 3), tuple(exemptions), wording, evidence)
+
+    def _withholding_exemptions(self, question: str, disposition: Disposition, candidates: Sequence[Candidate],
+                                cues: Sequence[Cue], regime: Regime) -> list[str]:
+        """The sections for withholding this question's information, weighed from five kinds of evidence.
+
+        Precedents with this outcome count most; other close precedents that withheld something
+        count for what they cited; a cue's sections (named staff: s40(2)) and the sections the
+        question's subject usually engages (the library's: contract prices, s43(2)) count; and
+        where nothing else speaks, the authority's own habit for this outcome is offered.
+        """
+        weights: dict[str, float] = defaultdict(float)
+        labels: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        close = [c for c in candidates if c.hit.score >= self.policy.min_similarity and c.hit.exemptions]
+        top = max((c.score for c in close), default=0.0)
+        for candidate in close:
+            if candidate.score < top - _VOTE_WINDOW:
+                continue
+            kin = 1.0 if candidate.disposition is disposition else (
+                _KIN_WEIGHT if candidate.disposition in _WITHHOLDING else 0.0)
+            weight = kin * math.exp((candidate.score - top) / _VOTE_TEMPERATURE)
+            for label in map_exemptions(candidate.hit.exemptions, Regime(candidate.hit.regime or "foia"), regime):
+                if section_key(label) in _PROCEDURAL_SECTIONS:
+                    continue
+                weights[section_key(label)] += weight
+                labels[section_key(label)][label] += weight
+        cue_sections = [s for cue in cues if disposition in CUE_OUTCOMES.get(cue.kind.value, ())
+                        for s in cue.sections]
+        strongest = max(weights.values(), default=0.0) or 1.0
+        hinted = map_exemptions(list(dict.fromkeys(cue_sections)), _regime_of(cue_sections), regime)
+        hinted += [label for label, _ in self.library.engaged_by(question, regime)]
+        for label in dict.fromkeys(hinted):
+            if disposition is Disposition.NCND and not self._has_ncnd(label, regime):
+                continue
+            weights[section_key(label)] += _CUE_SECTION_WEIGHT * strongest
+            labels[section_key(label)][label] += 1e-6
+        total = sum(weights.values())
+        chosen = sorted((key for key, weight in weights.items() if total and weight / total >= _WITHHELD_SHARE),
+                        key=lambda key: -weights[key])
+        if not chosen and weights:
+            chosen = [max(weights, key=lambda key: weights[key])]
+        if chosen:
+            return [max(labels[key].items(), key=lambda pair: pair[1])[0] for key in chosen]
+        habit = {label: rate for label, rate in self.section_rates.get(disposition, {}).items()
+                 if section_key(label) not in _PROCEDURAL_SECTIONS}
+        if not habit:
+            return []
+        label = max(habit, key=lambda key: habit[key])
+        return map_exemptions([label], _regime_of([label]), regime)
+
+    def _has_ncnd(self, label: str, regime: Regime) -> bool:
+        card = self.library.get(label, regime)
+        return card is not None and bool(card.ncnd)
 
     def _cue_exemptions(self, disposition: Disposition, cues: Sequence[Cue], regime: Regime) -> list[str]:
         """Exemptions for an outcome no precedent backs: those its cues name, or the outcome's own section."""
@@ -438,6 +515,15 @@ class Drafter:
                                          f"the closest precedent ({evidence[0].reference or 'no reference'}) was "
                                          "superseded by a later answer to the same question"))
         return warnings
+
+
+_WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
+# Sections that say how a request is handled, not why information is withheld.
+_PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
+
+
+def _regime_of(labels: Sequence[str]) -> Regime:
+    return Regime.EIR if labels and labels[0].startswith("reg") else Regime.FOIA
 
 
 _STATUTORY_FACTS = (

@@ -106,6 +106,7 @@ class _Tally:
     foreign: list[bool] = field(default_factory=list)
     hits_at_5: int = 0
     latencies: list[float] = field(default_factory=list)
+    details: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDrafter | None = None,
@@ -152,6 +153,13 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             if scores is not None:
                 scores.add(question, candidates, regime, draft, tally.latencies[-1])
             tally.hits_at_5 += any(c.hit.disposition == disposition for c in candidates[:5])
+            tally.details.append({
+                "file": entry.file, "question": question, "disposition": disposition,
+                "exemptions": list(exemptions), "options": [[o.disposition.value, o.probability]
+                                                            for o in draft.options],
+                "proposed": draft.proposed, "given_exemptions": list(given.exemptions),
+                "cues": [cue.kind.value for cue in cues],
+            })
     if not tally.truth:
         return {"questions_drafted": 0}
     report = _report(tally)
@@ -204,6 +212,7 @@ def _report(tally: _Tally) -> dict[str, Any]:
         "draft_ms_p95": round(sorted(tally.latencies)[int(0.95 * (n - 1))], 1),
         "confusion": _confusion(tally.truth, tally.top),
         "section_keys_compared": sorted({section_key(e) for t in tally.true_exemptions for e in t}),
+        "drafting_details": tally.details,
     }
 
 

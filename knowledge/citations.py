@@ -40,7 +40,9 @@ _OTHER_ACT = re.compile(
 
 
 def _subsections(raw: str) -> str:
-    return "".join(f"({part.lower()})" for part in re.findall(r"\(\s?([0-9a-zA-Z]{1,4})\s?\)", raw))
+    """`(3A)(a)` as the Act writes it: a lettered subsection in capitals, paragraphs in lower case."""
+    parts = re.findall(r"\(\s?([0-9a-zA-Z]{1,4})\s?\)", raw)
+    return "".join(f"({part.upper() if part[:1].isdigit() else part.lower()})" for part in parts)
 
 
 def _about_another_law(text: str, end: int) -> bool:

@@ -32,6 +32,10 @@ class ExemptionCard:
     factors_against_disclosure: tuple[str, ...]
     model_wording: str
     ncnd_wording: str | None
+    cite_for_subjects: str = ""
+    """The label to cite when a question's subject engages the exemption (`s31(1)(a)` for s31)."""
+    subjects: tuple[str, ...] = ()
+    """What questions the exemption is usually the reason to withhold ask about: words and phrases."""
 
     @property
     def qualified(self) -> bool:
@@ -72,6 +76,21 @@ class ExemptionLibrary:
             matches = [card for card in matches if card.regime is regime]
         return matches
 
+    def engaged_by(self, text: str, regime: Regime) -> list[tuple[str, str]]:
+        """Sections a question's subject usually engages, if any of it is withheld: (label, what matched).
+
+        A hint for choosing sections once a caseworker says information is withheld, never a reason
+        to withhold: most questions about contracts are answered in full.
+        """
+        found = []
+        for card in self.cards:
+            if card.regime is not regime or not card.subjects:
+                continue
+            match = _subject_pattern(card.subjects).search(text)
+            if match:
+                found.append((card.cite_for_subjects or card.section, match.group(0)))
+        return found
+
     def get(self, label: str, regime: Regime) -> ExemptionCard | None:
         """The best card for a cited label under a regime (`s31(3)` finds the s31 card)."""
         found = self.find(label, regime)
@@ -83,6 +102,13 @@ class ExemptionLibrary:
 
 
 _PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+@cache
+def _subject_pattern(subjects: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted(subjects, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?![\w-])",
+                      re.IGNORECASE)
 
 
 def _card(raw: dict[str, object]) -> ExemptionCard:
@@ -109,6 +135,8 @@ def _card(raw: dict[str, object]) -> ExemptionCard:
         factors_against_disclosure=tuple(raw.get("factors_against_disclosure") or ()),  # type: ignore[arg-type]
         model_wording=str(raw["model_wording"]),
         ncnd_wording=raw.get("ncnd_wording") or None,  # type: ignore[arg-type]
+        cite_for_subjects=str((raw.get("subjects") or {}).get("cite", "")),  # type: ignore[attr-defined]
+        subjects=tuple((raw.get("subjects") or {}).get("words", ())),  # type: ignore[attr-defined]
     )
 
 

@@ -306,6 +306,7 @@ class KnowledgeStore:
         by_disposition: Counter[str] = Counter()
         readable: Counter[str] = Counter()
         by_exemption: Counter[str] = Counter()
+        sections_by_outcome: dict[str, Counter[str]] = {}
         not_in_text = 0
         stored = precedents.count() if precedents is not None else 0
         total = 0
@@ -322,6 +323,8 @@ class KnowledgeStore:
                 payload = json.loads(str(metadata.get("payload") or "{}"))
                 for label in payload.get("exemptions") or ():
                     by_exemption[str(label)] += 1
+                    if metadata.get("answer_in_text") is not False:
+                        sections_by_outcome.setdefault(str(metadata.get("disposition")), Counter())[str(label)] += 1
         reasonings = reasoning.count() if reasoning is not None else 0
         if reasoning is not None and exclude_ids:
             reasonings -= len(reasoning.get(ids=list(exclude_ids), include=[])["ids"])
@@ -332,6 +335,8 @@ class KnowledgeStore:
             "by_exemption": dict(by_exemption.most_common()),
             "answers_not_in_text": not_in_text,
             "by_disposition_in_text": dict(readable.most_common()),
+            "exemptions_by_disposition_in_text": {outcome: dict(counts.most_common())
+                                                  for outcome, counts in sections_by_outcome.items()},
         }
 
     def records_for(self, source_file: str) -> list[str]:
