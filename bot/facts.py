@@ -30,10 +30,12 @@ enforcement health safety personal commercial interests confidence confidential 
 future publication ico information commissioner's office first-tier
 """.split())
 _STATUTES = re.compile(
-    r"(?i)\b(?:freedom of information(?: \(scotland\))? act(?: 2000| 2002)?|environmental information(?: \(scotland\))? "
-    r"regulations(?: 2004)?|data protection act(?: 2018| 1998)?|(?:uk )?general data protection regulation|uk gdpr|"
+    r"(?i)\b(?:freedom of information(?: \(scotland\))? act(?: 2000| 2002)?|"
+    r"environmental information(?: \(scotland\))? regulations(?: 2004)?|data protection act(?: 2018| 1998)?|"
+    r"(?:uk )?general data protection regulation|uk gdpr|"
     r"(?:freedom of information and data protection \()?appropriate limit and fees\)? regulations(?: 2004)?|"
-    r"human rights act(?: 1998)?|equality act(?: 2010)?|localism act(?: 2011)?|(?:local government|police) act(?: \d{4})?)"
+    r"human rights act(?: 1998)?|equality act(?: 2010)?|localism act(?: 2011)?|"
+    r"(?:local government|police) act(?: \d{4})?)"
 )
 _CITATION = re.compile(r"(?i)\b(?:section|sections|s\.?|regulation|reg\.?|article|paragraph|part)\s?\d+[A-Za-z]?"
                        r"(?:\s?\(\w{1,4}\))*")
@@ -73,7 +75,8 @@ def facts(text: str) -> list[Fact]:
     for sentence in re.split(r"(?<=[.!?:;])\s+|\n+", scrubbed):
         for index, match in enumerate(_NAME.finditer(sentence)):
             words = match.group(0).split()
-            meaningful = [w for w in words if w.lower().strip("'") not in _COMMON and w.lower() not in ("of", "and", "&")]
+            meaningful = [w for w in words
+                          if w.lower().strip("'") not in _COMMON and w.lower() not in ("of", "and", "&")]
             if not meaningful:
                 continue
             if index == 0 and match.start() == 0 and len(words) == 1:

@@ -250,7 +250,8 @@ def test_a_recent_precedent_is_not_stale(drafter: Drafter) -> None:
     draft = drafter.draft(QUESTION, [cand(hit("new", 0.85, "disclosed", when="2024-11-01"))], Regime.FOIA)
 
     assert draft.precedents[0].flags == ()
-    assert [w for w in draft.warnings if w.kind in (WarningKind.STALE_PRECEDENT, WarningKind.SUPERSEDED_PRECEDENT)] == []
+    aged = (WarningKind.STALE_PRECEDENT, WarningKind.SUPERSEDED_PRECEDENT)
+    assert [w for w in draft.warnings if w.kind in aged] == []
 
 
 def test_max_age_comes_from_the_policy(store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> None:

@@ -63,7 +63,8 @@ def test_a_thread_is_read_into_typed_messages() -> None:
         MessageKind.REQUEST, MessageKind.ACKNOWLEDGEMENT, MessageKind.HOLDING, MessageKind.RESPONSE,
         MessageKind.REVIEW_REQUEST, MessageKind.REVIEW,
     ]
-    assert messages[0].sender is Sender.REQUESTER and messages[3].sender is Sender.AUTHORITY
+    assert messages[0].sender is Sender.REQUESTER
+    assert messages[3].sender is Sender.AUTHORITY
     assert messages[3].date == "2024-02-10"
 
 
@@ -80,7 +81,8 @@ def test_quoted_history_disclaimers_link_lists_and_footers_are_furniture() -> No
 
 
 def test_an_attachment_list_is_read_off_the_message() -> None:
-    body = "2 Attachments\nGritting routes 2024.pdf\n120K\nDownload\nView as HTML\nDear Pat Quill,\nPlease see attached."
+    body = ("2 Attachments\nGritting routes 2024.pdf\n120K\nDownload\nView as HTML\nDear Pat Quill,\n"
+            "Please see attached.")
     [message] = thread_messages(thread(("incoming", "2024-02-10", body)))
     assert message.attachments == ("Gritting routes 2024.pdf",)
     assert "Download" not in message.text

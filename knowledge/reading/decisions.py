@@ -45,8 +45,8 @@ _OTHER = re.compile(
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
     r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
     r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
-    r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) (?:from|held by) "
-    r"(?:another|a different|the other)|"
+    r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) "
+    r"(?:from|held by) (?:another|a different|the other)|"
     r"(?:seek|need|require) (?:some )?clarification",
     re.IGNORECASE,
 )
@@ -67,7 +67,8 @@ _NOT_HELD = re.compile(
     r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)|"
     r"(?:is|are) held by (?:the )?[\w ,&()'-]{2,60}?,? (?:and )?not (?:by )?(?:the |this )?(?:council|authority|force|"
     r"trust|department|us)\b|not held by (?:the |this )?(?:council|authority|force|trust|department|us)\b|"
-    r"(?:is|are) not (?:a |an )?(?:council|local authority|authority|force|trust) (?:function|responsibility|programme)",
+    r"(?:is|are) not (?:a |an )?(?:council|local authority|authority|force|trust) "
+    r"(?:function|responsibility|programme)",
     re.IGNORECASE,
 )
 _WITHHELD = re.compile(

@@ -268,7 +268,8 @@ _ATTACHED_THING = (
                r"(?:attached|enclosed)"),
     re.compile(r"(?i)\b(?:attached|enclosed)\s+(?:is|are|please find)\s+(?:a copy of\s+)?(?:the|a|our)\s+"
                r"((?:[\w-]+\s+){0,3}[\w-]+)"),
-    re.compile(r"(?i)\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+(?:attached|enclosed)"),
+    re.compile(r"(?i)\b(?:see|find|refer to)\s+the\s+(?:attached\s+)?((?:[\w-]+\s+){0,3}[\w-]+?)\s+"
+               r"(?:attached|enclosed)"),
     re.compile(r"(?i)\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)"),
     re.compile(r"(?i)^\W*(?!(?:please|see|find|refer)\b)((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:attached|enclosed)\b"),
 )

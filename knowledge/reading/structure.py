@@ -141,9 +141,10 @@ _HOLDING_CUES = re.compile(
 _CLARIFICATION_REQUEST_CUES = re.compile(
     r"(?:could|can|would) you (?:please )?(?:clarify|confirm|specify|provide (?:further|more) (?:details|"
     r"information))|(?:seek|need|require|request) (?:some )?clarification|before we can (?:process|deal|"
-    r"respond|proceed)|please (?:clarify|specify)|(?:could|can|would) you (?:please )?let us (?:know|have) your (?:full )?"
-    r"name|cannot (?:process|deal with|accept) (?:your|this) request|not (?:a )?valid request|the (?:20|twenty) working day (?:period|clock) will "
-    r"(?:start|begin|not start)|we will not be able to (?:process|deal with) your request until",
+    r"respond|proceed)|please (?:clarify|specify)|(?:could|can|would) you (?:please )?let us (?:know|have) "
+    r"your (?:full )?name|cannot (?:process|deal with|accept) (?:your|this) request|not (?:a )?valid request|"
+    r"the (?:20|twenty) working day (?:period|clock) will (?:start|begin|not start)|"
+    r"we will not be able to (?:process|deal with) your request until",
     re.IGNORECASE,
 )
 _RESPONSE_CUES = re.compile(
