@@ -65,7 +65,7 @@ def collect(corpora: list[Path], service: CaseService) -> list[Case]:
         excluded = _records_matching(corpus, settings)
         for entry in read_manifest(corpus):
             document = load_labelled(corpus, entry, settings.max_file_bytes)
-            regime = detect_regime(document.text)
+            regime = entry.regime or detect_regime(document.text + "\n" + document.request)
             for question, label in zip(entry.questions, entry.dispositions, strict=True):
                 vector = service.embeddings.embed_array([question])
                 found = service.drafter.retrieve([question], exclude_ids=excluded.get(entry.file, frozenset()),
@@ -78,7 +78,9 @@ def collect(corpora: list[Path], service: CaseService) -> list[Case]:
 def predictions(drafter: Drafter, cases: list[Case], model: OutcomeModel) -> list[dict[Disposition, float]]:
     """Outcome probabilities for each case under one model."""
     drafter.policy = replace(drafter.policy, model=model)
-    return [drafter.outcomes(list(case.candidates), case.cues) for case in cases]  # type: ignore[arg-type]
+    # As Drafter.draft does: only precedents whose answer is in the text vote.
+    return [drafter.outcomes([c for c in case.candidates if c.hit.answer_in_text], case.cues)  # type: ignore[arg-type]
+            for case in cases]
 
 
 def log_loss(probabilities: list[dict[Disposition, float]], cases: list[Case]) -> float:

@@ -95,10 +95,10 @@ class OutcomeModel:
     real published threads (bench/fit_outcome_model.py), and are checked on threads never used.
     """
 
-    prior_strength: float = 0.5
-    evidence_scale: float = 1.0
+    prior_strength: float = 2.0
+    evidence_scale: float = 8.0
     temperature: float = 0.04
-    floor: float = 0.4
+    floor: float = 0.5
     cue_weight: float = 0.5
     sharpen: float = 1.5
     propose_at: float = 0.5

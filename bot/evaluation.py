@@ -105,6 +105,7 @@ class _Tally:
     given_exemptions: list[tuple[str, ...]] = field(default_factory=list)
     foreign: list[bool] = field(default_factory=list)
     hits_at_5: int = 0
+    placeholders: int = 0
     latencies: list[float] = field(default_factory=list)
     details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -124,7 +125,7 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             document = load_labelled(corpus, entry, settings.max_file_bytes)
         except LoadError:
             continue
-        regime = detect_regime(document.text + "\n" + document.request)
+        regime = entry.regime or detect_regime(document.text + "\n" + document.request)
         source = document.source if "#" in document.source else str(Path(document.source).resolve())
         exclude_ids = (excluded or {}).get(entry.file, frozenset())
         exclude_source = None if excluded is not None else source
@@ -139,7 +140,9 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             draft = drafter.draft(question, candidates, regime, cues, reasoning)
             tally.latencies.append(1000 * (time.perf_counter() - started))
             tally.truth.append(disposition)
-            tally.top.append(draft.disposition.value)
+            # The top option, as offered: a placeholder states no outcome but still ranks the options.
+            tally.top.append(draft.options[0].disposition.value if draft.options else draft.disposition.value)
+            tally.placeholders += draft.placeholder
             tally.top3.append([option.disposition.value for option in draft.options[:3]] or [draft.disposition.value])
             tally.confidence.append(draft.options[0].probability if draft.options else draft.confidence)
             tally.proposed.append(draft.proposed)
@@ -157,8 +160,9 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
                 "file": entry.file, "question": question, "disposition": disposition,
                 "exemptions": list(exemptions), "options": [[o.disposition.value, o.probability]
                                                             for o in draft.options],
-                "proposed": draft.proposed, "given_exemptions": list(given.exemptions),
+                "proposed": draft.proposed, "basis": draft.basis, "given_exemptions": list(given.exemptions),
                 "cues": [cue.kind.value for cue in cues],
+                "precedents": [[c.hit.source, round(c.hit.score, 3)] for c in candidates[:3]],
             })
     if not tally.truth:
         return {"questions_drafted": 0}
@@ -201,6 +205,7 @@ def _report(tally: _Tally) -> dict[str, Any]:
         "baseline_label": most_common,
         "proposal_precision": round(sum(proposals) / len(proposals), 3) if proposals else None,
         "proposal_coverage": round(len(proposals) / n, 3),
+        "placeholder_rate": round(tally.placeholders / n, 3),
         "calibration_error": round(calibration_error(tally.confidence, correct), 3),
         "exemption_precision": round(precision, 3),
         "exemption_recall": round(recall, 3),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from knowledge.citations import find_citations, section_key
 from knowledge.loaders import LoadError, load_path
-from knowledge.models import ParsedDocument, SourceDocument
+from knowledge.models import ParsedDocument, Regime, SourceDocument
 from knowledge.parser import detect_regime, parse_document
 from knowledge.reading.structure import Sender, is_thread, thread_messages
 from knowledge.reading.text import content_words
@@ -30,6 +30,8 @@ class LabelledDocument:
     exemptions: tuple[tuple[str, ...], ...]
     answer_in_text: tuple[bool, ...] | None = None
     """Per question, whether the text carries the answer (absent where the manifest does not say)."""
+    regime: Regime | None = None
+    """The regime the request was answered under, where the manifest says (a caseworker sets it on a case)."""
 
 
 class CorpusError(Exception):
@@ -57,9 +59,10 @@ def read_manifest(corpus: Path) -> list[LabelledDocument]:
                     exemptions=tuple(tuple(e) for e in row["exemptions"]),
                     answer_in_text=tuple(bool(v) for v in row["answer_in_text"]) if isinstance(
                         row.get("answer_in_text"), list) else None,
+                    regime=Regime(row["regime"]) if row.get("regime") else None,
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise CorpusError(f"manifest.jsonl line {number}: {error}") from None
     return entries
 
