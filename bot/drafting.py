@@ -15,7 +15,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -168,16 +168,17 @@ class Drafter:
 
     def retrieve_reasoning(self, vector: NDArray[np.float32], sections: Sequence[str],
                            exclude_source: str | None = None) -> dict[str, list[Reasoning]]:
-        """The authority's own harm-test and public-interest paragraphs for each section, nearest first."""
+        """Harm-test, public-interest and NCND paragraphs nearest the question, by section key (`s31`):
+        for the sections asked for and any other found near it, the authority's own and others'."""
         where = {"source_file": {"$ne": exclude_source}} if exclude_source else None
         found: dict[str, list[Reasoning]] = {}
-        search = getattr(self.store, "search_reasoning", None)
-        if search is None:
+        search = getattr(self.store, "search_reasoning_for", None)
+        if search is None or not sections:
             return found
-        for section in dict.fromkeys(sections):
+        for section, items in search(vector, list(dict.fromkeys(sections)), k=6, where=where).items():
             paragraphs: list[Reasoning] = []
             seen: set[str] = set()
-            for item in search(vector, section, k=6, where=where):
+            for item in items:
                 key = _fingerprint(item.text)
                 if key not in seen:
                     seen.add(key)
@@ -359,6 +360,7 @@ class Drafter:
         """
         own = precedent is not None and self.is_own(precedent.hit.authority)
         if precedent is not None and own and precedent.disposition is disposition and precedent.hit.answer.strip() \
+                and len(precedent.hit.answer.split()) <= _REUSE_MAX_WORDS \
                 and precedent.hit.score >= self.policy.model.near_identical \
                 and Regime(precedent.hit.regime or regime.value) is regime:
             # A past answer is reused only under its own regime: its wording cites that regime's law.
@@ -366,7 +368,7 @@ class Drafter:
                                                                         Regime(precedent.hit.regime or "foia"),
                                                                         regime)}
             missing = [label for label in exemptions if section_key(label) not in covered]
-            extra = "\n\n" + self._reasoning_wording(missing, question, regime, reasoning) if missing else ""
+            extra = "\n\n" + self.reasoning_wording(missing, question, regime, reasoning) if missing else ""
             answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority)
             return render("draft/from_precedent.md", answer=answer, extra=extra).strip()
         wording = self._default_wording(question, disposition, exemptions, regime, reasoning)
@@ -397,7 +399,7 @@ class Drafter:
             "authority": authority,
             "answer": "",
             "restatement": restate_question(question),
-            "exemption_wording": self._reasoning_wording(exemptions, question, regime, reasoning),
+            "exemption_wording": self.reasoning_wording(exemptions, question, regime, reasoning),
             "ncnd_wording": self._ncnd_wording(exemptions, question, regime),
             "not_held_basis": {"eir": "This is an exception under regulation 12(4)(a).",
                                "foisa": "This is a notice under section 17 of the Act."}.get(regime.value, ""),
@@ -408,30 +410,34 @@ class Drafter:
         }
         return render(f"draft/{disposition.value}_default.md", **values).strip()
 
-    def _reasoning_wording(self, exemptions: Sequence[str], question: str, regime: Regime,
+    def reasoning_wording(self, exemptions: Sequence[str], question: str, regime: Regime,
                            reasoning: dict[str, list[Reasoning]] | None) -> str:
         """For each exemption: the authority's own harm test and public interest paragraphs, else the card's."""
         paragraphs: list[str] = []
         for label in exemptions:
-            found = (reasoning or {}).get(label) or []
-            own = [r for r in found if self.is_own(r.authority)]
-            chosen = own or found
-            if chosen:
-                kinds: dict[str, str] = {}
-                for item in chosen:
-                    kinds.setdefault(item.kind, item.text)
-                # Another case's facts do not belong in this one, even the authority's own: only the reasoning.
-                allowed = [question, self.policy.authority, *self._library_text([label], regime)]
-                paragraphs.extend(without_foreign_facts(_adapt(text, "", ""), allowed)
-                                  for kind, text in sorted(kinds.items()) if kind in ("harm_test", "public_interest"))
-                if paragraphs:
-                    continue
-            paragraphs.append(self._card_wording([label], question, regime))
+            own = [item.text for item in self.reasoning_for(label, question, regime, reasoning)
+                   if item.kind in ("harm_test", "public_interest")]
+            paragraphs.extend(own or [self._card_wording([label], question, regime)])
         return "\n\n".join(p for p in paragraphs if p) or "[Explain which exemption applies and why.]"
 
-    def exemption_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
-        """The exemption cards' model wording for these exemptions, filled for this question."""
-        return self._card_wording(exemptions, question, regime)
+    def reasoning_for(self, label: str, question: str, regime: Regime, reasoning: dict[str, list[Reasoning]] | None,
+                      own_only: bool = False) -> list[Reasoning]:
+        """The reasoning retrieved for one section, one paragraph of each kind (harm test, public
+        interest, NCND), the authority's own first (only its own with `own_only`), adapted: figures
+        marked, and no other case's facts (another case's names, places and dates are not this one's,
+        even the authority's own)."""
+        found = (reasoning or {}).get(section_key(label)) or []
+        own = [r for r in found if self.is_own(r.authority)]
+        chosen = own if own or own_only else found
+        # The same limb first (an s31(3) NCND paragraph argues differently from an s31(1)(a) refusal).
+        chosen = sorted(chosen, key=lambda item: item.section.lower() != label.lower())
+        kinds: dict[str, Reasoning] = {}
+        for item in chosen:
+            kinds.setdefault(item.kind, item)
+        allowed = self.trusted_text(question, [label], regime)
+        adapted = [replace(item, text=without_foreign_facts(_adapt(item.text, "", ""), allowed))
+                   for kind, item in sorted(kinds.items()) if kind in _REASONING_KINDS]
+        return [item for item in adapted if item.text.strip()]
 
     def _card_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
         paragraphs = []
@@ -517,6 +523,8 @@ class Drafter:
         return warnings
 
 
+_REUSE_MAX_WORDS = 250  # a longer past "answer" is usually several messages read as one: not reused whole
+_REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})

@@ -152,7 +152,8 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             tally.given_exemptions.append(given.exemptions)
             allowed = drafter.trusted_text(question, given.exemptions, regime,
                                            [c.hit.answer for c in candidates if drafter.is_own(c.hit.authority)])
-            tally.foreign.append(bool(foreign_facts(given.wording, allowed)))
+            foreign = foreign_facts(given.wording, allowed)
+            tally.foreign.append(bool(foreign))
             if scores is not None:
                 scores.add(question, candidates, regime, draft, tally.latencies[-1])
             tally.hits_at_5 += any(c.hit.disposition == disposition for c in candidates[:5])
@@ -163,6 +164,7 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
                 "proposed": draft.proposed, "basis": draft.basis, "given_exemptions": list(given.exemptions),
                 "cues": [cue.kind.value for cue in cues],
                 "precedents": [[c.hit.source, round(c.hit.score, 3)] for c in candidates[:3]],
+                "foreign_facts": [fact.text for fact in foreign],
             })
     if not tally.truth:
         return {"questions_drafted": 0}

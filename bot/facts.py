@@ -57,6 +57,9 @@ class Fact:
     text: str
     kind: str
     """figure, date or name."""
+    literal: str = ""
+    """The words as the text writes them, where they differ ("WITHOUT PREJUDICE AND ... COMMON" for a
+    name compared as "WITHOUT COMMON"): what a placeholder replaces."""
 
 
 def facts(text: str) -> list[Fact]:
@@ -81,7 +84,7 @@ def facts(text: str) -> list[Fact]:
                 continue
             if index == 0 and match.start() == 0 and len(words) == 1:
                 continue  # the first word of a sentence is capitalised whatever it is
-            found.append(Fact(" ".join(meaningful), "name"))
+            found.append(Fact(" ".join(meaningful), "name", match.group(0)))
     return found
 
 
@@ -108,9 +111,9 @@ def foreign_facts(text: str, allowed: Iterable[str]) -> list[Fact]:
 def without_foreign_facts(text: str, allowed: Iterable[str]) -> str:
     """The text with each foreign fact replaced by a placeholder for the caseworker to fill."""
     out = text
-    for fact in sorted(foreign_facts(text, list(allowed)), key=lambda f: -len(f.text)):
+    for fact in sorted(foreign_facts(text, list(allowed)), key=lambda f: -len(f.literal or f.text)):
         placeholder = {"figure": "[figure]", "date": "[date]", "name": "[name]"}[fact.kind]
-        out = re.sub(rf"(?<![\w\[]){re.escape(fact.text)}(?![\w\]])", placeholder, out)
+        out = re.sub(rf"(?<![\w\[]){re.escape(fact.literal or fact.text)}(?![\w\]])", placeholder, out)
     return out
 
 

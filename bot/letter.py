@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -137,6 +137,18 @@ class LetterOptions:
     requester_name: str = ""
     """The salutation's name; empty leaves the placeholder (the letter may be shared in Slack)."""
     today: date | None = None
+    own_reasoning: Mapping[str, tuple[OwnReasoning, ...]] = field(default_factory=dict)
+    """By section key (`s43`), the authority's own reasoning from past letters, adapted for this case."""
+
+
+@dataclass(frozen=True)
+class OwnReasoning:
+    """One paragraph of the authority's own reasoning for a section: its kind and where it was written."""
+
+    kind: str
+    """harm_test, public_interest or ncnd."""
+    text: str
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -590,6 +602,9 @@ def _reliance_sections(writer: _Writer, reliance: _Reliance) -> list[LetterSecti
         reasons += _paragraphs(_fill_card(wording, writer.authority, information))
     if reliance.ncnd and card.ncnd is not None:
         reasons += writer.paragraphs(f"ncnd_{case.regime.value}", **{**values, "ncnd_provision": _provision(card.ncnd)})
+    own = writer.options.own_reasoning.get(reliance.key, ())
+    if reliance.ncnd:
+        reasons += [item.text for item in own if item.kind == "ncnd"]
     reasons += _procedural_paragraphs(writer, reliance, values)
     if card.kind != "procedural":
         if card.test == "class":
@@ -598,9 +613,15 @@ def _reliance_sections(writer: _Writer, reliance: _Reliance) -> list[LetterSecti
             reasons += writer.paragraphs("absolute", **values)
     if writer.options.caseworker_notes and card.engagement:
         reasons += writer.paragraphs("caseworker_note", note=card.engagement)
+    references = sorted({item.reference for item in own if item.reference})
+    if writer.options.caseworker_notes and own:
+        reasons += writer.paragraphs("caseworker_note", note=(
+            "the reasoning marked as the authority's own is adapted from its earlier answers"
+            + (f" ({', '.join(references)})" if references else "") + "; check that it fits this case"))
     sections = [LetterSection(_reasons_heading(reliance), tuple(reasons), level=2)]
     if card.test == "prejudice":
-        sections.append(LetterSection(_harm_heading(reliance), tuple(writer.paragraphs(
+        harm = [item.text for item in own if item.kind == "harm_test" and not reliance.ncnd]
+        sections.append(LetterSection(_harm_heading(reliance), tuple(harm + writer.paragraphs(
             f"harm_test_{case.regime.value}", **values)), level=3))
     elif card.test == "necessity":
         stance = (f"neither confirming nor denying whether it holds {information}" if reliance.ncnd
@@ -608,7 +629,8 @@ def _reliance_sections(writer: _Writer, reliance: _Reliance) -> list[LetterSecti
         sections.append(LetterSection(_necessity_heading(reliance), tuple(writer.paragraphs(
             "necessity_test", **values, stance=stance)), level=3))
     if _needs_public_interest(reliance):
-        sections.append(_public_interest_section(writer, reliance, values))
+        sections.append(_public_interest_section(writer, reliance, values,
+                                                 [item.text for item in own if item.kind == "public_interest"]))
     return sections
 
 
@@ -626,7 +648,8 @@ def _procedural_paragraphs(writer: _Writer, reliance: _Reliance, values: dict[st
     return []
 
 
-def _public_interest_section(writer: _Writer, reliance: _Reliance, values: dict[str, object]) -> LetterSection:
+def _public_interest_section(writer: _Writer, reliance: _Reliance, values: dict[str, object],
+                             own: Sequence[str] = ()) -> LetterSection:
     assert reliance.card is not None  # only called for cards that need the test
     paragraphs = writer.paragraphs(
         "public_interest", **values,
@@ -634,6 +657,7 @@ def _public_interest_section(writer: _Writer, reliance: _Reliance, values: dict[
         factors_against=_bullets(reliance.card.factors_against_disclosure))
     if writer.case.regime is Regime.EIR:
         paragraphs += writer.paragraphs("public_interest_eir")
+    paragraphs += list(own)  # the authority's own weighing, as it has put it before
     paragraphs += writer.paragraphs("public_interest_balance", **values)
     return LetterSection(_public_interest_heading(reliance), tuple(paragraphs), level=3)
 

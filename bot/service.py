@@ -20,7 +20,7 @@ from bot.cases import CaseChange, CaseError, CaseStore
 from bot.clock import deadlines
 from bot.cues import authority_kind, question_cues, request_stance
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
-from bot.letter import Letter, LetterOptions, assemble_letter
+from bot.letter import Letter, LetterOptions, OwnReasoning, assemble_letter
 from bot.models import (
     BOT,
     Case,
@@ -41,13 +41,14 @@ from bot.models import (
 from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request_detailed
 from bot.templates import render
+from knowledge.citations import section_key
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, SourceDocument
 from knowledge.personal_data import redact, redact_people
 from knowledge.refresh import Ledger, Refresher, RefreshSummary, refresh_lock
 from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore, SearchHit
+from knowledge.store import KnowledgeStore, Reasoning, SearchHit, StoreError
 
 if TYPE_CHECKING:
     from bot.llm.drafter import LLMDrafter, Progress
@@ -344,22 +345,33 @@ class CaseService:
         elif edit.kind is EditKind.REMOVE_EXEMPTIONS:
             exemptions = [x for x in exemptions if not any(same_section(e, x) for e in edit.exemptions)]
         option = next((o for o in current.options if o.disposition is disposition), None)
+        reasoning = self._reasoning(question.text, exemptions)
         if option is not None and edit.kind is EditKind.DISPOSITION:
             # "Q2 not held": the option the drafter already worded for that outcome, completed with any
             # exemption the caseworker named that it does not cite.
             chosen = exemptions if edit.exemptions else list(option.exemptions)
             missing = [e for e in chosen if not any(same_section(e, x) for x in option.exemptions)]
-            extra = self.drafter.exemption_wording(missing, question.text, case.regime) if missing else ""
+            extra = self.drafter.reasoning_wording(missing, question.text, case.regime, reasoning) if missing else ""
             wording = option.wording.strip() + (f"\n\n{extra}" if extra else "")
             precedents = option.evidence or current.precedents
             exemptions = chosen
         else:
             precedent = _matching_precedent(current, disposition, exemptions)
-            wording = self.drafter.compose(question.text, disposition, exemptions, case.regime, precedent)
+            wording = self.drafter.compose(question.text, disposition, exemptions, case.regime, precedent,
+                                           reasoning=reasoning)
             precedents = current.precedents
         return self._with_guard(_decided_wording(replace(
             current, disposition=disposition, exemptions=tuple(exemptions), wording=wording, precedents=precedents,
             advice=self._cost_advice(case, disposition, current.advice))), current)
+
+    def _reasoning(self, question: str, exemptions: Sequence[str]) -> dict[str, list[Reasoning]]:
+        """The authority's reasoning for sections a caseworker chose, nearest the question."""
+        if not exemptions:
+            return {}
+        try:
+            return self.drafter.retrieve_reasoning(self.embeddings.embed_array([question])[0], list(exemptions))
+        except StoreError:
+            return {}  # the library's wording stands in
 
     @staticmethod
     def _cost_advice(case: Case, disposition: Disposition, advice: str) -> str:
@@ -557,8 +569,32 @@ class CaseService:
             authority=settings.authority, review_contact=settings.review_contact,
             caseworker=case.caseworker or settings.caseworker_name, central_government=settings.central_government,
             wording_dir=settings.letter_wording_dir, requester_name=case.requester.name if requester_name else "",
-            caseworker_notes=caseworker_notes,
+            caseworker_notes=caseworker_notes, own_reasoning=self._own_reasoning(case),
         ))
+
+    def _own_reasoning(self, case: Case) -> dict[str, tuple[OwnReasoning, ...]]:
+        """For each section the letter relies on, the authority's own reasoning nearest its questions."""
+        asked: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        for question in case.questions:
+            for label in question.draft.exemptions:
+                asked.setdefault(section_key(label), []).append(question.text)
+                labels.setdefault(section_key(label), label)
+        if not asked:
+            return {}
+        found: dict[str, tuple[OwnReasoning, ...]] = {}
+        try:
+            vectors = self.embeddings.embed_array([" ".join(texts) for texts in asked.values()])
+            for (key, texts), vector in zip(asked.items(), vectors, strict=True):
+                label = labels[key]
+                retrieved = self.drafter.retrieve_reasoning(vector, [label])
+                # Another authority's reasoning may shape a draft; the letter's reasons are the authority's own.
+                own = self.drafter.reasoning_for(label, " ".join(texts), case.regime, retrieved, own_only=True)
+                if own:
+                    found[key] = tuple(OwnReasoning(item.kind, item.text, item.reference) for item in own)
+        except StoreError:
+            return {}  # the letter falls back to the library's reasoning
+        return found
 
     # --- helpers ---------------------------------------------------------------------------------------
 

@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from knowledge.citations import metadata_key
+from knowledge.citations import metadata_key, section_key
 from knowledge.models import Disposition, ExemptionPrecedent, Precedent
 from knowledge.settings import Settings
 
 PRECEDENTS = "precedents"
 EXEMPTION_PRECEDENTS = "exemption_precedents"
+_REASONING_POOL = 200  # nearest reasoning paragraphs fetched in one plain query, then sorted by section
 EXEMPTION_SEPARATOR = ", "
 
 
@@ -155,6 +156,7 @@ class KnowledgeStore:
         self.model_name = settings.embedding_model
         self._client = _connect(settings)
         self._collections: dict[str, Any] = {}
+        self._reasoning_keys: tuple[int, frozenset[str]] = (-1, frozenset())
 
     def collection(self, name: str, dimension: int | None = None) -> Any:
         """A collection, created for this model if new, refused if built with another."""
@@ -272,28 +274,67 @@ class KnowledgeStore:
             hits.append(hit_from_record(record_id, metadata, 1.0 - float(distance)))
         return hits[:k]
 
-    def search_reasoning(self, query_embedding: NDArray[np.float32], section: str, k: int = 3,
-                         where: dict[str, Any] | None = None) -> list[Reasoning]:
-        """The authority's paragraphs of reasoning (harm test, public interest, NCND) for one section,
-        nearest the question first."""
+    def search_reasoning_for(self, query_embedding: NDArray[np.float32], sections: Sequence[str], k: int = 6,
+                             where: dict[str, Any] | None = None) -> dict[str, list[Reasoning]]:
+        """Paragraphs of the authority's reasoning nearest the question, up to `k` per section, keyed
+        by section key (`s31`): every section found near the question, and each one asked for.
+
+        A filtered Chroma query costs ten times a plain one, so the nearest paragraphs of any
+        section are fetched once and sorted by the sections they carry; only sections asked for
+        that got none that way are fetched with a filter. `where` may only exclude a source file.
+        """
+        found: dict[str, list[Reasoning]] = {section_key(section): [] for section in sections}
         collection = self.collection(EXEMPTION_PRECEDENTS)
-        if collection is None or k <= 0 or collection.count() == 0:
-            return []
-        condition: dict[str, Any] = {metadata_key(section): True}
-        if where:
-            condition = {"$and": [condition, dict(where)]}
-        result = collection.query(query_embeddings=query_embedding.reshape(1, -1), n_results=k, where=condition,
-                                  include=["metadatas", "distances"])
-        out = []
+        size = collection.count() if collection is not None else 0
+        if k <= 0 or size == 0:
+            return found
+        excluded = str(((where or {}).get("source_file") or {}).get("$ne", ""))
+        vector = query_embedding.reshape(1, -1)
+        nearest = collection.query(query_embeddings=vector, n_results=min(size, _REASONING_POOL),
+                                   include=["metadatas", "distances"])
+        self._sort_reasoning(nearest, found, k, excluded, add_keys=True)
+        missing = [key for key, items in found.items()
+                   if not items and metadata_key(key) in self._keys_with_reasoning(collection, size)]
+        if missing:
+            keys = [{metadata_key(key): True} for key in missing]
+            condition: dict[str, Any] = keys[0] if len(keys) == 1 else {"$or": keys}
+            if excluded:
+                condition = {"$and": [condition, {"source_file": {"$ne": excluded}}]}
+            filtered = collection.query(query_embeddings=vector, n_results=k * len(missing), where=condition,
+                                        include=["metadatas", "distances"])
+            self._sort_reasoning(filtered, found, k, excluded, add_keys=False)
+        return found
+
+    def _keys_with_reasoning(self, collection: Any, size: int) -> frozenset[str]:
+        """The section keys any paragraph of reasoning carries (read again whenever the collection changes size)."""
+        if self._reasoning_keys[0] != size:
+            keys: set[str] = set()
+            for start in range(0, size, 5000):
+                batch = collection.get(include=["metadatas"], limit=5000, offset=start)
+                keys.update(key for metadata in batch["metadatas"] for key, value in metadata.items()
+                            if key.startswith("ex_") and value is True)
+            self._reasoning_keys = (size, frozenset(keys))
+        return self._reasoning_keys[1]
+
+    @staticmethod
+    def _sort_reasoning(result: Any, found: dict[str, list[Reasoning]], k: int, excluded: str,
+                        add_keys: bool) -> None:
+        """Each paragraph to the section key it argues for (a new key too, with `add_keys`)."""
         for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            if excluded and metadata.get("source_file") == excluded:
+                continue
             payload = json.loads(str(metadata.get("payload") or "{}"))
-            out.append(Reasoning(
-                section=str(payload.get("section", section)), kind=str(payload.get("kind", "")),
-                text=str(payload.get("text", "")), authority=str(payload.get("authority", "")),
-                reference=str(payload.get("reference", "")), score=1.0 - float(distance),
-                source_file=str(metadata.get("source_file", "")),
-            ))
-        return out
+            section = str(payload.get("section", ""))
+            key = section_key(section) if section else ""
+            if not key or (key not in found and not add_keys):
+                continue
+            items = found.setdefault(key, [])
+            if len(items) < k:
+                items.append(Reasoning(
+                    section=section, kind=str(payload.get("kind", "")), text=str(payload.get("text", "")),
+                    authority=str(payload.get("authority", "")), reference=str(payload.get("reference", "")),
+                    score=1.0 - float(distance), source_file=str(metadata.get("source_file", "")),
+                ))
 
     def counts(self, exclude_ids: frozenset[str] = frozenset()) -> dict[str, Any]:
         """Sizes, and counts of precedents by disposition and by exemption section.

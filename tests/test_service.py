@@ -255,3 +255,35 @@ def test_refinements_of_one_case_at_once_lose_nothing(service: CaseService) -> N
     assert len(stored.question(1).versions) == 4
     # Each addition started from the version the previous one wrote: none was lost.
     assert {"s31", "s24", "s40"} <= {e.split("(")[0] for e in stored.question(1).draft.exemptions}
+
+
+def test_a_withheld_answer_carries_the_authoritys_own_reasoning_into_the_draft_and_the_letter(
+        service: CaseService) -> None:
+    case = service.open_case("1. How many times has the force flown covert drones over the Greyford estate?")
+    refined = service.refine(case.reference, "Q1 exempt under s31(1)(a)", "sam").case
+    assert refined.question(1).draft.exemptions == ("s31(1)(a)",)
+
+    letter = service.letter(case.reference)
+    harm = next(section for section in letter.sections if section.heading.lower().startswith("harm test"))
+    text = letter.markdown()
+    # The force's own harm test from an earlier letter comes first, then the test as the Act frames it.
+    assert len(harm.paragraphs) == 2
+    assert "prevention and detection of crime" in harm.paragraphs[0]
+    assert harm.paragraphs[1].startswith("Section 31(1)(a) is prejudice-based.")
+    assert "adapted from its earlier answers (FC-FOI-" in text
+    assert "check that it fits this case" in text
+    # And the draft's own wording rests on the same reasoning, not only on the library's card.
+    draft = service.cases.get(case.reference).question(1).draft
+    assert "prevention and detection of crime" in draft.wording
+
+
+def test_another_authoritys_reasoning_never_becomes_the_letters_reasons(
+        service: CaseService, settings: Settings) -> None:
+    other = CaseService(settings.model_copy(update={"authority": "Marsh Valley Police"}), service.store,
+                        service.embeddings, service.library, service.cases)
+    case = other.open_case("1. How many times has the force flown covert drones over the Greyford estate?")
+    other.refine(case.reference, "Q1 exempt under s31(1)(a)", "sam")
+    letter = other.letter(case.reference)
+    harm = next(section for section in letter.sections if section.heading.lower().startswith("harm test"))
+    assert len(harm.paragraphs) == 1
+    assert "adapted from its earlier answers" not in letter.markdown()

@@ -20,13 +20,14 @@ _KINDS = (
     ("public_interest", re.compile(r"public interest|favou?r(?:ing|s)? (?:of )?(?:disclos|maintain|releas|withh)|"
                                    r"on balance|balance of|factors|outweigh", re.I)),
     ("ncnd", NCND_WORDING),
-    ("harm_test", re.compile(r"harm|prejudic|would be likely|undermin|compromis|\brisk\b|damag|adverse|"
+    ("harm_test", re.compile(r"harm|(?<!without )prejudic|would be likely|undermin|compromis|\brisk\b|damag|adverse|"
                              r"unfair|reasonable expectation|confiden|commercial interests|"
                              r"data protection principle|disclosure would", re.I)),
 )
 _NOT_REASONING = re.compile(
     r"^(?:if you (?:are|remain)|you (?:can|may|have the right)|internal review|the information commissioner|"
-    r"yours|kind regards|please (?:find|see|note that we)|thank you)", re.IGNORECASE
+    r"yours|kind regards|please (?:find|see|note that we)|thank you|see (?:the )?attached|attached (?:is|are)|"
+    r"re[:_]\s)", re.IGNORECASE
 )
 _MIN_WORDS = 14
 _MERE_MENTIONS = ("s16", "s17", "s1", "s10", "s50")
