@@ -101,8 +101,10 @@ class OutcomeModel:
     floor: float = 0.5
     cue_weight: float = 0.5
     sharpen: float = 1.5
-    propose_at: float = 0.5
-    """A single disposition is proposed only at or above this probability, and only with a basis."""
+    propose_at: float = 0.7
+    """A single disposition is proposed only at or above this probability, and only with a basis: on 386
+    real questions drafted against their council's own history, proposals at 0.5 were right 83% of the
+    time, at 0.7 87% (on 8% of questions), at 0.8 92% (on 3%)."""
     near_identical: float = 0.85
     """A past question at least this similar counts as the same question asked again."""
     agree_similarity: float = 0.7

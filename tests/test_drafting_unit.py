@@ -131,7 +131,7 @@ def test_a_single_close_precedent_ranks_first_but_is_not_a_certainty(drafter: Dr
 
 def test_three_close_agreeing_precedents_carry_a_proposal_with_its_basis(drafter: Drafter) -> None:
     candidates = [cand(hit(name, score, "not_held", reference=f"FOI-{name}"))
-                  for name, score in (("a", 0.91), ("b", 0.9), ("c", 0.88))]
+                  for name, score in (("a", 0.95), ("b", 0.94), ("c", 0.93), ("d", 0.9))]
 
     draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
 
@@ -139,6 +139,17 @@ def test_three_close_agreeing_precedents_carry_a_proposal_with_its_basis(drafter
     assert draft.proposed
     assert "FOI-a" in draft.basis
     assert all(warning.kind is not WarningKind.CASEWORKERS_CALL for warning in draft.warnings)
+
+
+def test_three_agreeing_precedents_below_the_proposal_probability_leave_it_to_the_caseworker(
+        drafter: Drafter) -> None:
+    candidates = [cand(hit(name, score, "not_held")) for name, score in (("a", 0.91), ("b", 0.9), ("c", 0.88))]
+
+    draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.confidence < drafter.policy.model.propose_at
+    assert not draft.proposed
 
 
 def test_close_precedents_that_disagree_leave_the_outcome_to_the_caseworker(drafter: Drafter) -> None:
