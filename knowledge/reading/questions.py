@@ -61,7 +61,10 @@ class RequestItem:
     @property
     def question(self) -> str:
         """The question as one string: the stem where the item needs it, the text, its parts."""
-        body = " ".join([self.text, *(part.question for part in self.parts)]).strip()
+        if self.parts and all(part.kind is ItemKind.DIMENSION for part in self.parts):
+            body = f"{self.text} {'; '.join(part.question for part in self.parts)}".strip()
+        else:
+            body = " ".join([self.text, *(part.question for part in self.parts)]).strip()
         return f"{self.stem} {body}".strip() if self.stem else body
 
     def split(self) -> list[RequestItem]:
@@ -384,8 +387,25 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if line.kind is not None and line.text and _is_procedural(line.text):
             left_out.append(line.text)  # "2. Please send the response by email." is not a question
             continue
+        if line.kind is not None and not stack and stem and not stem_used and _lists_dimensions(stem) and \
+                _is_dimension(line.text):
+            # "broken down by:" or "use the list below to categorise:" then short entries: how to break down
+            # or label an answer, not questions. Under a question they are its dimensions; under a note
+            # about other questions ("for questions 3 and 5, use ..."), the whole note is left out, shown.
+            guide = not _asks_itself(stem) or bool(_REFERS_ELSEWHERE.search(stem))
+            entries, index = _dimension_run(lines, index - 1, line.kind, guide)
+            if not guide:
+                node = _Node(ItemKind.PROSE, "", stem)
+                node.children.extend(_Node(ItemKind.DIMENSION, "", entry) for entry in entries)
+                roots.append(node)
+                after_item = True
+            else:
+                left_out.append(f"{stem} {'; '.join(entries)}")
+            stem, stem_used, breakdown = "", False, False
+            continue
         if line.kind is not None:
-            kind = ItemKind.DIMENSION if stack and _ANSWER_CHOICE.match(line.text) else line.kind
+            kind = ItemKind.DIMENSION if stack and (
+                _ANSWER_CHOICE.match(line.text) or (breakdown and _is_dimension(line.text))) else line.kind
             node = _Node(kind, line.label, line.text)
             level = _LEVEL.get(line.kind, 3)
             while stack and _LEVEL[stack[-1].kind] >= level:
@@ -428,6 +448,20 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             left_out.append(text)
             _release(stem, stem_used, roots, left_out)
             stem, stem_used, after_item = "", False, False
+            continue
+        if stem and not stem_used and _lists_dimensions(stem) and _is_dimension(text) and \
+                _is_dimension(lines[index].text if index < len(lines) else ""):
+            # Unmarked breakdown lines ("5-10 (Primary)", "11-16 (Secondary)") under a breakdown stem.
+            guide = not _asks_itself(stem) or bool(_REFERS_ELSEWHERE.search(stem))
+            entries, index = _dimension_run(lines, index - 1, None, guide)
+            if not guide:
+                node = _Node(ItemKind.PROSE, "", stem)
+                node.children.extend(_Node(ItemKind.DIMENSION, "", entry) for entry in entries)
+                roots.append(node)
+                after_item = True
+            else:
+                left_out.append(f"{stem} {'; '.join(entries)}")
+            stem, stem_used = "", False
             continue
         if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
                 not _ANAPHORA.match(text) and not _introduces(text) and \
@@ -534,6 +568,56 @@ def _release(stem: str, used: bool, roots: list[_Node], left_out: list[str]) -> 
         roots.append(_Node(ItemKind.PROSE, "", stem))
     else:
         left_out.append(stem)
+
+
+_DIMENSION_STEM = re.compile(
+    r"(?i)(?:\b(?:broken down|break(?:ing)? (?:this |it |them |that |the data |the figures )?down|breakdown|"
+    r"split|categoris(?:e|ed|ing)|categoriz(?:e|ed|ing)|grouped)\b[^.?!]{0,80}|\b(?:use|using) the (?:below|following) "
+    r"(?:list|categories|options|groups|bands)[^.?!]{0,80}|\b(?:the following|these) (?:categories|age groups|"
+    r"bands|options)[^.?!]{0,40}):\s*$"
+)
+_REFERS_ELSEWHERE = re.compile(
+    r"(?i)\bquestions? (?:\d|below|above|that follow)|\bthe (?:questions|data) (?:below|above)|\bfor (?:each|all) of "
+    r"the (?:questions|following questions)|\banswer(?:ing)? (?:the|these|all|each)\b|\bplease (?:answer|respond)\b"
+)
+
+
+def _lists_dimensions(stem: str) -> bool:
+    """A line that introduces how an answer is broken down or labelled, not what is asked."""
+    return bool(_DIMENSION_STEM.search(stem))
+
+
+def _is_dimension(text: str) -> bool:
+    """An entry of a breakdown: a short label ("Primary (5-10)", "Ward"), not a question."""
+    return bool(text) and len(text.split()) <= 10 and not _asks_itself(text) and not _REQUESTED_THING.match(text)
+
+
+def _dimension_run(lines: list[_Line], start: int, kind: ItemKind | None, guide: bool) -> tuple[list[str], int]:
+    """The entries of a breakdown list from `start` (marked like the first, or all unmarked), and the
+    index after it. In a guide to answering other questions an entry may carry its own aside ("If so,
+    what is the main need?"): it is still an entry of the guide."""
+
+    def entry(text: str) -> bool:
+        if text.endswith(":") or _introduces(text):
+            return False  # the next list's introduction
+        return _is_dimension(text) or (guide and len(text.split()) <= 25 and not _is_procedural(text))
+
+    entries: list[str] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if line.kind is None and not line.text:
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if kind is not None and entries and following is not None and following.kind is kind and \
+                    entry(following.text):
+                index += 1
+                continue
+            break
+        if line.kind is not kind or not entry(line.text):
+            break
+        entries.append(line.text)
+        index += 1
+    return entries, index
 
 
 def _stem_for(stem: str, text: str, used: bool) -> str:
