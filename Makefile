@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DATA := data/demo
+HISTORY_DATA := data/sheffield-history
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
@@ -46,6 +47,12 @@ bench: $(BIN)/foibot
 eval: $(BIN)/foibot
 	@if [ -d ../shared/corpora/real-dev ]; then $(BIN)/foibot eval ../shared/corpora/real-dev; \
 	else echo "../shared/corpora/real-dev is not beside this clone: skipping the real threads"; fi
+	@# The real use: real-dev's questions drafted against the same council's own history (its 419
+	@# threads ingested once into $(HISTORY_DATA); a later run only re-reads what changed).
+	@if [ -d ../shared/corpora/sheffield-history ] && [ -d ../shared/corpora/real-dev ]; then \
+	FOIBOT_DATA_DIR=$(HISTORY_DATA) $(BIN)/foibot ingest ../shared/corpora/sheffield-history && \
+	$(BIN)/foibot eval ../shared/corpora/real-dev --store $(HISTORY_DATA) --drafting-only; \
+	else echo "../shared/corpora/sheffield-history is not beside this clone: skipping drafting against it"; fi
 	@if [ -d ../shared/examples ]; then $(BIN)/foibot eval ../shared/examples; \
 	else echo "../shared/examples is not beside this clone: skipping the real examples"; fi
 	$(BIN)/foibot eval samples/corpus --reading-only

@@ -27,9 +27,9 @@ from knowledge.embeddings import EmbeddingError, SentenceEmbeddings
 from knowledge.evaluation import CorpusError, evaluate_reading
 from knowledge.exemptions import ExemptionCard, load_library
 from knowledge.loaders import LoadError, decode_text, load_path, with_export_labels
-from knowledge.models import Disposition, Regime
+from knowledge.models import Disposition, ParsedDocument, Regime
 from knowledge.parser import parse_document
-from knowledge.refresh import Ledger, RefreshBusy, Refresher, bot_store, refresh_lock, writing_store
+from knowledge.refresh import Ledger, RefreshBusy, Refresher, bot_store, printable, refresh_lock, writing_store
 from knowledge.settings import Settings
 from knowledge.sources import refresh_sources
 from knowledge.store import KnowledgeStore, SearchHit, StoreError
@@ -94,8 +94,9 @@ def _arguments() -> argparse.ArgumentParser:
     check.add_argument("--serve", action="store_true", help="judge as foibot serve does: Slack tokens required")
     check.set_defaults(handler=None)
 
-    parse = commands.add_parser("parse", help="print the precedents read from one response document")
-    parse.add_argument("file", type=Path, help="a response letter, e-mail or export (.txt .md .html .pdf .docx ...)")
+    parse = commands.add_parser("parse", help="print the precedents read from a response document or a folder")
+    parse.add_argument("file", type=Path, help="a response letter, e-mail or export (.txt .md .html .pdf .docx ...), "
+                                                "or a folder of them (the reading speed goes to standard error)")
     parse.add_argument("--json", action="store_true", help=_JSON_HELP)
     parse.set_defaults(handler=_parse)
 
@@ -262,19 +263,45 @@ def _bad_setting(error: ValidationError) -> str:
 
 
 def _parse(args: argparse.Namespace, settings: Settings) -> int:
-    documents = load_path(args.file, settings.max_file_bytes)
-    parsed = [with_export_labels(parse_document(doc, settings.authority)) for doc in documents]
-    precedents = [p for doc in parsed for p in doc.precedents]
+    import time
+
+    from knowledge.refresh import scan_folder
+
+    folder = args.file.is_dir()
+    files, problems = scan_folder(args.file) if folder else ([args.file], [])
+    started = time.perf_counter()
+    read: list[tuple[Path, ParsedDocument]] = []
+    for path in files:
+        try:
+            documents = load_path(path, settings.max_file_bytes)
+        except LoadError as error:
+            if not folder:
+                raise
+            problems.append((str(path), str(error)))
+            continue
+        read += [(path, with_export_labels(parse_document(doc, settings.authority))) for doc in documents]
+    seconds = time.perf_counter() - started
+    for where, why in problems:
+        print(f"foibot: {printable(where)}: {why}", file=sys.stderr)
+    if folder:
+        print(f"read {len(read)} documents from {len(files)} files in {seconds:.1f} s "
+              f"({len(read) / max(seconds, 1e-9):.1f} documents a second)", file=sys.stderr)
     if args.json:
         keys = ("question", "answer", "disposition", "exemptions", "reference", "date", "authority",
                 "regime", "request_level")
-        print(json.dumps([{k: p.to_json()[k] for k in keys} for p in precedents], indent=2, ensure_ascii=False))
+        print(json.dumps([{**({"file": str(path)} if folder else {}), **{k: p.to_json()[k] for k in keys}}
+                          for path, doc in read for p in doc.precedents], indent=2, ensure_ascii=False))
         return 0
-    for number, precedent in enumerate(precedents, start=1):
-        exemptions = ", ".join(precedent.exemptions) or "-"
-        print(f"Q{number} [{precedent.disposition.label}] {exemptions}  {precedent.reference} {precedent.date}")
-        print(f"   Q: {shorten(precedent.question, 160)}")
-        print(f"   A: {shorten(precedent.answer, 160)}")
+    number = 0
+    for path, doc in read:
+        if folder:
+            print(f"== {printable(str(path))}")
+        for precedent in doc.precedents:
+            number += 1
+            exemptions = ", ".join(precedent.exemptions) or "-"
+            print(f"Q{number} [{precedent.disposition.label}] {exemptions}  {precedent.reference} {precedent.date}")
+            print(f"   Q: {shorten(precedent.question, 160)}")
+            print(f"   A: {shorten(precedent.answer, 160)}")
     return 0
 
 
@@ -464,7 +491,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"corpus: {args.corpus}")
     for key, value in report.items():
         if key not in ("failures", "confusion", "section_keys_compared", "llm", "drafting_details"):
-            print(f"  {key:32} {value}")
+            print(f"  {key:36} {value}")
     failures = report.get("failures")
     for failure in failures if isinstance(failures, list) else []:
         print(f"  failed: {failure}")

@@ -291,7 +291,7 @@ def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tu
     for path in paths:
         if path.is_dir():
             folders.append(path.resolve())
-            found, unreadable = _scan(path)
+            found, unreadable = scan_folder(path)
             files += found
             problems += unreadable
         elif path.is_file():
@@ -301,7 +301,7 @@ def source_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[tu
     return list(dict.fromkeys(files)), folders, problems
 
 
-def _scan(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+def scan_folder(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """Supported files under a folder (hidden ones and READMEs left out), and what could not be read."""
     files: list[Path] = []
     problems: list[tuple[str, str]] = []

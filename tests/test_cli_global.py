@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -275,3 +276,17 @@ def test_draft_takes_the_authoritys_reference_and_reads_html_and_word_requests(t
     again = _run("draft", str(page), "--reference", "FEN/2024/101", data=data)
     assert again.returncode == 2
     assert "already exists" in _one_clear_line(again)
+
+
+def test_parse_reads_a_folder_skips_its_readme_reports_bad_files_and_its_speed(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    result = _run("parse", str(folder), "--json", data=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    precedents = json.loads(result.stdout)
+    assert {Path(p["file"]).name for p in precedents} == {"gritters.txt", "minutes.txt"}
+    assert {p["disposition"] for p in precedents} == {"disclosed", "s21_accessible"}
+    lines = result.stderr.splitlines()
+    assert any("empty.txt" in line and "empty" in line for line in lines)
+    assert re.search(r"read 2 documents from 3 files in [\d.]+ s \([\d.]+ documents a second\)", result.stderr)
+    assert "Traceback" not in result.stderr
