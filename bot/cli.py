@@ -716,7 +716,8 @@ def _approve(args: argparse.Namespace, settings: Settings) -> int:
 
     service = _case_service(settings)
     try:
-        case = service.approve(args.case, args.author, args.author, override=args.override or "")
+        with writing_store(settings):  # approval files precedents: not while the bot holds the embedded store
+            case = service.approve(args.case, args.author, args.author, override=args.override or "")
     except ApprovalRefused as refused:
         print(f"foibot: error: {refused}", file=sys.stderr)
         for question in refused.undecided:
@@ -734,7 +735,8 @@ def _approve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reopen(args: argparse.Namespace, settings: Settings) -> int:
     service = _case_service(settings)
-    case = service.reopen(args.case, args.author, args.author)
+    with writing_store(settings):  # reopening withdraws filed precedents from the store
+        case = service.reopen(args.case, args.author, args.author)
     withdrawn = case.events[-1].precedents if case.events else 0
     print(f"{case.reference} reopened: {withdrawn} precedent(s) its approval filed are withdrawn")
     return 0

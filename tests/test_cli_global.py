@@ -148,9 +148,13 @@ def test_a_cli_ingest_is_refused_while_the_bot_holds_the_embedded_store(tmp_path
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
         result = _run("ingest", str(folder), data=data)
+        approval = _run("approve", "FOI-2026-0001", data=data)  # approving files precedents too
     finally:
         holder.kill()
         holder.wait()
+
+    assert approval.returncode == 2
+    assert "the bot (foibot serve) holds the embedded store" in _one_clear_line(approval)
 
     assert result.returncode == 2
     line = _one_clear_line(result)

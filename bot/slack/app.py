@@ -241,9 +241,11 @@ class SlackBot:
         ledger = Ledger(self.core.settings.ledger_path)
         try:
             last = ledger.last_run()
+            pending = ledger.pending_ids()  # a killed refresh's half-written records: searches skip them
         finally:
             ledger.close()
-        return blocks.status_message(self.core.store.counts(), last, self.cases.list_cases("open"))
+        return blocks.status_message(self.core.store.counts(exclude_ids=pending), last,
+                                     self.cases.list_cases("open"))
 
     # --- modal ---------------------------------------------------------------------------------
 
