@@ -106,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         with fake.lock:
             fake.requests.append(body)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        if not self.path.rstrip("/").endswith(("/chat/completions", "/messages")):
             self._json(404, {"error": {"message": "unknown path"}})
             return
         reply = fake.behaviour(body)

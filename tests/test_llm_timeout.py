@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.llm.drafter import REJECTED
 from tests.llm_fake import FakeOpenAI, Reply, answer
 from tests.test_llm_integration import _draft, _fallback, _is_valid
@@ -42,3 +44,26 @@ def test_a_hung_server_costs_one_timeout_not_one_per_client_retry() -> None:
     assert draft.warnings[0].startswith(REJECTED)
     assert elapsed < 5, f"held {elapsed:.1f} s at a 2 s timeout with 2 client retries"
     assert sent == 1
+
+
+def test_the_anthropic_client_is_bounded_in_total_too() -> None:
+    pytest.importorskip("langchain_anthropic", reason="the llm-anthropic extra is not installed")
+    from bot.llm.providers import build_llm_drafter
+    from knowledge.exemptions import load_library
+    from knowledge.models import Regime
+    from knowledge.settings import Settings
+    from tests.test_llm_integration import HITS, QUESTION, cand
+
+    with FakeOpenAI(lambda body: Reply(answer("ncnd", "late", ["s24(2)"]), drip=1.0)) as server:
+        settings = Settings(_env_file=None, llm_provider="anthropic", llm_base_url=server.url,  # type: ignore[call-arg]
+                            llm_api_key="test-key", llm_model="claude-test", llm_timeout=2, llm_max_retries=2)
+        drafter = build_llm_drafter(settings, load_library())
+        assert drafter is not None
+        started = time.perf_counter()
+        draft = drafter.draft(QUESTION, [cand(h) for h in HITS], Regime.FOIA, _fallback())
+        elapsed = time.perf_counter() - started
+        sent = len(server.requests)
+    assert elapsed < 5, f"held {elapsed:.1f} s at a 2 s timeout"
+    assert draft.wording == _fallback().wording
+    assert draft.warnings[0].startswith(REJECTED)
+    assert sent == 1, "a call that ran out of time is not retried"

@@ -7,6 +7,7 @@ send text outside the local network is refused here, before anything is sent.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -123,17 +124,27 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         if key is not None:
             options["api_key"] = key
         anthropic_class: Any = ChatAnthropic
-        anthropic_model: BaseChatModel = anthropic_class(
+        anthropic_model: Any = anthropic_class(
             model=settings.llm_model, timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
             temperature=0, **options,
         )
-        return anthropic_model
+        # langchain-anthropic builds its HTTP client itself (a cached property) with per-read timeouts;
+        # the same client with the deadline transport takes its place, so the timeout bounds the whole call.
+        import anthropic
+        import httpx2
+
+        params = dict(anthropic_model._client_params)
+        anthropic_model.__dict__["_client"] = anthropic.Client(
+            **params, http_client=_deadline_client(settings.llm_timeout, httpx2))
+        chat: BaseChatModel = anthropic_model
+        return chat
     from langchain_ollama import ChatOllama
 
     ollama_class: Any = ChatOllama
     ollama_model: BaseChatModel = ollama_class(
         model=settings.llm_model, base_url=model_url(settings), temperature=0,
-        client_kwargs={"timeout": settings.llm_timeout, "transport": _DeadlineTransport(settings.llm_timeout)},
+        client_kwargs={"timeout": settings.llm_timeout,
+                       "transport": _deadline_transport(httpx)(settings.llm_timeout)},
     )
     return ollama_model
 
@@ -150,71 +161,77 @@ def build_llm_drafter(settings: Settings, library: ExemptionLibrary) -> LLMDraft
                       structured=settings.llm_structured_output)
 
 
-def _deadline_client(seconds: float) -> httpx.Client:
-    return httpx.Client(timeout=seconds, transport=_DeadlineTransport(seconds))
+def _deadline_client(seconds: float, http: Any = httpx) -> Any:
+    """An HTTP client of the `http` package (httpx, or the httpx2 the Anthropic SDK uses) whose every
+    request is bounded by `seconds` in total."""
+    return http.Client(timeout=seconds, transport=_deadline_transport(http)(seconds))
 
 
-class _DeadlineTransport(httpx.BaseTransport):
-    """HTTP whose every request is bounded by FOIBOT_LLM_TIMEOUT in total, not per read.
+@functools.cache
+def _deadline_transport(http: Any) -> Any:
+    """The deadline transport class for one HTTP package (they share httpx's API, not its classes)."""
 
-    httpx's timeouts are per socket operation, so a server that sends its headers and then a
-    byte a second never trips them. Here a whole answer must arrive within the time; a request
-    that runs out comes back as a 408 marked `x-should-retry: false`, so the client's retries
-    (meant for quick failures) do not wait the whole time again. Streamed answers are cut off
-    mid-stream instead, with a read timeout.
-    """
+    class Stream(http.SyncByteStream):  # type: ignore[misc]
+        """A response body that stops at the deadline and closes the connection it came on."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._inner = httpx.HTTPTransport()
+        def __init__(self, chunks: Iterator[bytes], response: Any) -> None:
+            self._chunks = chunks
+            self._response = response
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send one request; the answer, a 408 when time ran out, or a stream that stops at the deadline."""
-        deadline = time.monotonic() + self.seconds
-        try:
-            response = self._inner.handle_request(request)
-        except httpx.TimeoutException:
-            return self._timed_out(request)
-        chunks = _until(deadline, response.stream, self.seconds)
-        if b'"stream": true' in request.content or b'"stream":true' in request.content:
-            return httpx.Response(response.status_code, headers=response.headers, stream=_Stream(chunks, response),
-                                  extensions=response.extensions, request=request)
-        try:
-            body = b"".join(chunks)
-        except httpx.TimeoutException:
-            return self._timed_out(request)
-        finally:
-            response.close()
-        return httpx.Response(response.status_code, headers=response.headers, content=body,
-                              extensions=response.extensions, request=request)
+        def __iter__(self) -> Iterator[bytes]:
+            yield from self._chunks
 
-    def _timed_out(self, request: httpx.Request) -> httpx.Response:
-        message = {"error": {"message": f"timed out after {self.seconds:g} s (FOIBOT_LLM_TIMEOUT)"}}
-        return httpx.Response(408, headers={"x-should-retry": "false", "content-type": "application/json"},
-                              content=json.dumps(message).encode(), request=request)
+        def close(self) -> None:
+            self._response.close()
 
-    def close(self) -> None:
-        """Close the connections."""
-        self._inner.close()
+    class DeadlineTransport(http.BaseTransport):  # type: ignore[misc]
+        """HTTP whose every request is bounded by FOIBOT_LLM_TIMEOUT in total, not per read.
+
+        httpx's timeouts are per socket operation, so a server that sends its headers and then a
+        byte a second never trips them. Here a whole answer must arrive within the time; a request
+        that runs out comes back as a 408 marked `x-should-retry: false`, so the client's retries
+        (meant for quick failures) do not wait the whole time again. Streamed answers are cut off
+        mid-stream instead, with a read timeout.
+        """
+
+        def __init__(self, seconds: float) -> None:
+            self.seconds = seconds
+            self._inner = http.HTTPTransport()
+
+        def handle_request(self, request: Any) -> Any:
+            """Send one request; the answer, a 408 when time ran out, or a stream that stops at the deadline."""
+            deadline = time.monotonic() + self.seconds
+            try:
+                response = self._inner.handle_request(request)
+            except http.TimeoutException:
+                return self._timed_out(request)
+            chunks = _until(deadline, response.stream, self.seconds, http)
+            if b'"stream": true' in request.content or b'"stream":true' in request.content:
+                return http.Response(response.status_code, headers=response.headers, stream=Stream(chunks, response),
+                                     extensions=response.extensions, request=request)
+            try:
+                body = b"".join(chunks)
+            except http.TimeoutException:
+                return self._timed_out(request)
+            finally:
+                response.close()
+            return http.Response(response.status_code, headers=response.headers, content=body,
+                                 extensions=response.extensions, request=request)
+
+        def _timed_out(self, request: Any) -> Any:
+            message = {"error": {"message": f"timed out after {self.seconds:g} s (FOIBOT_LLM_TIMEOUT)"}}
+            return http.Response(408, headers={"x-should-retry": "false", "content-type": "application/json"},
+                                 content=json.dumps(message).encode(), request=request)
+
+        def close(self) -> None:
+            """Close the connections."""
+            self._inner.close()
+
+    return DeadlineTransport
 
 
-
-def _until(deadline: float, stream: Any, seconds: float) -> Iterator[bytes]:
+def _until(deadline: float, stream: Any, seconds: float, http: Any) -> Iterator[bytes]:
     for chunk in stream:
         if time.monotonic() > deadline:
-            raise httpx.ReadTimeout(f"timed out after {seconds:g} s (FOIBOT_LLM_TIMEOUT)")
+            raise http.ReadTimeout(f"timed out after {seconds:g} s (FOIBOT_LLM_TIMEOUT)")
         yield chunk
-
-
-class _Stream(httpx.SyncByteStream):
-    """A response body that stops at the deadline and closes the connection it came on."""
-
-    def __init__(self, chunks: Iterator[bytes], response: httpx.Response) -> None:
-        self._chunks = chunks
-        self._response = response
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._chunks
-
-    def close(self) -> None:
-        self._response.close()
