@@ -246,25 +246,30 @@ class _Span:
 
 
 def _by_restatement(questions: list[RequestItem], lines: list[str]) -> list[_Span | None]:
-    words = [content_words(line) for line in lines]
+    # Stems once per line; a window's are its lines' together (containment compares stems).
+    stems = [[stem(word) for word in content_words(line)] for line in lines]
+    stem_sets = [set(row) for row in stems]
     candidates: list[list[tuple[float, _Span]]] = []
     for item in questions:
         wanted = content_words(item.question)
         own = content_words(item.text) if item.stem else wanted
+        wanted_set = {stem(word) for word in wanted}
+        own_set = {stem(word) for word in own}
+        ordered = [stem(word) for word in (own if item.stem else wanted)]
+        needed = _threshold(len(set(own if item.stem else wanted)))
         options: list[tuple[float, _Span]] = []
         for start in range(len(lines)):
-            if not lines[start]:
-                continue
+            if not lines[start] or not stem_sets[start] & (wanted_set | own_set):
+                continue  # a restatement starts on a line with the question's words
             for width in (1, 2, 3):
                 end = start + width
                 if end > len(lines):
                     break
-                window = [w for row in words[start:end] for w in row]
-                if not window:
+                window_set = set().union(*stem_sets[start:end])
+                if not window_set:
                     continue
-                score = max(containment(wanted, window), containment(own, window) if item.stem else 0.0)
-                needed = _threshold(len(set(own if item.stem else wanted)))
-                if score < needed or _in_order(own if item.stem else wanted, window) < 0.6:
+                score = max(_share(wanted_set, window_set), _share(own_set, window_set) if item.stem else 0.0)
+                if score < needed or _in_order_stems(ordered, [s for row in stems[start:end] for s in row]) < 0.6:
                     continue  # a restatement keeps the question's words in their order
                 span = _span_with_answer(item, lines, start, end)
                 if span is not None:
@@ -273,10 +278,12 @@ def _by_restatement(questions: list[RequestItem], lines: list[str]) -> list[_Spa
     return _best_in_order(candidates)
 
 
-def _in_order(wanted: list[str], window: list[str]) -> float:
-    """Share of the question's words that the window has in the same order (longest common subsequence)."""
-    a = [stem(word) for word in wanted]
-    b = [stem(word) for word in window]
+def _share(wanted: set[str], window: set[str]) -> float:
+    return len(wanted & window) / len(wanted) if wanted else 0.0
+
+
+def _in_order_stems(a: list[str], b: list[str]) -> float:
+    """Share of the question's stems the window has in the same order (longest common subsequence)."""
     if not a:
         return 0.0
     previous = [0] * (len(b) + 1)

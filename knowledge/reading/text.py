@@ -8,6 +8,7 @@ the next ("reflow"), and every other line break is kept.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Sequence
@@ -85,6 +86,7 @@ def content_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in _STOP]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem for matching re-typed words: "forests" and "forestry", "licensee" and "licensees"."""
     if len(word) >= 7:
