@@ -283,16 +283,19 @@ def _share(wanted: set[str], window: set[str]) -> float:
 
 
 def _in_order_stems(a: list[str], b: list[str]) -> float:
-    """Share of the question's stems the window has in the same order (longest common subsequence)."""
+    """Share of the question's stems the window has in the same order: their longest common
+    subsequence, by the bit-parallel method (Allison and Dix), one big-integer step per window word."""
     if not a:
         return 0.0
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0] * (len(b) + 1)
-        for j, y in enumerate(b, start=1):
-            current[j] = previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1])
-        previous = current
-    return previous[-1] / len(a)
+    masks: dict[str, int] = {}
+    for index, word in enumerate(a):
+        masks[word] = masks.get(word, 0) | (1 << index)
+    full = (1 << len(a)) - 1
+    row = full
+    for word in b:
+        matched = row & masks.get(word, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return (len(a) - row.bit_count()) / len(a)
 
 
 def _threshold(distinct: int) -> float:

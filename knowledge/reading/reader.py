@@ -219,6 +219,8 @@ def _stance(replies: list[Message], items: list[RequestItem], regime: Regime) ->
     """An NCND the authority takes across the whole request, stated before it answers question by question."""
     for reply in replies:
         lines = list(reply.lines)
+        if not NCND_WORDING.search("\n".join(lines)):
+            continue  # no NCND anywhere, so none before the answers
         located, used = locate_lines(items, lines)
         starts = [text.split("\n", 1)[0][:40] for text in located if text]
         first = next((index for index, line in enumerate(lines) if line and (

@@ -83,7 +83,13 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Word tokens without the commonest function words."""
-    return [word for word in words(text) if word not in _STOP]
+    return list(_content_words(text))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _content_words(text: str) -> tuple[str, ...]:
+    # The reader asks for the same lines' words many times over while it pairs questions and answers.
+    return tuple(word for word in words(text) if word not in _STOP)
 
 
 @functools.lru_cache(maxsize=1 << 16)
