@@ -15,6 +15,7 @@ text": it is kept, labelled so, and never guessed at.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,6 +210,19 @@ def locate(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
 
 def locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[str | None], set[str]]:
     """Each question's answer in one reply's lines, and the lines that restate or label the questions."""
+    located, used = _located(tuple(questions), tuple(lines))
+    return list(located), set(used)
+
+
+@functools.lru_cache(maxsize=16)
+def _located(questions: tuple[RequestItem, ...], reply: tuple[str, ...]) -> tuple[tuple[str | None, ...],
+                                                                                frozenset[str]]:
+    # Pairing answers and finding a stance both locate the same reply's answers: once is enough.
+    found, used = _locate_lines(list(questions), list(reply))
+    return tuple(found), frozenset(used)
+
+
+def _locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[str | None], set[str]]:
     lines = [row for row in map(_table_row, lines) if row is not None]
     restated = _by_restatement(questions, lines)
     numbered = _by_number(questions, lines)
