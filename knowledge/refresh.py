@@ -17,10 +17,12 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ from knowledge.store import (
 )
 
 _BATCH_TEXTS = 1024
+_READ_AHEAD = 8  # files read and parsed ahead while a batch is encoded
 _SCHEMA = """
 create table if not exists documents (
     path text primary key, content_hash text not null, ids text not null,
@@ -419,9 +422,8 @@ class Refresher:
                     future.result()
                     self._finish(prepared, known, summary)
 
-            for index, path in enumerate(files, start=1):
+            for index, (path, outcome) in enumerate(self._examined(files, known), start=1):
                 key = str(path)
-                outcome = self._examine(path, known.get(key))
                 if isinstance(outcome, str):
                     summary.failed.append((key, outcome))
                 elif outcome is None:
@@ -447,6 +449,22 @@ class Refresher:
         if record:
             self.ledger.record_run(started, summary)
         return summary
+
+    def _examined(self, files: Sequence[Path], known: dict[str, tuple[str, list[str]]],
+                  ) -> Iterator[tuple[Path, _Pending | str | None]]:
+        """Each file examined, in order; read a few files ahead on a thread, which runs while the
+        model encodes (torch leaves the interpreter free while it computes)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-reader") as reader:
+            ahead: deque[tuple[Path, Future[_Pending | str | None]]] = deque()
+            remaining = iter(files)
+            for path in itertools.islice(remaining, _READ_AHEAD):
+                ahead.append((path, reader.submit(self._examine, path, known.get(str(path)))))
+            while ahead:
+                path, future = ahead.popleft()
+                following = next(remaining, None)
+                if following is not None:
+                    ahead.append((following, reader.submit(self._examine, following, known.get(str(following)))))
+                yield path, future.result()
 
     def _examine(self, path: Path, known: tuple[str, list[str]] | None) -> _Pending | str | None:
         """None if unchanged, a failure reason, or the parsed documents to write."""
