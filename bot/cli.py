@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bot.cases import CaseError
 from bot.console import disposition_label, print_table, progress_on_stderr, working
 from bot.llm.providers import LLMConfigError, build_llm_drafter
-from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence
+from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence, WarningKind
 from bot.refinement import HELP as REFINE_GRAMMAR
 from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
@@ -675,7 +675,7 @@ def _question_text(case: Case, question: CaseQuestion) -> list[str]:
             f"{n}) {a.disposition.label} {', '.join(a.exemptions)}".rstrip()
             for n, a in enumerate(draft.alternatives, start=1)))
     lines += [f"      ! {cue.kind.value}: {cue.reason}" for cue in draft.cues]
-    lines += [f"      ! {warning}" for warning in draft.warnings]
+    lines += [f"      ! {warning}" for warning in draft.warnings if warning.kind is not WarningKind.CUE]
     return lines
 
 

@@ -28,6 +28,7 @@ from bot.templates import render
 from knowledge.citations import section_key
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, Regime
+from knowledge.reading.questions import asks
 from knowledge.store import KnowledgeStore, Reasoning, SearchHit, StoreError
 
 CANDIDATES = 12
@@ -212,8 +213,13 @@ class Drafter:
         close = [c for c in usable if c.hit.score >= self.policy.min_similarity]
         probabilities = self.outcomes(usable, cues)
         ranked = sorted(probabilities.items(), key=lambda pair: -pair[1])
+        offered = ranked[:3]
+        # An outcome a cue points to is always offered ("all emails over five years": the cost limit),
+        # after the three likeliest, however unlikely the precedents make it.
+        pointed = dict.fromkeys(d for cue in cues for d in CUE_OUTCOMES.get(cue.kind.value, ()))
+        offered += [pair for pair in ranked[3:] if pair[0] in pointed][:2]
         options = [self._option(question, disposition, probability, usable, cues, regime, reasoning)
-                   for disposition, probability in ranked[:3]]
+                   for disposition, probability in offered]
         if not close:
             return self._unprecedented(question, regime, usable[0] if usable else None, tuple(options), tuple(cues))
         top = options[0]
@@ -428,7 +434,9 @@ class Drafter:
         interest, NCND), the authority's own first (only its own with `own_only`), adapted: figures
         marked, and no other case's facts (another case's names, places and dates are not this one's,
         even the authority's own)."""
-        found = (reasoning or {}).get(section_key(label)) or []
+        # A paragraph about another subject argues another case (a dismissals count under s40(2) for a
+        # question about software suppliers): below this closeness the library's wording stands in.
+        found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR]
         own = [r for r in found if self.is_own(r.authority)]
         chosen = own if own or own_only else found
         # The same limb first (an s31(3) NCND paragraph argues differently from an s31(1)(a) refusal).
@@ -526,6 +534,7 @@ class Drafter:
 
 
 _REUSE_MAX_WORDS = 250  # a longer past "answer" is usually several messages read as one: not reused whole
+_REASONING_FLOOR = 0.3
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
@@ -719,8 +728,8 @@ _ASKING = re.compile(
     rf"(?:could|can|would|will) you (?:please |kindly )?(?:also )?{_ASK_VERB}|"
     r"i(?: would|'d)(?: also)? be (?:grateful|obliged)"
     rf"(?: if you (?:could|would)(?: please)?(?: also)? {_ASK_VERB}| for)?|"
-    r"i(?: would|'d)(?: also)? (?:like|wish|want)(?: to know| to request| to ask(?: for)?| to be provided with| to "
-    r"receive| to see| to obtain)?|"
+    r"i(?: would|'d)(?: also| further)? (?:like|wish|want)(?: to know| to understand| to find out| to request| "
+    r"to ask(?: for)?| to be provided with| to receive| to see| to obtain)?|"
     r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know)|"
     r"(?:this is )?a request for|requesting)\s+",
     re.IGNORECASE,
@@ -737,8 +746,30 @@ _INFORMATION = "the information you asked for"
 
 
 def restate_question(question: str) -> str:
-    """The question put back to the requester: "You asked for X.", "You asked whether X." or a quotation."""
-    text = _CONNECTIVE.sub("", " ".join(question.split()).rstrip("?.;:, ")).strip(" ,")
+    """The question put back to the requester: "You asked for X.", "You asked whether X." or a quotation.
+
+    Only the asking part is put back: context before it ("I am a researcher looking at ...") and a
+    list's lead-in ("Please provide the following under the Act:") are left off.
+    """
+    text = " ".join(question.split())
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if part.strip()]
+    asking = next((i for i, sentence in enumerate(sentences) if asks(sentence)), 0)
+    text = " ".join(sentences[asking:])
+    lead = re.match(r"^[^:]{0,160}\b(?:the following|as follows|below)\b[^:]{0,80}:\s*(?=\S)", text, re.IGNORECASE)
+    if lead:
+        text = text[lead.end():]
+    inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$", text,
+                      re.IGNORECASE)
+    if inner and re.match(r"(?i)(?:i|we)\b", text):
+        text = inner.group(1)  # "I have been following this, and I would like to know ..."
+    text = text.rstrip("?.;:, ")
+    for _ in range(3):  # "And if possible, please provide ...": connectives, courtesies, then the asking verb
+        before = text
+        text = _CONNECTIVE.sub("", text).strip(" ,")
+        text = re.sub(r"^(?:if|where|when) (?:possible|available|so|applicable),?\s*", "", text,
+                      flags=re.IGNORECASE).strip(" ,")
+        if text == before:
+            break
     stripped = _ASKING.sub("", text, count=1).strip(" ,")
     embedded = stripped != text
     words = stripped.split()

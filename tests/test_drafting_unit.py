@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions
-from bot.models import WarningKind
+from bot.models import Cue, CueKind, WarningKind
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 from knowledge.store import SearchHit
@@ -607,3 +607,18 @@ def test_retrieve_reranks_with_shared_words(drafter: Drafter, store: FakeStore, 
     assert candidates[1].score == pytest.approx(0.62)
     assert store.calls[0]["where"] == {"source": {"$ne": "mine.pdf"}}
     assert len(embed.calls) == 1
+
+
+def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
+    candidates = [cand(hit(name, score, "disclosed")) for name, score in (("a", 0.8), ("b", 0.79), ("c", 0.78))]
+    cost = Cue(CueKind.COST_RISK, "asks for all emails over five years", sections=("s12",))
+
+    draft = drafter.draft("All emails about the depot sent in the last five years.", candidates, Regime.FOIA,
+                          (cost,))
+
+    offered = [option.disposition for option in draft.options]
+    assert Disposition.S12_COST in offered
+    assert offered[0] is Disposition.DISCLOSED
+    cost_option = draft.options[offered.index(Disposition.S12_COST)]
+    assert cost_option.exemptions == ("s12",)
+    assert "appropriate limit" in cost_option.wording

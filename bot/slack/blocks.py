@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from bot.clock import working_days_left
 from bot.letter import Letter
-from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence, StanceDecision
+from bot.models import BOT, Case, CaseQuestion, CaseStatus, Evidence, StanceDecision, WarningKind
 from bot.slack.text import MESSAGE_BLOCK_LIMIT, chunks, escape, fit, literal, shorten
 from knowledge.exemptions import ExemptionCard
 from knowledge.models import Disposition
@@ -213,7 +213,8 @@ def question_messages(case: Case, question: CaseQuestion, change: str = "") -> l
     if evidence:
         blocks.append(context(":books: Rests on:\n" + "\n".join(evidence)))
     for warning in draft.warnings:
-        blocks.append(context(f":warning: {literal(warning.message)}"))
+        if warning.kind is not WarningKind.CUE:  # each cue is shown above, with its sections and link
+            blocks.append(context(f":warning: {literal(warning.message)}"))
     if case.status is CaseStatus.OPEN:
         blocks.append({"type": "actions", "elements": [
             button("Accept", ACCEPT, value(case, question.number), "primary"),

@@ -158,7 +158,8 @@ _MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\
 _ASKING = re.compile(
     r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|send|supply|tell|disclose|confirm|give|list|state|"
     r"advise|detail|identify|outline|explain|indicate|share|forward|let (?:me|us) (?:know|have)|"
-    r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should)? (?:like|wish|want|hope|"
+    r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should)?(?: also| further| additionally| now)? "
+    r"(?:like|wish|want|hope|"
     r"request|am requesting|are requesting|am seeking|are seeking|seek|ask|need|am looking|require|"
     r"would be grateful|be grateful|am interested|am writing to (?:request|ask))\b|"
     r"^(?:can|could|would|will|may|do|does|did|is|are|was|were|has|have|had|how|what|which|when|where|"
@@ -709,7 +710,8 @@ def _asks_itself(text: str) -> bool:
 
 
 _SELF_ASKING = re.compile(
-    r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i would like|i'd like|i wish|i want|"
+    r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i(?: would|'d)(?: also| further| additionally)? like|"
+    r"i(?: also)? wish|i(?: also)? want|"
     r"we would like|i request|i am requesting|i would be grateful|provide (?:me|us)|let me know)\b|"
     r"(?:^|[.;:,]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
     r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
