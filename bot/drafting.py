@@ -37,7 +37,7 @@ _VOTE_TEMPERATURE = 0.04
 _LEXICAL_WEIGHT = 0.15
 _SIMILAR_FOR_STANCE = 0.7
 _EXEMPTION_SHARE = 0.5
-_WITHHELD_SHARE = 0.3  # a withholding outcome often rests on two or three sections at once
+_WITHHELD_SHARE = 0.5  # a section half as strongly backed as the strongest is cited too (often two or three)
 _KIN_WEIGHT = 0.5  # a close precedent that withheld under another outcome (partly vs wholly), for its sections
 _CUE_SECTION_WEIGHT = 0.5  # a cue's section, relative to the strongest precedent's vote
 _STOPWORDS = frozenset((
@@ -62,6 +62,13 @@ _FOISA_TO_FOIA: dict[str, str | None] = {
     "s12": "s12", "s14": "s14", "s17": None, "s18": None, "s25": "s21", "s27": "s22", "s30": "s36",
     "s31": "s24", "s33": "s43", "s34": "s30", "s35": "s31", "s38": "s40", "s39": "s38",
 }
+# Where one section of a regime holds limbs that are different sections of another, the limb
+# decides: FOISA s33(1)(a) is trade secrets (FOIA s43(1)), s33(1)(b) commercial interests (s43(2)).
+_FOISA_LIMB_TO_FOIA = {"s33(1)(a)": "s43(1)", "s33(1)(b)": "s43(2)", "s38(1)(a)": "s40(1)",
+                       "s38(1)(b)": "s40(2)", "s30(b)(i)": "s36(2)(b)(i)", "s30(b)(ii)": "s36(2)(b)(ii)",
+                       "s30(c)": "s36(2)(c)"}
+_FOIA_LIMB_TO_FOISA = {"s43(1)": "s33(1)(a)", "s43(2)": "s33(1)(b)", "s40(1)": "s38(1)(a)", "s40(2)": "s38(1)(b)",
+                       "s36(2)(b)(i)": "s30(b)(i)", "s36(2)(b)(ii)": "s30(b)(ii)", "s36(2)(c)": "s30(c)"}
 _EIR_TO_FOIA: dict[str, str | None] = {
     "reg 12(4)(a)": None, "reg 12(4)(b)": "s12", "reg 12(4)(d)": "s22", "reg 12(4)(e)": "s35",
     "reg 12(5)(a)": "s24", "reg 12(5)(b)": "s42", "reg 12(5)(e)": "s43", "reg 12(5)(f)": "s41", "reg 13": "s40",
@@ -325,8 +332,8 @@ class Drafter:
                 continue
             weights[section_key(label)] += _CUE_SECTION_WEIGHT * strongest
             labels[section_key(label)][label] += 1e-6
-        total = sum(weights.values())
-        chosen = sorted((key for key, weight in weights.items() if total and weight / total >= _WITHHELD_SHARE),
+        heaviest = max(weights.values(), default=0.0)
+        chosen = sorted((key for key, weight in weights.items() if heaviest and weight / heaviest >= _WITHHELD_SHARE),
                         key=lambda key: -weights[key])
         if not chosen and weights:
             chosen = [max(weights, key=lambda key: weights[key])]
@@ -622,7 +629,7 @@ def map_exemptions(labels: Sequence[str], source: Regime, target: Regime) -> lis
         elif target is Regime.EIR:
             out.append(_FOIA_TO_EIR.get(section_key(foia), foia))
         else:
-            out.append(_FOIA_TO_FOISA.get(section_key(foia), foia))
+            out.append(_FOIA_LIMB_TO_FOISA.get(foia) or _FOIA_TO_FOISA.get(section_key(foia), foia))
     return list(dict.fromkeys(out))
 
 
@@ -634,7 +641,8 @@ def _to_foia(label: str, source: Regime) -> str | None:
     if source is Regime.FOISA:
         if key == "s36":  # s36(1) is confidentiality of legal advice; s36(2) breach of confidence
             return "s41" if label.startswith("s36(2)") else "s42"
-        return _FOISA_TO_FOIA.get(key, label)
+        limb = next((foia for foisa, foia in _FOISA_LIMB_TO_FOIA.items() if label.startswith(foisa)), None)
+        return limb or _FOISA_TO_FOIA.get(key, label)
     return _EIR_TO_FOIA.get(key, label)
 
 

@@ -36,6 +36,8 @@ class ExemptionCard:
     """The label to cite when a question's subject engages the exemption (`s31(1)(a)` for s31)."""
     subjects: tuple[str, ...] = ()
     """What questions the exemption is usually the reason to withhold ask about: words and phrases."""
+    usual: bool = False
+    """The card a bare section means where the section has several (`s40` is most often s40(2))."""
 
     @property
     def qualified(self) -> bool:
@@ -64,9 +66,10 @@ class ExemptionLibrary:
             matches = sorted(
                 (card for card in self.cards if section_key(card.section) == key),
                 # FOIA, EIR, FOISA; within a regime the card for the exact limb or NCND
-                # provision cited comes first (s40(5B) is s40(2)'s).
+                # provision cited comes first (s40(5B) is s40(2)'s), then the usual one.
                 key=lambda card: (order.index(card.regime),
-                                  label not in (card.section.lower(), (card.ncnd or "").lower())),
+                                  label not in (card.section.lower(), (card.ncnd or "").lower()),
+                                  not card.usual),
             )
         else:
             word = text.lower()
@@ -137,6 +140,7 @@ def _card(raw: dict[str, object]) -> ExemptionCard:
         ncnd_wording=raw.get("ncnd_wording") or None,  # type: ignore[arg-type]
         cite_for_subjects=str((raw.get("subjects") or {}).get("cite", "")),  # type: ignore[attr-defined]
         subjects=tuple((raw.get("subjects") or {}).get("words", ())),  # type: ignore[attr-defined]
+        usual=bool(raw.get("usual", False)),
     )
 
 

@@ -130,6 +130,12 @@ def test_get_gives_the_card_for_a_cited_label(library: ExemptionLibrary) -> None
     assert library.get("s23(5)", Regime.FOISA) is None
 
 
+def test_a_bare_section_with_several_cards_gives_the_usual_one(library: ExemptionLibrary) -> None:
+    # "s40" in a past letter almost always means third-party data, "s43" commercial interests.
+    assert [library.get(label, Regime.FOIA).section for label in ("s40", "s43", "s40(1)", "s43(1)")] == \
+        ["s40(2)", "s43(2)", "s40(1)", "s43(1)"]  # type: ignore[union-attr]
+
+
 def test_knows_sections_of_any_regime(library: ExemptionLibrary) -> None:
     assert library.knows("reg 13")
     assert library.knows("s43(2)")

@@ -43,6 +43,8 @@ RESPONSE_HEAD = re.compile(
     r"(?:the )?information (?:we|i) (?:hold|can (?:provide|disclose)))\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+# "What you asked for" is a heading, though it opens with a question word.
+_ASKED_HEADING = re.compile(r"(?i)^(?:#+\s*)?(?:what|which) you asked(?: for| us)?\s*[:.]?\s*$")
 _DECISION = re.compile(
     r"\b(?:i|we|the council|the force|the trust|the department|the authority|it) (?:have|has) (?:today )?"
     r"(?:decided|considered|searched|located|completed|concluded)|"
@@ -86,8 +88,8 @@ def without_quoted_documents(lines: list[str]) -> list[str]:
 def letter_layout(lines: list[str]) -> LetterLayout:
     """The questions a letter restates and the lines that hold their answers."""
     marked = mark_lines(lines)
-    head = next((i for i, line in enumerate(lines) if REQUEST_HEAD.search(line) and not asks(line.split(":")[-1])),
-                None)
+    head = next((i for i, line in enumerate(lines) if REQUEST_HEAD.search(line)
+                 and (_ASKED_HEADING.match(line) or not asks(line.split(":")[-1]))), None)
     # With a heading for the request, its list stands before the heading of the response.
     limit = _response_start(marked, head + 1) if head is not None else len(marked)
     run = _numbered_run(marked, start=head + 1 if head is not None else 0, stop=limit)
