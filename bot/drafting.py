@@ -37,7 +37,9 @@ _VOTE_TEMPERATURE = 0.04
 _LEXICAL_WEIGHT = 0.15
 _SIMILAR_FOR_STANCE = 0.7
 _EXEMPTION_SHARE = 0.5
-_WITHHELD_SHARE = 0.5  # a section half as strongly backed as the strongest is cited too (often two or three)
+# A section is cited beside the strongest when at least half as well backed, so a section the
+# question's subject or a cue engages (weighted _CUE_SECTION_WEIGHT of the strongest) is cited too.
+_WITHHELD_SHARE = 0.5
 _KIN_WEIGHT = 0.5  # a close precedent that withheld under another outcome (partly vs wholly), for its sections
 _CUE_SECTION_WEIGHT = 0.5  # a cue's section, relative to the strongest precedent's vote
 _STOPWORDS = frozenset((

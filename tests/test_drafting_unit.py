@@ -193,7 +193,10 @@ def test_exemptions_of_precedents_with_another_disposition_are_not_voted(drafter
     draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
 
     assert draft.disposition is Disposition.EXEMPT_WITHHELD
-    assert draft.exemptions == ("s43(2)",)
+    assert draft.exemptions[0] == "s43(2)"
+    assert "s24(2)" not in draft.exemptions
+    # The question's subject (covert cameras) engages s31(1)(a), which is cited beside it.
+    assert draft.exemptions == ("s43(2)", "s31(1)(a)")
 
 
 def test_foia_precedent_exemptions_are_carried_into_an_eir_draft(drafter: Drafter) -> None:
