@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,7 @@ from knowledge.store import (
 
 _BATCH_TEXTS = 1024
 _READ_AHEAD = 8  # files read and parsed ahead while a batch is encoded
+_SWITCH_INTERVAL_S = 0.0005  # see _model_first
 _SCHEMA = """
 create table if not exists documents (
     path text primary key, content_hash text not null, ids text not null,
@@ -401,7 +403,7 @@ class Refresher:
         pending: list[_Pending] = []
         pending_texts = 0
         # Chroma writes one batch on a worker thread while the next batch is embedded.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-writer") as writer:
+        with _model_first(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="foibot-writer") as writer:
             in_flight: tuple[_Batch, Future[None]] | None = None
 
             def submit(batch: list[_Pending]) -> None:
@@ -643,6 +645,22 @@ class Refresher:
     def close(self) -> None:
         """Release the ledger."""
         self.ledger.close()
+
+
+@contextlib.contextmanager
+def _model_first() -> Iterator[None]:
+    """Hand the interpreter back to the encoding thread sooner while the reader parses.
+
+    The model's forward pass needs the interpreter between its compiled steps; a reader thread
+    parsing in pure Python keeps it for the whole switch interval (5 ms) each time. A shorter
+    interval for the length of a refresh keeps the model from waiting on the reader.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, _SWITCH_INTERVAL_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def _vanished(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +119,17 @@ def test_refresh_twice_adds_nothing_and_embeds_nothing(
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
     assert counting.embedded == 0
     assert KnowledgeStore(settings).counts() == before
+
+
+def test_a_refresh_leaves_the_interpreter_switch_interval_as_it_found_it(
+    settings: Settings, embeddings: SentenceEmbeddings, tmp_path: Path
+) -> None:
+    # The refresh shortens it while the reader parses beside the model, and only for that long.
+    before = sys.getswitchinterval()
+
+    _refresher(settings, embeddings).run([_corpus(tmp_path / "corpus")])
+
+    assert sys.getswitchinterval() == before
 
 
 def test_changed_file_replaces_its_precedents_and_removed_file_is_pruned(
