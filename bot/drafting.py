@@ -643,7 +643,8 @@ def _to_foia(label: str, source: Regime) -> str | None:
     if source is Regime.FOISA:
         if key == "s36":  # s36(1) is confidentiality of legal advice; s36(2) breach of confidence
             return "s41" if label.startswith("s36(2)") else "s42"
-        limb = next((foia for foisa, foia in _FOISA_LIMB_TO_FOIA.items() if label.startswith(foisa)), None)
+        limb = next((foia for foisa, foia in _FOISA_LIMB_TO_FOIA.items()
+                     if label == foisa or label.startswith(foisa + "(")), None)
         return limb or _FOISA_TO_FOIA.get(key, label)
     return _EIR_TO_FOIA.get(key, label)
 

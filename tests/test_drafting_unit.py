@@ -401,6 +401,7 @@ def test_an_alternative_below_min_similarity_carries_no_precedent(drafter: Draft
         (["s33(1)(b)"], Regime.FOISA, Regime.FOIA, ["s43(2)"]),
         (["s33(1)(a)"], Regime.FOISA, Regime.FOIA, ["s43(1)"]),
         (["s38(1)(b)"], Regime.FOISA, Regime.FOIA, ["s40(2)"]),
+        (["s30(b)(ii)"], Regime.FOISA, Regime.FOIA, ["s36(2)(b)(ii)"]),
         (["s40(2)"], Regime.FOIA, Regime.FOISA, ["s38(1)(b)"]),
         (["s31"], Regime.FOIA, Regime.FOISA, ["s35"]),
         (["s31(3)"], Regime.FOIA, Regime.FOISA, ["s35"]),
