@@ -334,8 +334,8 @@ class Drafter:
                 continue
             weights[section_key(label)] += _CUE_SECTION_WEIGHT * strongest
             labels[section_key(label)][label] += 1e-6
-        heaviest = max(weights.values(), default=0.0)
-        chosen = sorted((key for key, weight in weights.items() if heaviest and weight / heaviest >= _WITHHELD_SHARE),
+        # Against the strongest precedent-backed section, before hints: a hinted section stays a hint's worth.
+        chosen = sorted((key for key, weight in weights.items() if weight / strongest >= _WITHHELD_SHARE),
                         key=lambda key: -weights[key])
         if not chosen and weights:
             chosen = [max(weights, key=lambda key: weights[key])]
@@ -767,11 +767,11 @@ def restate_question(question: str) -> str:
     asking = next((i for i, sentence in enumerate(sentences) if asks(sentence)), 0)
     text = " ".join(sentences[asking:])
     lead = re.match(r"^[^:]{0,160}\b(?:the following|as follows|below)\b[^:]{0,80}:\s*(?=\S)", text, re.IGNORECASE)
-    if lead:
-        text = text[lead.end():]
+    if lead and not re.search(r"(?i)\b(?:which|what|who|how|whether|when|where)\b", lead.group(0)):
+        text = text[lead.end():]  # not "which of the following were paid: A, B"
     inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$", text,
                       re.IGNORECASE)
-    if inner and re.match(r"(?i)(?:i|we)\b", text):
+    if inner and re.match(r"(?i)(?:i|we)\b", text) and not asks(text[: inner.start()]):
         text = inner.group(1)  # "I have been following this, and I would like to know ..."
     text = text.rstrip("?.;:, ")
     for _ in range(3):  # "And if possible, please provide ...": connectives, courtesies, then the asking verb

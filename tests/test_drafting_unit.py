@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions
+from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions, restate_question
 from bot.models import Cue, CueKind, WarningKind
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
@@ -631,3 +631,24 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
     cost_option = draft.options[offered.index(Disposition.S12_COST)]
     assert cost_option.exemptions == ("s12",)
     assert "appropriate limit" in cost_option.wording
+
+
+@pytest.mark.parametrize(
+    ("question", "restated"),
+    [
+        ("I am a researcher looking at agency staff. I would like to know how many agency social workers you "
+         "employ.", "You asked how many agency social workers you employ."),
+        ("Please could you provide the following under the Act: a copy of the drones policy.",
+         "You asked for a copy of the drones policy."),
+        # A question about a list is not a list's lead-in.
+        ("Please tell me which of the following contractors were paid: Acme Ltd, Bolt Ltd.",
+         "You asked which of the following contractors were paid: Acme Ltd, Bolt Ltd."),
+        # Context before a later ask is dropped; a first ask never is.
+        ("I have been following this in the paper, and I would like to know how many officers were dismissed.",
+         "You asked how many officers were dismissed."),
+        ("I would like the 2023 budget, and I would like the staff list.",
+         "You asked for the 2023 budget, and I would like the staff list."),
+    ],
+)
+def test_the_restatement_puts_back_only_what_is_asked(question: str, restated: str) -> None:
+    assert restate_question(question) == restated

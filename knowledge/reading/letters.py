@@ -89,7 +89,7 @@ def letter_layout(lines: list[str]) -> LetterLayout:
     """The questions a letter restates and the lines that hold their answers."""
     marked = mark_lines(lines)
     head = next((i for i, line in enumerate(lines) if REQUEST_HEAD.search(line)
-                 and (_ASKED_HEADING.match(line) or not asks(line.split(":")[-1]))), None)
+                 and (_ASKED_HEADING.match(line.strip()) or not asks(line.split(":")[-1]))), None)
     # With a heading for the request, its list stands before the heading of the response.
     limit = _response_start(marked, head + 1) if head is not None else len(marked)
     run = _numbered_run(marked, start=head + 1 if head is not None else 0, stop=limit)
