@@ -11,7 +11,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from knowledge.embeddings import SentenceEmbeddings
+from knowledge.refresh import Refresher, RefreshSummary
 from knowledge.settings import Settings
+from knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "samples" / "corpus"
@@ -35,3 +37,13 @@ def embeddings() -> SentenceEmbeddings:
 def settings(tmp_path: Path) -> Settings:
     """Settings on an empty data folder, isolated from any .env."""
     return Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
+
+
+def ingest_samples(data: Path, embeddings: SentenceEmbeddings) -> RefreshSummary:
+    """The sample corpus ingested into its own data folder (each module keeps its own store)."""
+    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
+    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
+    try:
+        return refresher.run([SAMPLE_CORPUS])
+    finally:
+        refresher.close()

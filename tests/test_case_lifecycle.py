@@ -29,10 +29,9 @@ from bot.service import ApprovalRefused, CaseService
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
-from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import PRECEDENTS, KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS
+from tests.conftest import SAMPLE_CORPUS, ingest_samples
 
 pytestmark = pytest.mark.slow
 FOIBOT = str(Path(sys.executable).parent / "foibot")
@@ -43,10 +42,7 @@ FOUR = ("1. How many speed cameras are there?\n2. How many drones does the force
 @pytest.fixture(scope="module")
 def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceEmbeddings) -> Path:
     data = tmp_path_factory.mktemp("lifecycle-knowledge")
-    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
-    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
-    refresher.run([SAMPLE_CORPUS])
-    refresher.close()
+    ingest_samples(data, embeddings)
     return data
 
 

@@ -18,10 +18,8 @@ import pytest
 from bot.evaluation import _report, _Tally, calibration_error, evaluate
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.evaluation import CorpusError, read_manifest
-from knowledge.refresh import Refresher
 from knowledge.settings import Settings
-from knowledge.store import KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS
+from tests.conftest import SAMPLE_CORPUS, ingest_samples
 
 FOIBOT = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "foibot")
 # Two police forces and a council, covering NCND, not held, disclosure, partial and withheld answers.
@@ -118,12 +116,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def history(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceEmbeddings) -> Path:
     """A store of the whole sample corpus in its own data folder: an authority's history."""
     data = tmp_path_factory.mktemp("history")
-    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
-    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
-    try:
-        refresher.run([SAMPLE_CORPUS])
-    finally:
-        refresher.close()
+    ingest_samples(data, embeddings)
     return data
 
 

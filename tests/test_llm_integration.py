@@ -32,10 +32,9 @@ from bot.slack.app import Core, build_app, wsgi_app
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
 from knowledge.models import Regime
-from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS
+from tests.conftest import SAMPLE_CORPUS, ingest_samples
 from tests.llm_fake import FakeOpenAI, Reply, all_prompts, answer, grounded, last_prompt, precedents_in
 from tests.slack_fake import FakeSlack, slash_command_body
 from tests.test_drafting_unit import FakeEmbed, FakeStore, cand, hit
@@ -216,10 +215,7 @@ def test_an_obeyed_section_99_injection_with_a_flip_falls_back_visibly() -> None
 def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceEmbeddings) -> Path:
     """The sample corpus ingested once for this module."""
     data = tmp_path_factory.mktemp("llm-knowledge")
-    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
-    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
-    refresher.run([SAMPLE_CORPUS])
-    refresher.close()
+    ingest_samples(data, embeddings)
     return data
 
 

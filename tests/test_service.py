@@ -21,10 +21,9 @@ from bot.service import CaseService, DraftError
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
-from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS
+from tests.conftest import SAMPLE_CORPUS, ingest_samples
 
 pytestmark = pytest.mark.slow
 FOIBOT = str(Path(sys.executable).parent / "foibot")
@@ -35,10 +34,7 @@ REQUEST = SAMPLE_CORPUS.parent / "requests" / "request_01_fenmoor_body_worn_vide
 def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceEmbeddings) -> Path:
     """A data folder with the sample corpus ingested once for the module."""
     data = tmp_path_factory.mktemp("knowledge")
-    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
-    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
-    assert refresher.run([SAMPLE_CORPUS]).failed == []
-    refresher.close()
+    assert ingest_samples(data, embeddings).failed == []
     return data
 
 

@@ -34,10 +34,9 @@ from bot.slack.app import Core, build_app, wsgi_app
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
-from knowledge.refresh import Refresher
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS
+from tests.conftest import SAMPLE_CORPUS, ingest_samples
 from tests.slack_fake import (
     Call,
     FakeSlack,
@@ -59,10 +58,7 @@ REQUEST = "1. Has the force used drones for covert surveillance?\n2. How many dr
 def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: SentenceEmbeddings) -> Path:
     """The sample corpus ingested once for this module."""
     data = tmp_path_factory.mktemp("slack-knowledge")
-    settings = Settings(_env_file=None, data_dir=data)  # type: ignore[call-arg]
-    refresher = Refresher(settings, KnowledgeStore(settings), embeddings)
-    refresher.run([SAMPLE_CORPUS])
-    refresher.close()
+    ingest_samples(data, embeddings)
     return data
 
 
