@@ -393,15 +393,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # "broken down by:" or "use the list below to categorise:" then short entries: how to break down
             # or label an answer, not questions. Under a question they are its dimensions; under a note
             # about other questions ("for questions 3 and 5, use ..."), the whole note is left out, shown.
-            guide = not _asks_itself(stem) or bool(_REFERS_ELSEWHERE.search(stem))
-            entries, index = _dimension_run(lines, index - 1, line.kind, guide)
-            if not guide:
-                node = _Node(ItemKind.PROSE, "", stem)
-                node.children.extend(_Node(ItemKind.DIMENSION, "", entry) for entry in entries)
-                roots.append(node)
-                after_item = True
-            else:
-                left_out.append(f"{stem} {'; '.join(entries)}")
+            index, listed = _dimensions_of(stem, lines, index - 1, line.kind, roots, left_out)
+            after_item = after_item or listed
             stem, stem_used, breakdown = "", False, False
             continue
         if line.kind is not None:
@@ -453,15 +446,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if stem and not stem_used and _lists_dimensions(stem) and _is_dimension(text) and \
                 _is_dimension(lines[index].text if index < len(lines) else ""):
             # Unmarked breakdown lines ("5-10 (Primary)", "11-16 (Secondary)") under a breakdown stem.
-            guide = not _asks_itself(stem) or bool(_REFERS_ELSEWHERE.search(stem))
-            entries, index = _dimension_run(lines, index - 1, None, guide)
-            if not guide:
-                node = _Node(ItemKind.PROSE, "", stem)
-                node.children.extend(_Node(ItemKind.DIMENSION, "", entry) for entry in entries)
-                roots.append(node)
-                after_item = True
-            else:
-                left_out.append(f"{stem} {'; '.join(entries)}")
+            index, listed = _dimensions_of(stem, lines, index - 1, None, roots, left_out)
+            after_item = after_item or listed
             stem, stem_used = "", False
             continue
         if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
@@ -591,6 +577,21 @@ def _lists_dimensions(stem: str) -> bool:
 def _is_dimension(text: str) -> bool:
     """An entry of a breakdown: a short label ("Primary (5-10)", "Ward"), not a question."""
     return bool(text) and len(text.split()) <= 10 and not _asks_itself(text) and not _REQUESTED_THING.match(text)
+
+
+def _dimensions_of(stem: str, lines: list[_Line], start: int, kind: ItemKind | None, roots: list[_Node],
+                   left_out: list[str]) -> tuple[int, bool]:
+    """A breakdown list under `stem`: the stem's dimensions when the stem asks (True), else a guide to
+    answering other questions, left out and shown (False); and the index after the list."""
+    guide = not _asks_itself(stem) or bool(_REFERS_ELSEWHERE.search(stem))
+    entries, index = _dimension_run(lines, start, kind, guide)
+    if guide:
+        left_out.append(f"{stem} {'; '.join(entries)}")
+        return index, False
+    node = _Node(ItemKind.PROSE, "", stem)
+    node.children.extend(_Node(ItemKind.DIMENSION, "", entry) for entry in entries)
+    roots.append(node)
+    return index, True
 
 
 def _dimension_run(lines: list[_Line], start: int, kind: ItemKind | None, guide: bool) -> tuple[list[str], int]:
