@@ -47,3 +47,11 @@ def ingest_samples(data: Path, embeddings: SentenceEmbeddings) -> RefreshSummary
         return refresher.run([SAMPLE_CORPUS])
     finally:
         refresher.close()
+
+
+def case_settings(knowledge_dir: Path, tmp_path: Path) -> Settings:
+    """Settings on a module's sample store with a fresh case database, for Fenmoor Constabulary."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=knowledge_dir, database_url=f"sqlite:///{tmp_path / 'cases.sqlite3'}",
+        authority="Fenmoor Constabulary", review_contact="reviews@fenmoor.example.org",
+    )

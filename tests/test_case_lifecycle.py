@@ -31,7 +31,7 @@ from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
 from knowledge.settings import Settings
 from knowledge.store import PRECEDENTS, KnowledgeStore
-from tests.conftest import SAMPLE_CORPUS, ingest_samples
+from tests.conftest import SAMPLE_CORPUS, case_settings, ingest_samples
 
 pytestmark = pytest.mark.slow
 FOIBOT = str(Path(sys.executable).parent / "foibot")
@@ -48,10 +48,7 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory, embeddings: Sentence
 
 @pytest.fixture
 def settings(knowledge_dir: Path, tmp_path: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=knowledge_dir, database_url=f"sqlite:///{tmp_path / 'cases.sqlite3'}",
-        authority="Fenmoor Constabulary", review_contact="reviews@fenmoor.example.org",
-    )
+    return case_settings(knowledge_dir, tmp_path)
 
 
 @pytest.fixture
