@@ -469,7 +469,8 @@ def _card_text(card: ExemptionCard) -> str:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.reading_only:
         report = evaluate_reading(args.corpus, settings.max_file_bytes)
-        report.pop("details")
+        if not args.details:
+            report.pop("details")
     else:
         from bot.evaluation import evaluate
 

@@ -34,9 +34,10 @@ PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 SIGN_OFF = re.compile(
     # The lines people end a letter or email with; the name follows on the next line.
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|"
-    r"many thanks|thanks(?: in advance)?|thank you(?: in advance)?(?: for your (?:help|time|assistance))?|"
-    r"best wishes|best|cheers)[,.!]?\s*$",
+    r"^(?:yours (?:sincerely|faithfully|truly)|(?:kind(?:est)?|best|warm(?:est)?|with) regards|regards|"
+    r"(?:many|with) thanks(?: and (?:kind |best )?regards)?(?: for your (?:help|time|assistance))?|"
+    r"thanks(?: again| in advance)?|thank you(?: again| in advance)?(?: for your (?:help|time|assistance))?|"
+    r"(?:with )?best wishes|all the best|best|cheers)[,.!]?\s*$",
     re.IGNORECASE,
 )
 

@@ -170,3 +170,16 @@ def test_the_cli_prints_json_and_refuses_a_folder_without_a_store(small_corpus: 
     assert refused.returncode != 0
     assert "holds no store" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_reading_only_details_give_each_document_for_error_analysis(small_corpus: Path, tmp_path: Path) -> None:
+    environment = dict(os.environ, FOIBOT_DATA_DIR=str(tmp_path / "data"), HF_HUB_OFFLINE="1")
+    command = [FOIBOT, "eval", str(small_corpus), "--reading-only", "--json"]
+    plain = json.loads(subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300,
+                                      check=True).stdout)
+    detailed = json.loads(subprocess.run([*command, "--details"], env=environment, capture_output=True, text=True,
+                                         timeout=300, check=True).stdout)
+    assert "details" not in plain
+    assert len(detailed["details"]) == len(read_manifest(small_corpus))
+    row = detailed["details"][0]
+    assert set(row) >= {"file", "questions", "aligned", "dispositions", "exemptions"}

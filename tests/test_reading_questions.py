@@ -119,3 +119,51 @@ def test_scope_and_fallback_sentences_stay_with_their_question() -> None:
 def test_a_request_written_as_a_statement_is_one_question() -> None:
     assert reading("I am writing about the footpath by Millbrook Green,\nwhich has been flooded for weeks.") == [
         "I am writing about the footpath by Millbrook Green, which has been flooded for weeks."]
+
+
+def test_a_list_of_fields_keeps_its_last_field_and_leaves_the_notes_after_it_alone() -> None:
+    text = (
+        "Please provide the register of market stall licences, with the following fields:\n"
+        "- Stall reference\n"
+        "- Trader category\n"
+        "- Annual pitch fee charged (in pounds)\n"
+        "If you cannot give the trader category, please send the rest of the register.\n"
+        "Please could you also provide the list of pitch codes you use.\n"
+    )
+    questions = reading(text)
+    assert len(questions) == 4
+    assert questions[2].endswith("Annual pitch fee charged (in pounds)")
+    assert questions[3] == "Please could you also provide the list of pitch codes you use."
+
+
+def test_numbered_and_lettered_markers_together_make_items_of_their_own() -> None:
+    text = ("2.A Can the council confirm whether the ferry timetable policy was reviewed in 2024?\n"
+            "2.B Please produce all correspondence, reports and electronic mail about that review.")
+    assert reading(text) == [
+        "Can the council confirm whether the ferry timetable policy was reviewed in 2024?",
+        "Please produce all correspondence, reports and electronic mail about that review.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "If this request is likely to exceed costs, please answer the questions in order until the limit is reached.",
+        "The information I seek would be generated in the period from the 1st April 2024 to the date of your reply.",
+        "I would like this information for the school years 2021/22 through to 2023/24.",
+    ],
+)
+def test_notes_on_scope_and_cost_after_the_questions_are_not_questions(note: str) -> None:
+    text = f"1. How many school crossing patrols are funded?\n2. How many patrol posts are vacant?\n{note}"
+    assert len(reading(text)) == 2
+
+
+def test_a_paragraph_naming_only_the_subject_is_context_for_the_list_it_introduces() -> None:
+    text = ("This request concerns the harbour patrol team. I am requesting information about the team's work "
+            "with the coastguard. Please disclose on how many occasions the harbour patrol team has\n"
+            "1) carried out a joint patrol with the coastguard\n"
+            "2) shared incident logs with the coastguard\n")
+    questions = reading(text)
+    assert len(questions) == 2
+    assert questions[0].startswith("Please disclose on how many occasions")
+    assert questions[0].endswith("carried out a joint patrol with the coastguard")

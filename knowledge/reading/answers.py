@@ -194,9 +194,11 @@ def _only_points_to_attachment(text: str) -> bool:
         return False
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
     pointing = [s for s in sentences if _ATTACHMENT_ONLY.search(s) or (
-        _ATTACHMENT_WORD.search(s) and re.search(r"(?i)\b(?:see|refer|find|attached|enclosed|provided)\b", s)
+        _ATTACHMENT_WORD.search(s) and re.search(r"(?i)\b(?:see|refer|find|attach|attached|enclosed|provided)\b", s)
         and len(s.split()) <= 20)]
-    substantive = [s for s in sentences if s not in pointing and len(re.findall(r"[A-Za-z]{2,}", s)) > 3]
+    # A short line with no full stop ("Environmental Enforcement Team Manager") signs the reply off.
+    substantive = [s for s in sentences if s not in pointing and len(re.findall(r"[A-Za-z]{2,}", s)) > 3
+                   and (re.search(r"[.!?:;]\s*$", s) or len(s.split()) > 6)]
     return bool(pointing) and not substantive
 
 

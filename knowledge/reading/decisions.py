@@ -17,6 +17,7 @@ from functools import cache
 from knowledge.citations import find_citations, section_key
 from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
+from knowledge.personal_data import PHONE, POSTCODE
 
 NCND_WORDING = re.compile(
     r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|refus\w*\s+to\s+confirm\s+or\s+deny|"
@@ -65,8 +66,10 @@ _NOT_HELD = re.compile(
     r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"
     r"no (?:records?|documents?|information) (?:exist|exists|were found|could be found|has been found)|"
     r"(?:are|were|have been) no (?:documents?|records?|requests?)[^.]{0,40}(?:to disclose|held)|"
-    r"(?:is|are) held by (?:the )?[\w ,&()'-]{2,60}?,? (?:and )?not (?:by )?(?:the |this )?(?:council|authority|force|"
+    r"(?:is|are) held by (?:the )?[\w ,&()'-]{2,60}?,? (?:and )?not (?:by )?(?:the |this )?(?:[\w-]+ ){0,3}?"
+    r"(?:council|authority|force|"
     r"trust|department|us)\b|not held by (?:the |this )?(?:council|authority|force|trust|department|us)\b|"
+    r"\b(?:this|it|that) is (?:currently |not yet |still )?(?:unknown|not known)\b|"
     r"(?:is|are) not (?:a |an )?(?:council|local authority|authority|force|trust) "
     r"(?:function|responsibility|programme)",
     re.IGNORECASE,
@@ -84,7 +87,8 @@ _POINTER = re.compile(
     # The answer is published elsewhere: a link, a website, a published document.
     r"(?:is|are|was|were|can be) (?:available|published|accessible|found|viewed|accessed) (?:online |publicly )?"
     r"(?:on|at|via|from|through|in|here)\b|(?:please )?(?:see|visit|follow|refer to) the (?:following |attached )?"
-    r"(?:link|website|web ?page|page)|(?:following|this|the) link|(?:refer|direct|point) you to|"
+    r"(?:link|website|web ?page|page)|(?:following|this|the|above|below) link|(?:refer|direct|point) you to|"
+    r"^\W*(?:please )?see:?\s*\[\d{1,3}\]|"
     r"published (?:on|at|online|documents?|data|information|statistics)|our (?:website|web ?pages?|open data)|"
     r"\bweb ?pages?\b|https?://|www\.|\.gov\.uk\b",
     re.IGNORECASE,
@@ -361,6 +365,7 @@ def _scrub(text: str) -> str:
                   flags=re.IGNORECASE)
     text = re.sub(r"\[\d+\]|\b\d+\s?(?:working )?days?\b|\b(?:18|24) hours\b|£\s?(?:450|600)\b|\b\d+\s?hours\b",
                   " ", text, flags=re.IGNORECASE)
+    text = PHONE.sub(" ", POSTCODE.sub(" ", re.sub(r"(?i)\bp\.?\s?o\.? box \d+\b", " ", text)))  # contact details
     return re.sub(r"https?://\S+|\S+\.(?:pdf|docx?|xlsx?)\b", " ", text)
 
 

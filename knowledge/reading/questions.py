@@ -114,9 +114,32 @@ class QuestionList:
             heading = item.parts_are_questions and (not _asks_itself(item.text) or _introduces(item.text))
             pieces = item.split() if separable and (split_parts or heading) else [item]
             for piece in pieces:
-                out.extend(_asking_sentences(piece) if split_sentences and piece.kind is ItemKind.PROSE
-                           and not piece.parts else [piece])
+                prose = piece.kind is ItemKind.PROSE and not piece.parts
+                out.extend(_asking_sentences(piece) if split_sentences and prose else
+                           _additional_asks(piece) if prose else [piece])
         return out
+
+
+def _additional_asks(item: RequestItem) -> list[RequestItem]:
+    """A paragraph split where a sentence asks for something more ("Additionally, please provide ...")."""
+    sentences = [part for part in _SENTENCE.split(item.text) if part.strip()]
+    out = [sentences[0]] if sentences else []
+    for sentence in sentences[1:]:
+        if _ADDITIONAL.match(sentence) and _asks_itself(sentence):
+            out.append(sentence)
+        else:
+            out[-1] = f"{out[-1]} {sentence}"
+    if len(out) <= 1:
+        return [item]
+    return [replace(item, text=text, stem=item.stem if number == 0 else "") for number, text in enumerate(out)]
+
+
+# Sentences that open a further ask; "Please also include ..." and "If possible, ..." qualify the one before.
+_ADDITIONAL = re.compile(
+    r"(?i)^(?:additionally|in addition|furthermore|also|secondly|finally|lastly)\b|"
+    r"^(?:please )?(?:could|can|would) you (?:please )?also\b|^i(?: would|'d) also like\b|"
+    r"^i (?:also )?(?:want|wish|request) also\b|^if you(?:'re| are) also able\b"
+)
 
 
 def _asking_sentences(item: RequestItem) -> list[RequestItem]:
@@ -149,6 +172,7 @@ _NUMBERED = re.compile(
     r"\s?(?:[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
     re.IGNORECASE,
 )
+_COMPOUND = re.compile(r"^\(?(\d{1,2})(?:[.)]\(?([a-zA-Z])[.)]?|\(?([a-zA-Z])[.)])\s+(\S.*)$")
 _LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
 _ROMAN = re.compile(r"^\(?((?:i{1,3}|iv|vi{0,3}|ix|x))\s?[.)]\s*(.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\u2013\-]|o(?=\s+[A-Z]))\s*(.*)$")
@@ -156,9 +180,10 @@ _MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\
                           r"point)\s*\d{1,2}\s*[.:)]?)$", re.IGNORECASE)
 
 _ASKING = re.compile(
-    r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|send|supply|tell|disclose|confirm|give|list|state|"
+    r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|produce|send|supply|tell|disclose|confirm|give|list|state|"
     r"advise|detail|identify|outline|explain|indicate|share|forward|let (?:me|us) (?:know|have)|"
-    r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should)?(?: also| further| additionally| now)? "
+    r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should| will)?"
+    r"(?: also| further| additionally| now| therefore| hereby)? "
     r"(?:like|wish|want|hope|"
     r"request|am requesting|are requesting|am seeking|are seeking|seek|ask|need|am looking|require|"
     r"would be grateful|be grateful|am interested|am writing to (?:request|ask))\b|"
@@ -179,11 +204,15 @@ _PROCEDURAL = re.compile(
     r"(?:20|twenty)[- ]working[- ]days?|"
     r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
     r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
-    r"exceed (?:the )?(?:cost|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be |being )?charged|"
+    r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
     r"(?:advise|advice) (?:on |me )?"
     r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
-    r"this is a request (?:for information )?under|i am writing (?:to you )?under|hope (?:you are|your|you're|"
+    r"this is a request (?:for information )?under|(?:process|deal with|handle) (?:my|the|this) request|"
+    r"my (?:full )?name is|(?:i am|i'm) writing to (?:request|make a request|ask)[^.?!]{0,40}\bunder\b|"
+    r"outlining my (?:query|request)|(?:if|should) (?:my|this|any part of (?:my|this)) request is (?:denied|refused)|"
+    r"justify (?:all )?(?:deletions|redactions)|non-exempt material|reserve the right|"
+    r"(?:have )?received (?:this|my) request|i am writing (?:to you )?under|hope (?:you are|your|you're|"
     r"this finds)|i trust this|(?:presented|provided|supplied|sent) (?:to me )?(?:as|in) (?:a |an )?"
     r"(?:month|year|spreadsheet|excel|csv|electronic|table)|(?:on|with) behalf of|"
     r"comments associated with|to understand the basis|advice and assistance|(?:using|use) (?:the )?(?:table|"
@@ -191,7 +220,8 @@ _PROCEDURAL = re.compile(
     re.IGNORECASE,
 )
 _FORMAT = re.compile(
-    r"\b(?:electronic|excel|csv|spreadsheet|machine[- ]readable|xlsx?|pdf format|word format|digital format|"
+    r"\b(?:electronic(?! mail| communications?| records?| documents?)|excel|csv|spreadsheet|machine[- ]readable|"
+    r"xlsx?|pdf format|word format|digital format|"
     r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
     re.IGNORECASE,
 )
@@ -206,7 +236,7 @@ _INTRO_END = re.compile(
     r"(?::|:\s*-|;\s*-|\s-)\s*$|\b(?:the following|as follows|below|following (?:information|details|"
     r"questions|data|fields|areas|categories|periods))\b[^.?!]{0,200}[.?:]?\s*$|"
     r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
-    r"about|following|are|is)\s*$",
+    r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$",
     re.IGNORECASE,
 )
 _BREAKDOWN = re.compile(
@@ -217,13 +247,15 @@ _BREAKDOWN = re.compile(
 _HEADING = re.compile(r"^[A-Z0-9][^.?!]{0,80}:?$")
 _ANAPHORA = re.compile(
     r"^(?:also,?\s+)?(?:i would like |please (?:could you )?(?:disclose |provide |send )?|can you |could you )?"
-    r"(?:this|these|that|those|such|the above|it|them|the requested|the same)\b"
+    r"(?:this|these|that|those|such|the above|it|them|the requested|the same|the information (?:i|we) "
+    r"(?:seek|am seeking|are seeking|require|request|want|would like)|the information (?:requested|sought))\b"
     r"(?: (?:data|information|figures?|details|request|requests|numbers?))?",
     re.IGNORECASE,
 )
 _SCOPE_ONLY = re.compile(
-    r"\b(?:to cover|covering|cover the|for the (?:period|years?|financial|academic|calendar)|"
-    r"from \d|between \d|since \d|each of (?:these|the above|those)|all of the above|for each (?:of )?"
+    r"\b(?:to cover|covering|cover the|for the (?:[\w/-]+ )?(?:period|years?|financial|academic|calendar)|"
+    r"from \d|from the \d|between \d|since \d|in the period|to the date of|each of (?:these|the above|those)|"
+    r"all of the above|for each (?:of )?"
     r"(?:these|the above|category|categories|area|areas))\b|\bas much (?:of )?(?:the|as)\b|as possible\b|in full\b",
     re.IGNORECASE,
 )
@@ -338,6 +370,11 @@ def _mark(lines: list[str]) -> list[_Line]:
 
 
 def _marker(line: str, previous_letter: str) -> tuple[ItemKind | None, str, str]:
+    compound = _COMPOUND.match(line)
+    if compound:
+        # "1.A Can the council ..." then "1.B Please produce ...": each part is an item of its own.
+        return ItemKind.NUMBERED, compound.group(1) + (compound.group(2) or compound.group(3)).lower(), \
+            compound.group(4).strip()
     number = _NUMBERED.match(line)
     if number and (number.group(3) or "").strip() and not re.match(r"(?i)^\d{1,2}(?:st|nd|rd|th)\b", line):
         body = number.group(3).strip()
@@ -385,7 +422,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             while stack and not stack[-1].block and not stack[-1].text.endswith(":"):
                 stack.pop()
             continue
-        if line.kind is not None and line.text and _is_procedural(line.text):
+        if line.kind is not None and line.text and (_is_procedural(line.text) or _COMMENTARY.match(line.text)):
             left_out.append(line.text)  # "2. Please send the response by email." is not a question
             continue
         if line.kind is not None and not stack and stem and not stem_used and _lists_dimensions(stem) and \
@@ -404,8 +441,13 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             level = _LEVEL.get(line.kind, 3)
             while stack and _LEVEL[stack[-1].kind] >= level:
                 stack.pop()
-            node.block = bool(line.text) and not _asks_itself(line.text) and (
-                line.text.endswith(":") or len(line.text.split()) <= 6) and bool(_HEADING.match(line.text))
+            siblings = stack[-1].children if stack else roots
+            previous = siblings[-1] if siblings and siblings[-1].kind is node.kind else None
+            # A short entry is a heading only when its list is one of headings: the entry before it,
+            # if any, had lines of its own. The last of a list of fields does not take the prose after it.
+            node.block = bool(line.text) and not _asks_itself(line.text) and (line.text.endswith(":") or (
+                len(line.text.split()) <= 6 and (previous is None or bool(previous.children)))) and \
+                bool(_HEADING.match(line.text))
             if stack:
                 stack[-1].children.append(node)
             else:
@@ -450,6 +492,9 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             after_item = after_item or listed
             stem, stem_used = "", False
             continue
+        if stem and _HEADING.match(text) and len(text.split()) <= 12 and not _asks_itself(text) and \
+                index < len(lines) and lines[index].kind is not None and not _EXAMPLE_LEAD.match(text):
+            continue  # "Supporting Families" then "1. ...": a section heading between a stem and its items
         if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
                 not _ANAPHORA.match(text) and not _introduces(text) and \
                 (stem_used or _next_is_item(lines, index - 1)):
@@ -481,16 +526,26 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             _release(stem, stem_used, roots, left_out)
         stem, stem_used, after_item = "", False, False
         next_item = _next_is_item(lines, index)
+        if _EXAMPLE_LEAD.match(text) and next_item:
+            # "For example:" then a sample row: how an answer might look, not more questions.
+            left_out.append(text)
+            while index < len(lines) and lines[index].kind is not None:
+                left_out.append(lines[index].text)
+                index += 1
+            continue
         if _introduces(text) and next_item:
             if pending_stem:
                 left_out.append(pending_stem)
             sentences = [part for part in _SENTENCE.split(text) if part.strip()]
             if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
-                    not _GENERIC_ASK.match(" ".join(sentences[:-1])):
+                    not _GENERIC_ASK.match(" ".join(sentences[:-1])) and \
+                    not all(_names_subject_only(sentence) for sentence in sentences[:-1]):
                 # "Please provide a copy of X. Please state:" asks for X, then introduces a list.
                 roots.append(_Node(ItemKind.PROSE, "", " ".join(sentences[:-1])))
                 stem = sentences[-1]
-            elif len(sentences) > 1 and _asks_itself(sentences[-1]) and not _asks(" ".join(sentences[:-1])):
+            elif len(sentences) > 1 and _asks_itself(sentences[-1]) and (
+                    not _asks(" ".join(sentences[:-1])) or
+                    all(_names_subject_only(sentence) for sentence in sentences[:-1])):
                 # "I am researching bus services. For each depot, please provide:" the context stays out.
                 left_out.append(" ".join(sentences[:-1]))
                 stem = sentences[-1]
@@ -501,8 +556,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 _next_paragraph_asks(lines, index):
             stem, stem_used = text, False  # "I would like to know:" then the question it introduces
             continue
-        if _is_question_paragraph(text):
-            kept, dropped = _without_procedural(text)
+        kept, dropped = _without_procedural(text) if _is_question_paragraph(text) else (text, [])
+        if _is_question_paragraph(text) and _asks(kept):  # "I hope you're well. It's Sam from ..." asks nothing
             if pending_stem and not _GENERIC_ASK.match(pending_stem):
                 kept = f"{pending_stem} {kept}"  # "I would like to know:" then the question
             elif pending_stem:
@@ -529,6 +584,11 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
     return items, [*generic, *left_out]
 
 
+_EXAMPLE_LEAD = re.compile(r"(?i)^(?:for (?:example|instance)|e\.g\.|examples?|an example|a sample|sample "
+                           r"(?:answer|response|row))\b[^.?!]{0,40}:?\s*$")
+# "- this would make collecting the data easier": a remark set out as a list entry, not an item.
+_COMMENTARY = re.compile(r"(?i)^(?:this|that|which|it) (?:would|will|is|makes|helps|should)\b|^\*?\s*\S.{0,60}\b"
+                         r"(?:is|are|means?) defined as\b")
 _REFERENCE_LINE = re.compile(r"^[A-Z][\w ]{0,30}\b(?:ref(?:erence)?|number|no\.?|id)\s*[:#]\s*[\w/.-]*\d[\w/.-]*$",
                              re.IGNORECASE)
 
@@ -712,7 +772,8 @@ def _asks_itself(text: str) -> bool:
 
 _SELF_ASKING = re.compile(
     r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i(?: would|'d)(?: also| further| additionally)? like|"
-    r"i(?: also)? wish|i(?: also)? want|"
+    r"i(?: also| therefore| hereby)? wish|i(?: also)? want|(?:are|is) (?:you|the council) (?:also )?able to|able to "
+    r"(?:confirm|provide|tell|send|share|give)|"
     r"we would like|i request|i am requesting|i would be grateful|provide (?:me|us)|let me know)\b|"
     r"(?:^|[.;:,]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
     r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
@@ -737,6 +798,18 @@ _STATEMENT = re.compile(
     r"information|data|correspondence|documents?|reports?|policy|policies)\s+(?:is|are|was|were|has|have|had|"
     r"will|can|cannot|does|do|did|shows?|came|comes|falls?|remains?)\b(?![^?]*\?)"
 )
+
+
+def _names_subject_only(sentence: str) -> bool:
+    """Context, or an ask that only names the subject ("I am requesting information about X.")."""
+    return not _asks(sentence) or (
+        bool(_SUBJECT_ONLY.search(sentence)) and "?" not in sentence and not _CONCRETE_ASK.search(sentence))
+
+
+_SUBJECT_ONLY = re.compile(r"(?i)^(?:[^.?!]{0,60}\b)?(?:i|we)(?: am| are)? (?:requesting|seeking|request|seek|"
+                           r"would like|wish to (?:request|obtain))(?: to (?:request|obtain|receive))? (?:some )?"
+                           r"(?:information|details|data) (?:about|regarding|relating to|related to|on|concerning|"
+                           r"in relation to|in respect of)\b")
 
 
 def _introduces(text: str) -> bool:

@@ -20,6 +20,7 @@ from knowledge.models import (
     RequestStance,
     SourceDocument,
 )
+from knowledge.personal_data import SIGN_OFF
 from knowledge.personal_data import redact_correspondence as redact_requester
 from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate_lines
 from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
@@ -116,6 +117,8 @@ def _answered_request(messages: list[Message]) -> int | None:
         if not ((asked_to_clarify or narrowing) and answered_after and before is not None and
                 before.sender is Sender.AUTHORITY and asked) or _QUERYING_REPLY.search(message.text):
             continue
+        if narrowing and all(_SAME_INFORMATION.search(item.question) for item in asked):
+            continue  # "the same information, but for the last two years": the questions stand, narrowed
         quotes_original = any(containment(content_words(item.question), content_words(message.text)) >= 0.9
                               for item in original)
         if not quotes_original and (narrowing or len(asked) >= len(original) or len(original) <= 2):
@@ -123,6 +126,9 @@ def _answered_request(messages: list[Message]) -> int | None:
     return chosen
 
 
+_SAME_INFORMATION = re.compile(r"(?i)\b(?:the same (?:information|data|figures|details|questions)|the above "
+                               r"(?:information|questions)|(?:my|the) (?:original|previous|initial) (?:request|"
+                               r"questions))\b")
 _QUERYING_REPLY = re.compile(r"(?i)clarification (?:on|about|of) (?:this|your|the) (?:response|reply|answer)|"
                              r"(?:does not|doesn't|did not|didn't) (?:appear to )?answer|your (?:response|reply) "
                              r"(?:does not|doesn't)")
@@ -142,7 +148,7 @@ def requester_names(text: str) -> list[str]:
                     break
         else:
             for index, line in enumerate(lines):
-                if _SIGN_OFF.match(line):
+                if SIGN_OFF.match(line):
                     follow = next((ln for ln in lines[index + 1 : index + 3] if ln), "")
                     if follow and len(follow) <= 60 and not re.search(r"[-=_]{3,}|\d{3,}|@", follow):
                         names.append(follow)
@@ -153,11 +159,6 @@ def requester_names(text: str) -> list[str]:
 _GENERIC_ADDRESSEE = re.compile(
     r"^(?:sir|madam|sir or madam|sir/madam|sirs|all|requester|applicant|colleague|customer|foi(?: team)?|"
     r"freedom of information.*|information.*|team|.*council|.*police|.*constabulary|.*trust|.*department)$",
-    re.IGNORECASE,
-)
-_SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind(?:est)? regards|best regards|regards|many thanks(?: for your "
-    r"help)?|thanks(?: in advance)?|thank you(?: in advance)?|best wishes)[,.!]?$",
     re.IGNORECASE,
 )
 
@@ -274,6 +275,8 @@ _ATTACHED_THING = (
                r"(?:attached|enclosed)"),
     re.compile(r"(?i)\b(?:see|find)\s+the\s+(?:attached|enclosed)\s+((?:[\w-]+\s+){0,3}[\w-]+)"),
     re.compile(r"(?i)^\W*(?!(?:please|see|find|refer)\b)((?:[\w-]+\s+){0,3}[\w-]+)\s+(?:attached|enclosed)\b"),
+    re.compile(r"(?i)\b(?:i|we)\s+(?:also\s+|have\s+)?(?:attach|enclose|attached|enclosed)\s+(?:a copy of\s+)?"
+               r"(?:the|a|an|our)\s+((?:[\w-]+\s+){0,2}[\w-]+)"),
 )
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from knowledge.personal_data import SIGN_OFF
 from knowledge.reading.text import normalise, reflow
 
 THREAD_SEPARATOR = re.compile(
@@ -78,12 +79,6 @@ _QUOTE_START = re.compile(
     re.IGNORECASE,
 )
 _HEADER_FOLLOW = re.compile(r"^(?:sent|date|to|subject|cc)\s*:", re.IGNORECASE)
-_SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|kind(?:est)? regards|best regards|warm(?:est)? regards|"
-    r"with regards|many thanks(?: and (?:kind )?regards)?|regards|best wishes|thanks(?: again)?|"
-    r"thank you(?: again)?)[,.!]?\s*$",
-    re.IGNORECASE,
-)
 _FURNITURE_LINE = re.compile(
     r"^(?:\[?\d{1,3}\]?\.?\s*(?:mailto:|https?://)\S*|"
     r"\[\d{1,3}\]\s*$|https?://\S+$|mailto:\S+$|email:\s*\[.*\]$|po box \d+|"
@@ -239,7 +234,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
         stripped = line.strip()
         if _starts_quote(raw, index):
             break
-        if cut_at_sign_off and _SIGN_OFF.match(stripped) and kept:
+        if cut_at_sign_off and SIGN_OFF.match(stripped) and kept:
             signed = True
             break
         if re.match(r"(?i)^(?:references|visible links)\s*$", stripped) and kept:
@@ -262,7 +257,7 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
             continue
         if in_closing and _RESUMES.match(line):
             in_closing = False  # a letter attached under a covering note starts after the note's closing
-        if closing_apart and (in_closing or _CLOSING.match(line) or _SIGN_OFF.match(line)):
+        if closing_apart and (in_closing or _CLOSING.match(line) or SIGN_OFF.match(line)):
             closing.append(line)
             in_closing = True
             continue
@@ -310,20 +305,22 @@ def _kind(sender: Sender, body: list[str], closing: list[str], first_request: bo
     words = len(text.split())
     if _CLARIFICATION_REQUEST_CUES.search(text) and not re.search(r"(?i)please find|not held|exempt", text):
         return MessageKind.CLARIFICATION_REQUEST
+    if _AUTO_REPLY.search(text) and words < 400 and not _decides(text):
+        return MessageKind.OTHER  # "This inbox is not being monitored until ...": nobody has read it yet
     if _ACKNOWLEDGEMENT_CUES.search(text) and (not responding or words < 90) and not _decides(text):
         return MessageKind.ACKNOWLEDGEMENT
     if _HOLDING_CUES.search(text) and not _decides(text) and words < 200:
         return MessageKind.HOLDING
-    if _AUTO_REPLY.search(text) and words < 120:
-        return MessageKind.OTHER
     if responding or _decides(text) or words >= 8:
         return MessageKind.RESPONSE  # an authority's message that is none of the above answers something
     return MessageKind.OTHER
 
 
 _AUTO_REPLY = re.compile(
-    r"will not be monitored|(?:on|am|is) annual leave|out of (?:the )?office|automatic(?:ally generated)? reply|"
-    r"auto-?reply|(?:i|we) (?:am|are) (?:currently )?away|limited access to (?:my )?e-?mail",
+    r"(?:will not be|(?:is|are) not being|(?:is|are) not) monitored|will be (?:picked up|read|dealt with) "
+    r"(?:when|on|after) (?:staff|I|we|the team) return|(?:on|am|is) annual leave|out of (?:the )?office|"
+    r"automatic(?:ally generated)? reply|auto-?reply|(?:i|we) (?:am|are) (?:currently )?away|"
+    r"limited access to (?:my )?e-?mail",
     re.IGNORECASE,
 )
 
