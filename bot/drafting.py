@@ -550,6 +550,31 @@ _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DIS
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
 
 
+def in_request_context(questions: Sequence[str], vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The vectors to search with: a short item ("Date of vacancy") is pulled toward what its request is about.
+
+    A list entry of a few words says little on its own; the mean of the request's questions says what
+    the list is a list of (business rates, say), so its precedents come from the same subject.
+    """
+    if len(vectors) < 2:
+        return vectors
+    centre = vectors.mean(axis=0)
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    for index, question in enumerate(questions):
+        words = len(question.split())
+        if words <= _SHORT_ITEM_WORDS:
+            mixed = vectors[index] + _CONTEXT_WEIGHT * centre
+            out[index] = mixed / (np.linalg.norm(mixed) or 1.0)
+    return out
+
+
+_SHORT_ITEM_WORDS = 8
+_CONTEXT_WEIGHT = 1.0
+"""Measured on real threads drafted against their council's history: given-outcome exemption F1 0.65 to
+0.67 on real-dev and 0.56 to 0.58 on a second set; top-3 unchanged; longer items gained nothing."""
+
+
 def _regime_of(labels: Sequence[str]) -> Regime:
     return Regime.EIR if labels and labels[0].startswith("reg") else Regime.FOIA
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cases import CaseStore
-from bot.drafting import Candidate, Drafter
+from bot.drafting import Candidate, Drafter, in_request_context
 from bot.facts import foreign_facts
 from bot.service import CaseService
 from knowledge.citations import section_key
@@ -106,6 +106,7 @@ class _Tally:
     foreign: list[bool] = field(default_factory=list)
     hits_at_5: int = 0
     placeholders: int = 0
+    outcome_unknown: int = 0
     latencies: list[float] = field(default_factory=list)
     details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -129,10 +130,17 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
         source = document.source if "#" in document.source else str(Path(document.source).resolve())
         exclude_ids = (excluded or {}).get(entry.file, frozenset())
         exclude_source = None if excluded is not None else source
-        for question, disposition, exemptions in zip(entry.questions, entry.dispositions, entry.exemptions,
-                                                     strict=True):
+        in_text = entry.answer_in_text or (True,) * len(entry.questions)
+        request_vectors = in_request_context(entry.questions, service.embeddings.embed_array(list(entry.questions)))
+        for question, disposition, exemptions, known, vector in zip(
+                entry.questions, entry.dispositions, entry.exemptions, in_text, request_vectors, strict=True):
+            if disposition == Disposition.OTHER.value and not known:
+                # "See attached", the attachment absent: nobody knows the outcome, so no draft can be
+                # scored against it (the baseline is counted on the same questions).
+                tally.outcome_unknown += 1
+                continue
             started = time.perf_counter()
-            vectors = service.embeddings.embed_array([question])
+            vectors = vector[None, :]
             candidates = drafter.retrieve([question], exclude_ids=exclude_ids, exclude_source=exclude_source,
                                           vectors=vectors)[0]
             cues = service.question_cues(question, regime, candidates)
@@ -167,7 +175,7 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
                 "foreign_facts": [fact.text for fact in foreign],
             })
     if not tally.truth:
-        return {"questions_drafted": 0}
+        return {"questions_drafted": 0, "questions_outcome_unknown": tally.outcome_unknown}
     report = _report(tally)
     if scores is not None:
         report["llm"] = scores.report(tally.truth, tally.true_exemptions)
@@ -199,6 +207,7 @@ def _report(tally: _Tally) -> dict[str, Any]:
     correct = [top == truth for top, truth in zip(tally.top, tally.truth, strict=True)]
     return {
         "questions_drafted": n,
+        "questions_outcome_unknown": tally.outcome_unknown,
         "disposition_accuracy": round(sum(correct) / n, 3),
         "top3_disposition_accuracy": round(sum(t in top3 for t, top3 in zip(tally.truth, tally.top3, strict=True)) / n,
                                            3),

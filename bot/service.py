@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.cases import CaseChange, CaseError, CaseStore
 from bot.clock import deadlines
 from bot.cues import authority_kind, question_cues, request_stance
-from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings
+from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, in_request_context
 from bot.letter import Letter, LetterOptions, OwnReasoning, assemble_letter
 from bot.models import (
     BOT,
@@ -189,7 +189,7 @@ class CaseService:
                       ) -> tuple[list[Draft], OpeningStance | None]:
         """Drafts for a request's questions, and the stance the authority's precedents take across it."""
         exclude = self._pending_ids()
-        vectors = self.embeddings.embed_array(questions)
+        vectors = in_request_context(questions, self.embeddings.embed_array(questions))
         retrieved = self.drafter.retrieve(questions, exclude, exclude_source, vectors)
         drafts = []
         all_cues = []

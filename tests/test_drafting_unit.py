@@ -11,8 +11,17 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, map_exemptions, restate_question
+from bot.drafting import (
+    Candidate,
+    Drafter,
+    DraftingPolicy,
+    consistency_warnings,
+    in_request_context,
+    map_exemptions,
+    restate_question,
+)
 from bot.models import Cue, CueKind, WarningKind
+from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
 from knowledge.store import SearchHit
@@ -652,3 +661,20 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
 )
 def test_the_restatement_puts_back_only_what_is_asked(question: str, restated: str) -> None:
     assert restate_question(question) == restated
+
+
+def test_a_short_list_item_searches_with_its_request_subject_and_a_full_question_alone(
+        embeddings: SentenceEmbeddings) -> None:
+    questions = [
+        "Please provide the register of market stall licences, with each trader's pitch number.",
+        "Please provide the annual pitch fees charged to each market stall trader in 2024.",
+        "Date of licence",
+        "How many market stall licences were revoked for unpaid pitch fees in 2024 and 2025?",
+    ]
+    plain = embeddings.embed_array(questions)
+    searched = in_request_context(questions, plain)
+    subject = embeddings.embed_array(["market stall licences and pitch fees"])[0]
+    assert float(searched[2] @ subject) > float(plain[2] @ subject) + 0.1
+    assert np.allclose(searched[[0, 1, 3]], plain[[0, 1, 3]])
+    assert np.allclose(np.linalg.norm(searched, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(in_request_context(questions[2:3], plain[2:3]), plain[2:3])

@@ -183,3 +183,22 @@ def test_reading_only_details_give_each_document_for_error_analysis(small_corpus
     assert len(detailed["details"]) == len(read_manifest(small_corpus))
     row = detailed["details"][0]
     assert set(row) >= {"file", "questions", "aligned", "dispositions", "exemptions"}
+
+
+def test_a_question_whose_outcome_is_only_in_an_absent_attachment_is_not_scored(
+        small_corpus: Path, history: Path, settings: Settings, embeddings: SentenceEmbeddings,
+        tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    entries = [json.loads(line) for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    first = entries[0]
+    first["dispositions"][0] = "other"
+    first["answer_in_text"] = [False] + [True] * (len(first["questions"]) - 1)
+    (corpus / "manifest.jsonl").write_text("\n".join(json.dumps(e) for e in entries) + "\n", encoding="utf-8")
+    questions = sum(len(e["questions"]) for e in entries)
+
+    report = evaluate(corpus, settings, embeddings, store_dir=history, reading=False)
+
+    assert report["questions_outcome_unknown"] == 1
+    assert report["questions_drafted"] == questions - 1
+    assert all(row["question"] != first["questions"][0] for row in report["drafting_details"])
