@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 
-from bot.drafting import Candidate
+from bot.drafting import Candidate, is_own_precedent
 from bot.models import Cue, CueKind, OpeningStance
 from knowledge.citations import most_specific
 from knowledge.models import Disposition, Regime
@@ -86,9 +86,9 @@ def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates
                   authority: str = "", today: date | None = None) -> tuple[Cue, ...]:
     """The cues one question carries, each with its reason, from its text and its retrieved precedents."""
     today = today or date.today()
-    own = [c for c in candidates if _own(c, authority)]
+    own = [c for c in candidates if _own(c, authority, regime)]
     found = [
-        _repeat(question, candidates, authority),
+        _repeat(question, candidates, authority, regime),
         _security(question, regime, kind, own),
         _personal_data(question, regime, own),
         _cost(question, regime, kind, own, today),
@@ -155,7 +155,7 @@ def stance_exemptions(stance: str) -> tuple[str, ...]:
 # --- the same question asked before --------------------------------------------------------------
 
 
-def _repeat(question: str, candidates: Sequence[Candidate], authority: str) -> Cue | None:
+def _repeat(question: str, candidates: Sequence[Candidate], authority: str, regime: Regime) -> Cue | None:
     words = _words(question)
     if len(words) < REPEAT_WORDS:
         return None
@@ -163,8 +163,8 @@ def _repeat(question: str, candidates: Sequence[Candidate], authority: str) -> C
             if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
     if not same:
         return None
-    ours = [c for c in same if _own(c, authority)]
-    theirs = [c for c in same if not _own(c, authority)]
+    ours = [c for c in same if _own(c, authority, regime)]
+    theirs = [c for c in same if not _own(c, authority, regime)]
     outcomes = {c.disposition for c in ours}
     parts = []
     if ours:
@@ -545,10 +545,8 @@ def _published(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue |
 # --- shared pieces -------------------------------------------------------------------------------
 
 
-def _own(candidate: Candidate, authority: str) -> bool:
-    """Whether a precedent is the authority's own (or of no named authority) when the authority is known."""
-    theirs = candidate.hit.authority.strip().lower()
-    return not authority or not theirs or theirs == authority.strip().lower()
+def _own(candidate: Candidate, authority: str, regime: Regime | None = None) -> bool:
+    return is_own_precedent(authority, candidate.hit.authority, candidate.hit.regime, regime)
 
 
 def _link(candidate: Candidate) -> str:

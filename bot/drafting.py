@@ -375,7 +375,7 @@ class Drafter:
         with the authority's own reasoning for each exemption (or the library's); nothing another
         authority's letter says about the world (figures, dates, names) comes through.
         """
-        own = precedent is not None and self.is_own(precedent.hit.authority)
+        own = precedent is not None and self.is_own(precedent.hit.authority, precedent.hit.regime, regime)
         if precedent is not None and own and precedent.disposition is disposition and precedent.hit.answer.strip() \
                 and len(precedent.hit.answer.split()) <= _REUSE_MAX_WORDS \
                 and precedent.hit.score >= self.policy.model.near_identical \
@@ -398,11 +398,9 @@ class Drafter:
         return [question, self.policy.authority, *own_answers, *self._library_text(exemptions, regime),
                 *_STATUTORY_FACTS]
 
-    def is_own(self, authority: str) -> bool:
-        """Whether a precedent is the authority's own (an unnamed authority counts as ours)."""
-        ours = self.policy.authority.strip().lower()
-        theirs = authority.strip().lower()
-        return not ours or not theirs or ours == theirs or ours in theirs or theirs in ours
+    def is_own(self, authority: str, their_regime: str = "", regime: Regime | None = None) -> bool:
+        """Whether a precedent is the authority's own (see `is_own_precedent`)."""
+        return is_own_precedent(self.policy.authority, authority, their_regime, regime)
 
     def _library_text(self, exemptions: Sequence[str], regime: Regime) -> list[str]:
         cards = [self.library.get(label, regime) for label in exemptions]
@@ -548,6 +546,22 @@ _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
+
+
+def is_own_precedent(ours: str, theirs: str, their_regime: str = "", regime: Regime | None = None) -> bool:
+    """Whether a precedent is the authority's own: the same name (one within the other), or no name.
+
+    An unnamed precedent counts as ours (a store of one authority's history often names nobody),
+    unless it was answered under another jurisdiction's law: a Scottish (FOISA) answer is not an
+    English authority's own, nor the other way round.
+    """
+    mine, other = ours.strip().lower(), theirs.strip().lower()
+    if not mine:
+        return True
+    if not other:
+        return not (their_regime and regime is not None
+                    and (their_regime == Regime.FOISA.value) != (regime is Regime.FOISA))
+    return mine == other or mine in other or other in mine
 
 
 def in_request_context(questions: Sequence[str], vectors: NDArray[np.float32]) -> NDArray[np.float32]:

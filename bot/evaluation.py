@@ -158,8 +158,8 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             tally.true_exemptions.append(tuple(exemptions))
             given = _given(drafter, question, Disposition(disposition), candidates, cues, regime, reasoning)
             tally.given_exemptions.append(given.exemptions)
-            allowed = drafter.trusted_text(question, given.exemptions, regime,
-                                           [c.hit.answer for c in candidates if drafter.is_own(c.hit.authority)])
+            own_answers = [c.hit.answer for c in candidates if drafter.is_own(c.hit.authority, c.hit.regime, regime)]
+            allowed = drafter.trusted_text(question, given.exemptions, regime, own_answers)
             foreign = foreign_facts(given.wording, allowed)
             tally.foreign.append(bool(foreign))
             if scores is not None:

@@ -17,6 +17,7 @@ from bot.drafting import (
     DraftingPolicy,
     consistency_warnings,
     in_request_context,
+    is_own_precedent,
     map_exemptions,
     restate_question,
 )
@@ -678,3 +679,20 @@ def test_a_short_list_item_searches_with_its_request_subject_and_a_full_question
     assert np.allclose(searched[[0, 1, 3]], plain[[0, 1, 3]])
     assert np.allclose(np.linalg.norm(searched, axis=1), 1.0, atol=1e-5)
     assert np.allclose(in_request_context(questions[2:3], plain[2:3]), plain[2:3])
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "their_regime", "regime", "own"),
+    [
+        ("Fenmoor Constabulary", "Fenmoor Constabulary", "foia", Regime.FOIA, True),
+        ("Fenmoor Constabulary", "fenmoor constabulary professional standards", "foia", Regime.FOIA, True),
+        ("Fenmoor Constabulary", "Marsh Valley Police", "foia", Regime.FOIA, False),
+        ("Fenmoor Constabulary", "", "eir", Regime.FOIA, True),
+        ("Fenmoor Constabulary", "", "foisa", Regime.FOIA, False),
+        ("Glenmuir Council", "", "foia", Regime.FOISA, False),
+        ("", "Marsh Valley Police", "foia", Regime.FOIA, True),
+    ],
+)
+def test_a_precedent_is_our_own_by_name_and_an_unnamed_one_only_under_our_law(
+        ours: str, theirs: str, their_regime: str, regime: Regime, own: bool) -> None:
+    assert is_own_precedent(ours, theirs, their_regime, regime) is own

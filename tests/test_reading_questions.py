@@ -167,3 +167,16 @@ def test_a_paragraph_naming_only_the_subject_is_context_for_the_list_it_introduc
     assert len(questions) == 2
     assert questions[0].startswith("Please disclose on how many occasions")
     assert questions[0].endswith("carried out a joint patrol with the coastguard")
+
+
+def test_a_sentence_saying_why_the_requester_asks_is_not_a_question() -> None:
+    text = ("I have been reading about ferry delays and I would like to understand the position at the harbour.\n\n"
+            "Please tell me how many sailings were cancelled in 2024.\n\n"
+            "I would like to understand how many of those were cancelled for lack of crew.")
+    split = split_request_detailed(text)
+    assert split.questions == (
+        "Please tell me how many sailings were cancelled in 2024.",
+        "I would like to understand how many of those were cancelled for lack of crew.",
+    )
+    assert split.left_out[0].startswith("I have been reading about ferry delays")
+    assert len(reading(text)) == 2

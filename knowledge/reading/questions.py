@@ -148,7 +148,7 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     out: list[RequestItem] = []
     context: list[str] = []
     for sentence in sentences:
-        if _asks_itself(sentence) or _REQUESTED_THING.match(sentence):
+        if (_asks_itself(sentence) or _REQUESTED_THING.match(sentence)) and not _only_background(sentence):
             text = " ".join([*context, sentence]) if context and not out else sentence
             if context and out:
                 out[-1] = replace(out[-1], text=" ".join([out[-1].text, *context]))
@@ -853,9 +853,23 @@ def _is_item_line(text: str) -> bool:
 
 
 def _is_question_paragraph(text: str) -> bool:
-    if not _asks(text) or _is_procedural(text):
+    if not _asks(text) or _is_procedural(text) or _only_background(text):
         return False
     return not (_ANAPHORA.match(text) and _SCOPE_ONLY.search(text))
+
+
+def _only_background(text: str) -> bool:
+    """Says why the requester asks ("I would like to understand the position at ..."), asks for nothing named."""
+    sentences = [part for part in _SENTENCE.split(text) if part.strip()] or [text]
+    return "?" not in text and all(_BACKGROUND.search(s) or not _asks(s) for s in sentences) and \
+        any(_BACKGROUND.search(s) for s in sentences)
+
+
+_BACKGROUND = re.compile(
+    r"(?i)\b(?:i|we)(?: would|'d)?(?: like| want| wish| hope| am trying| are trying| need)? to (?:better )?"
+    r"(?:understand|learn (?:more )?about|find out more about|get a (?:better )?(?:sense|picture|idea) of)\b"
+    r"(?![^.?!]*\b(?:how many|how much|the number|the cost|whether|when|who|which|what|copy|copies|list|details)\b)"
+)
 
 
 def _restates_list(text: str) -> bool:
