@@ -140,7 +140,7 @@ def test_a_single_close_precedent_ranks_first_but_is_not_a_certainty(drafter: Dr
 
 
 def test_three_close_agreeing_precedents_carry_a_proposal_with_its_basis(drafter: Drafter) -> None:
-    candidates = [cand(hit(name, score, "not_held", reference=f"FOI-{name}"))
+    candidates = [cand(hit(name, score, "not_held", reference=f"FOI-{name}", authority=OUR_NAME))
                   for name, score in (("a", 0.95), ("b", 0.94), ("c", 0.93), ("d", 0.9))]
 
     draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
@@ -696,3 +696,27 @@ def test_a_short_list_item_searches_with_its_request_subject_and_a_full_question
 def test_a_precedent_is_our_own_by_name_and_an_unnamed_one_only_under_our_law(
         ours: str, theirs: str, their_regime: str, regime: Regime, own: bool) -> None:
     assert is_own_precedent(ours, theirs, their_regime, regime) is own
+
+
+def test_another_authoritys_answers_count_less_than_our_own(drafter: Drafter) -> None:
+    ours = [cand(hit("a", 0.9, "not_held", authority=OUR_NAME))]
+    theirs = [cand(hit("b", 0.9, "not_held", authority=THEIR_NAME))]
+
+    own_vote = drafter.outcomes(ours, regime=Regime.FOIA)[Disposition.NOT_HELD]
+    their_vote = drafter.outcomes(theirs, regime=Regime.FOIA)[Disposition.NOT_HELD]
+
+    assert own_vote > their_vote > drafter.outcomes([], regime=Regime.FOIA)[Disposition.NOT_HELD]
+
+
+def test_our_own_ncnd_on_a_covert_subject_leads_over_other_forces_answers(drafter: Drafter) -> None:
+    candidates = [cand(hit("x", 0.8, "not_held", authority=THEIR_NAME)),
+                  cand(hit("y", 0.79, "not_held", authority=THEIR_NAME)),
+                  cand(hit("z", 0.62, "ncnd", ("s23(5)", "s24(2)"), reference="FC-1", authority=OUR_NAME))]
+    cue = Cue(CueKind.SECURITY_SENSITIVE, "covert tactics; the force neither confirmed nor denied before",
+              sections=("s23(5)", "s24(2)"), references=("FC-1",))
+
+    with_stance = drafter.draft(QUESTION, candidates, Regime.FOIA, cues=(cue,))
+    without = drafter.draft(QUESTION, candidates, Regime.FOIA)
+
+    assert with_stance.options[0].disposition is Disposition.NCND
+    assert without.options[0].disposition is Disposition.NOT_HELD

@@ -698,3 +698,35 @@ Revealing the precise location of each camera would allow offenders to plan rout
 Yours sincerely
 """)
     assert parsed.precedents[1].answer == "The locations are withheld under section 31(1)(a)."
+
+
+def test_a_response_heading_under_each_restated_question_leads_to_its_own_answer() -> None:
+    parsed = _parse("""Our reference: BV-2025-0101
+
+Question 1
+
+How many ferry sailings were cancelled in 2024?
+
+Response
+
+There were 212 cancelled sailings in 2024.
+
+Question 2
+
+Please provide the crew rota for the harbour launch.
+
+Response
+
+Not held
+
+Question 3
+
+What is the fuel contract price per litre?
+
+Response
+
+The price is withheld under section 43(2) of the Act, as disclosure would prejudice the supplier's commercial interests.
+""")
+    assert [p.disposition for p in parsed.precedents] == [
+        Disposition.DISCLOSED, Disposition.NOT_HELD, Disposition.EXEMPT_WITHHELD]
+    assert parsed.precedents[0].answer == "There were 212 cancelled sailings in 2024."

@@ -180,3 +180,27 @@ def test_a_sentence_saying_why_the_requester_asks_is_not_a_question() -> None:
     )
     assert split.left_out[0].startswith("I have been reading about ferry delays")
     assert len(reading(text)) == 2
+
+
+def test_a_follow_up_that_depends_on_the_answer_stays_with_its_question() -> None:
+    text = ("Does the harbour authority use drones to inspect the sea wall? If it does, how many flights were made "
+            "in 2024?\n\nPlease tell me the annual cost of sea wall repairs.")
+    split = split_request_detailed(text)
+    assert len(split.questions) == 2
+    assert split.questions[0].endswith("how many flights were made in 2024?")
+
+
+def test_background_before_a_list_lead_in_is_left_out_and_the_lead_in_kept() -> None:
+    text = ("I am a student writing about harbour safety and would like more up to date figures. My questions are:\n"
+            "- how many boats ran aground in 2024\n"
+            "- how many rescues the harbour launch made in 2024\n")
+    split = split_request_detailed(text)
+    assert split.questions[0] == "My questions are: how many boats ran aground in 2024"
+    assert split.left_out[0].startswith("I am a student writing about harbour safety")
+
+
+def test_a_clause_after_a_comma_is_not_a_question() -> None:
+    text = ("I was affected by the ferry strike in 2023, when I could not get to work for weeks.\n\n"
+            "Please tell me how many sailings were cancelled during the strike.")
+    assert split_request_detailed(text).questions == (
+        "Please tell me how many sailings were cancelled during the strike.",)

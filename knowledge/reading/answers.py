@@ -382,6 +382,8 @@ def _best_in_order(candidates: list[list[tuple[float, _Span]]]) -> list[_Span | 
     return max(best.values(), key=lambda pair: pair[0])[1]
 
 
+# "Response" alone on its line, under the restated question: the answer follows.
+_RESPONSE_HEADING = re.compile(r"(?i)^(?:our )?(?:response|answer|reply)\s*:?\s*$")
 _ANSWER_LABEL = re.compile(
     r"^(?:(?-i:A)\s*\d{0,2}\s*:|(?:ans(?:wer)?|response|reply|our response|outcome)\s*\d{0,2}\s*[:.\-\u2013]|"
     r"[-\u2013:]\s+)\s*", re.IGNORECASE)
@@ -390,7 +392,9 @@ _DOCUMENT_LEVEL = re.compile(
     r"^(?:this (?:letter|response|email|reply) (?:is|serves|acts)|(?:with regard|in regard|in relation|in respect|"
     r"turning|as regards)\w* to (?:all )?(?:the )?(?:other|remaining|rest)|(?:for|in response to|regarding|"
     r"re:?) (?:all )?(?:the )?(?:other|remaining) (?:questions|parts|points)|advice and assistance\s*:?$|"
-    r"[A-Z][A-Z &]{6,}$)",
+    r"(?-i:[A-Z][A-Z &]{6,})$|(?:reasons? for (?:the |our |this )?(?:decision|refusal)|reasons|exemptions? "
+    r"(?:applied|used)|public interest (?:test|considerations)|(?:your )?rights? (?:of|to) (?:appeal|review|complain)"
+    r"[\w ]{0,30}|internal review|complaints?|appeals?|next steps|refusal notice[\w ]{0,30})\s*:?$)",
     re.IGNORECASE,
 )
 
@@ -424,9 +428,13 @@ def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
         stop = found[order[position + 1][1]].start if position + 1 < len(order) else len(lines)  # type: ignore[union-attr]
         body_lines: list[str] = []
         for line in lines[span.end : stop]:
-            if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)):
+            if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)) and not (
+                    _RESPONSE_HEADING.match(line) and not any(part.strip() for part in body_lines)):
                 break
             body_lines.append(line)
+        filled = [line for line in body_lines if line.strip()]
+        if filled and _RESPONSE_HEADING.match(filled[0]):
+            body_lines = body_lines[body_lines.index(filled[0]) + 1 :]
         body = [span.inline, *body_lines]
         out[index] = _ANSWER_LABEL.sub("", "\n".join(part for part in body if part).strip(), count=1).strip()
     # Restatements with nothing under them are answered together by the next answer.

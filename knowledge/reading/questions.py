@@ -148,6 +148,9 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     out: list[RequestItem] = []
     context: list[str] = []
     for sentence in sentences:
+        if out and not context and _IF_SO.match(sentence):
+            out[-1] = replace(out[-1], text=f"{out[-1].text} {sentence}")  # "Do you use X? If so, since when?"
+            continue
         if (_asks_itself(sentence) or _REQUESTED_THING.match(sentence)) and not _only_background(sentence):
             text = " ".join([*context, sentence]) if context and not out else sentence
             if context and out:
@@ -211,7 +214,9 @@ _PROCEDURAL = re.compile(
     r"this is a request (?:for information )?under|(?:process|deal with|handle) (?:my|the|this) request|"
     r"my (?:full )?name is|(?:i am|i'm) writing to (?:request|make a request|ask)[^.?!]{0,40}\bunder\b|"
     r"outlining my (?:query|request)|(?:if|should) (?:my|this|any part of (?:my|this)) request is (?:denied|refused)|"
-    r"justify (?:all )?(?:deletions|redactions)|non-exempt material|reserve the right|"
+    r"justify (?:all )?(?:deletions|redactions)|explanation (?:for|of) (?:the |any )?exemptions?|"
+    r"(?:would )?appreciate your guidance|guidance on (?:the steps|how)|"
+    r"non-exempt material|reserve the right|"
     r"(?:have )?received (?:this|my) request|i am writing (?:to you )?under|hope (?:you are|your|you're|"
     r"this finds)|i trust this|(?:presented|provided|supplied|sent) (?:to me )?(?:as|in) (?:a |an )?"
     r"(?:month|year|spreadsheet|excel|csv|electronic|table)|(?:on|with) behalf of|"
@@ -227,6 +232,7 @@ _FORMAT = re.compile(
 )
 _GENERIC_ASK = re.compile(
     r"^(?:[^.?!]{0,80}\b)?(?:request|requesting|ask|asking|seeking|like|grateful|looking to (?:receive|obtain)|"
+    r"help (?:me )?(?:out )?with|(?:my|the|our) questions? (?:is|are)|"
     r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request)\b"
     r"[^?]{0,160}$|^(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me)?(?: with)? "
     r"the following(?: \w+)?(?: information)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$",
@@ -255,7 +261,7 @@ _ANAPHORA = re.compile(
 _SCOPE_ONLY = re.compile(
     r"\b(?:to cover|covering|cover the|for the (?:[\w/-]+ )?(?:period|years?|financial|academic|calendar)|"
     r"from \d|from the \d|between \d|since \d|in the period|to the date of|each of (?:these|the above|those)|"
-    r"all of the above|for each (?:of )?"
+    r"all of the above|separately for each|year[- ]on[- ]year|for each (?:year|month|quarter)\b|for each (?:of )?"
     r"(?:these|the above|category|categories|area|areas))\b|\bas much (?:of )?(?:the|as)\b|as possible\b|in full\b",
     re.IGNORECASE,
 )
@@ -266,6 +272,10 @@ _FOLLOW_ON = re.compile(
     r"(?:or|otherwise),?\s)",
     re.IGNORECASE,
 )
+_IF_SO = re.compile(r"(?i)^(?:and |but )?if (?:so|yes|not|no|it (?:does|is|has|did|was)|they (?:do|are|have|did|were)|"
+                    r"there (?:is|are|was|were|have been))\b(?! not)")
+_INCLUDED_TOO = re.compile(r"(?i)^[^?]{0,80}\b(?:should|must|could|can|to) (?:also )?be (?:included|attached|"
+                           r"added)\b[^?]*$")
 _CONDITIONAL = re.compile(r"^(?:if|where|when|should)\b", re.IGNORECASE)
 _CONDITIONAL_FALLBACK = re.compile(r"^if (?:this|that|the|such)\b[^,]{0,80}\b(?:unavailable|not (?:available|held|"
                                    r"possible|recorded))[^,]*,\s*(?:then )?(?:just|only|simply)\b", re.IGNORECASE)
@@ -425,6 +435,14 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if line.kind is not None and line.text and (_is_procedural(line.text) or _COMMENTARY.match(line.text)):
             left_out.append(line.text)  # "2. Please send the response by email." is not a question
             continue
+        if line.text and not stack and stem and not stem_used and roots and _BREAKDOWN_REFERENCE.search(stem) and \
+                (line.kind is not None or _is_item_line(line.text)):
+            # "A breakdown by location." then "the breakdown could include:" and its columns: what the
+            # breakdown asked for already shows, not more questions.
+            index = _breakdown_columns(lines, index - 1, line.kind, roots[-1])
+            left_out.append(stem)
+            stem, stem_used, breakdown, after_item = "", False, False, True
+            continue
         if line.kind is not None and not stack and stem and not stem_used and _lists_dimensions(stem) and \
                 _is_dimension(line.text):
             # "broken down by:" or "use the list below to categorise:" then short entries: how to break down
@@ -467,7 +485,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             breakdown = bool(_BREAKDOWN.search(text)) and text.endswith(":")
             continue
         block = next((position for position in range(len(stack) - 1, -1, -1) if stack[position].block), None)
-        if block is not None and not _is_procedural(text) and not _quotes(text) and not (
+        if block is not None and not any(child.kind is not ItemKind.LINE for child in stack[block].children) and \
+                not _is_procedural(text) and not _quotes(text) and not (
                 _HEADING.match(text) and _next_level(lines, index) <= _LEVEL[stack[block].kind]):
             # Under a heading item ("1. Eligibility criteria:") prose and lists belong to it.
             stack = stack[: block + 1]
@@ -543,7 +562,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 # "Please provide a copy of X. Please state:" asks for X, then introduces a list.
                 roots.append(_Node(ItemKind.PROSE, "", " ".join(sentences[:-1])))
                 stem = sentences[-1]
-            elif len(sentences) > 1 and _asks_itself(sentences[-1]) and (
+            elif len(sentences) > 1 and (_asks_itself(sentences[-1]) or _introduces(sentences[-1])) and (
                     not _asks(" ".join(sentences[:-1])) or
                     all(_names_subject_only(sentence) for sentence in sentences[:-1])):
                 # "I am researching bus services. For each depot, please provide:" the context stays out.
@@ -617,6 +636,8 @@ def _release(stem: str, used: bool, roots: list[_Node], left_out: list[str]) -> 
         left_out.append(stem)
 
 
+_BREAKDOWN_REFERENCE = re.compile(r"(?i)\b(?:the|this|that) breakdown (?:could|should|would|will|must|can|to)?\s*"
+                                  r"(?:also )?(?:include|contain|cover|show)\b[^.?!]{0,60}:\s*$")
 _DIMENSION_STEM = re.compile(
     r"(?i)(?:\b(?:broken down|break(?:ing)? (?:this |it |them |that |the data |the figures )?down|breakdown|"
     r"split|categoris(?:e|ed|ing)|categoriz(?:e|ed|ing)|grouped)\b[^.?!]{0,80}|\b(?:use|using) the (?:below|following) "
@@ -627,6 +648,21 @@ _REFERS_ELSEWHERE = re.compile(
     r"(?i)\bquestions? (?:\d|below|above|that follow)|\bthe (?:questions|data) (?:below|above)|\bfor (?:each|all) of "
     r"the (?:questions|following questions)|\banswer(?:ing)? (?:the|these|all|each)\b|\bplease (?:answer|respond)\b"
 )
+
+
+def _breakdown_columns(lines: list[_Line], start: int, kind: ItemKind | None, question: _Node) -> int:
+    """The columns a breakdown should have, from `start` (marked like the first, or plain entry lines),
+    added to the question that asked for the breakdown; the index after them."""
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        entry = line.kind is kind if kind is not None else line.kind is None and _is_item_line(line.text)
+        if not line.text or not entry or _is_procedural(line.text) or _introduces(line.text) or (
+                kind is None and _SCOPE_ONLY.search(line.text)):
+            break
+        question.children.append(_Node(ItemKind.DIMENSION, "", line.text))
+        index += 1
+    return index
 
 
 def _lists_dimensions(stem: str) -> bool:
@@ -775,8 +811,10 @@ _SELF_ASKING = re.compile(
     r"i(?: also| therefore| hereby)? wish|i(?: also)? want|(?:are|is) (?:you|the council) (?:also )?able to|able to "
     r"(?:confirm|provide|tell|send|share|give)|"
     r"we would like|i request|i am requesting|i would be grateful|provide (?:me|us)|let me know)\b|"
-    r"(?:^|[.;:,]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
-    r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
+    # After a comma, "when", "which", "where" and "who" start a clause ("..., when I could not ..."), not a question.
+    r"(?:^|[.;:]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
+    r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|,\s*(?:how|what|whether|why|do you|does "
+    r"(?:the|your)|is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
     r"^(?:confirm|provide|identify|explain|outline|list|state|detail|disclose|send)\b"
 )
 _REQUESTED_THING = re.compile(
@@ -802,7 +840,7 @@ _STATEMENT = re.compile(
 
 def _names_subject_only(sentence: str) -> bool:
     """Context, or an ask that only names the subject ("I am requesting information about X.")."""
-    return not _asks(sentence) or (
+    return not _asks(sentence) or _only_background(sentence) or (
         bool(_SUBJECT_ONLY.search(sentence)) and "?" not in sentence and not _CONCRETE_ASK.search(sentence))
 
 
@@ -867,8 +905,11 @@ def _only_background(text: str) -> bool:
 
 _BACKGROUND = re.compile(
     r"(?i)\b(?:i|we)(?: would|'d)?(?: like| want| wish| hope| am trying| are trying| need)? to (?:better )?"
-    r"(?:understand|learn (?:more )?about|find out more about|get a (?:better )?(?:sense|picture|idea) of)\b"
-    r"(?![^.?!]*\b(?:how many|how much|the number|the cost|whether|when|who|which|what|copy|copies|list|details)\b)"
+    r"(?:(?:understand|learn (?:more )?about|find out more about|get a (?:better )?(?:sense|picture|idea) of)\b"
+    r"(?![^.?!]*\b(?:how many|how much|the number|the cost|whether|when|who|which|copy|copies|list|details)\b)"
+    r"(?![^.?!]*\bwhat\b(?! (?:has|have) (?:changed|happened)| is (?:going on|happening)| the position))|"
+    r"see how [^.?!]{0,40}\b(?:compares?|stacks? up|measures? up|is doing|are doing|performs?)\b)|"
+    r"\b(?:would|'d) like (?:more )?(?:up[- ]to[- ]date|recent|current|newer|fresh) (?:figures|information|data)\b"
 )
 
 
@@ -878,6 +919,8 @@ def _restates_list(text: str) -> bool:
 
 
 def _attaches_to_previous(text: str) -> bool:
+    if _IF_SO.match(text) or _INCLUDED_TOO.search(text):
+        return True  # "If yes, in which parts?" and "The appendices should also be included." go with the ask
     if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)):
         return True
     if _ANAPHORA.match(text) and _SCOPE_ONLY.search(text) and not re.search(r"(?i)broken down|breakdown", text):
