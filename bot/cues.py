@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 
-from bot.drafting import Candidate, is_own_precedent
+from bot.drafting import Candidate, is_own_precedent, same_period
 from bot.models import Cue, CueKind, OpeningStance
 from knowledge.citations import most_specific
 from knowledge.models import Disposition, Regime
@@ -159,10 +159,18 @@ def _repeat(question: str, candidates: Sequence[Candidate], authority: str, regi
     words = _words(question)
     if len(words) < REPEAT_WORDS:
         return None
-    same = [c for c in candidates
-            if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
+    alike = [c for c in candidates
+             if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
+    same = [c for c in alike if same_period(question, c.hit.question)]
     if not same:
-        return None
+        earlier = [c for c in alike if _own(c, authority, regime)]
+        if not earlier:
+            return None
+        # The same question for a new period: no repeat, but the same form of answer is expected.
+        return Cue(CueKind.REPEAT, f"the same question was answered for an earlier period: {_outcomes(earlier)}. "
+                   "Answer it the same way for this period unless something has changed.",
+                   sections=tuple(dict.fromkeys(label for c in earlier for label in c.hit.exemptions)),
+                   link=next((_link(c) for c in earlier if _link(c)), ""), references=_references(earlier))
     ours = [c for c in same if _own(c, authority, regime)]
     theirs = [c for c in same if not _own(c, authority, regime)]
     outcomes = {c.disposition for c in ours}

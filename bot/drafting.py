@@ -404,6 +404,7 @@ class Drafter:
         if precedent is not None and own and precedent.disposition is disposition and precedent.hit.answer.strip() \
                 and len(precedent.hit.answer.split()) <= _REUSE_MAX_WORDS \
                 and precedent.hit.score >= self.policy.model.near_identical \
+                and same_period(question, precedent.hit.question) \
                 and Regime(precedent.hit.regime or regime.value) is regime:
             # A past answer is reused only under its own regime: its wording cites that regime's law.
             covered = {section_key(label) for label in map_exemptions(precedent.hit.exemptions,
@@ -589,6 +590,19 @@ _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
+
+
+def same_period(question: str, earlier: str) -> bool:
+    """Whether a question asks for no period the earlier one did not ("in 2024" against "2019 to 2021")."""
+    return _years(question) <= _years(earlier)
+
+
+def _years(text: str) -> set[str]:
+    found = set(re.findall(r"\b(?:19|20)\d\d\b", text))
+    for start, end in re.findall(r"\b((?:19|20)\d\d)\s*(?:-|to|/|–)\s*((?:19|20)?\d\d)\b", text):
+        last = int(end if len(end) == 4 else start[:2] + end)
+        found |= {str(year) for year in range(int(start), min(last, int(start) + 30) + 1)}
+    return found
 
 
 def is_own_precedent(ours: str, theirs: str, their_regime: str = "", regime: Regime | None = None) -> bool:

@@ -358,3 +358,13 @@ def test_no_stance_from_distant_or_other_authorities_precedents() -> None:
     assert request_stance([()], [[_with_stance("far", score=0.4)]]) is None
     assert request_stance([()], [[_with_stance("x", authority="Marsh Valley Police")]], authority=FORCE) is None
     assert request_stance([()], [[precedent("plain", 0.9, "ncnd", ("s24(2)",))]]) is None
+
+
+def test_the_same_question_for_a_new_period_is_no_repeat_but_asks_for_the_same_form() -> None:
+    past = precedent("p1", 0.9, "disclosed", question="How many times was a Taser fired by officers in 2019, 2020 "
+                                                       "and 2021?")
+    cue = cues("How many times was a Taser fired by officers in 2024?", POLICE, [past], authority=FORCE)[
+        CueKind.REPEAT]
+    assert "earlier period" in cue.reason
+    assert "s14" not in cue.reason
+    assert cue.references == ("FOI-p1",)

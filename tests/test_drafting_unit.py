@@ -720,3 +720,12 @@ def test_our_own_ncnd_on_a_covert_subject_leads_over_other_forces_answers(drafte
 
     assert with_stance.options[0].disposition is Disposition.NCND
     assert without.options[0].disposition is Disposition.NOT_HELD
+
+
+def test_an_own_answer_for_another_period_is_not_reused_word_for_word(drafter: Drafter) -> None:
+    old = hit("t", 0.93, "disclosed", question="How many times was a Taser fired in 2019, 2020 and 2021?",
+              answer="Year Fired 2019 41 2020 38 2021 44", authority=OUR_NAME)
+    draft = drafter.draft("How many times was a Taser fired in 2024?", [cand(old)], Regime.FOIA)
+    assert "Year Fired" not in draft.options[0].wording
+    same = drafter.draft("How many times was a Taser fired in 2019, 2020 and 2021?", [cand(old)], Regime.FOIA)
+    assert "Year Fired" in same.options[0].wording
