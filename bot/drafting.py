@@ -471,8 +471,12 @@ class Drafter:
         # question about software suppliers): below this closeness the library's wording stands in.
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR]
         own = [r for r in found if self.is_own(r.authority)]
-        # Another authority's argument is borrowed only when it is plainly about the same kind of thing.
-        chosen = own if own or own_only else [r for r in found if r.score >= _FOREIGN_REASONING_FLOOR]
+        best = max((r.score for r in found), default=0.0)
+        # The authority's own argument first, unless it argues a plainly different case than another
+        # authority's on-point one; another's is borrowed only when it is about the same kind of thing.
+        close = [r for r in own if r.score >= best - _OWN_REASONING_MARGIN]
+        borrowed = [r for r in found if r.score >= _FOREIGN_REASONING_FLOOR and not self.is_own(r.authority)]
+        chosen = close or (own if own_only else borrowed or own)
         # The same limb first (an s31(3) NCND paragraph argues differently from an s31(1)(a) refusal).
         chosen = sorted(chosen, key=lambda item: item.section.lower() != label.lower())
         kinds: dict[str, Reasoning] = {}
@@ -570,6 +574,7 @@ class Drafter:
 _REUSE_MAX_WORDS = 250  # a longer past "answer" is usually several messages read as one: not reused whole
 _REASONING_FLOOR = 0.3
 _FOREIGN_REASONING_FLOOR = 0.5
+_OWN_REASONING_MARGIN = 0.15
 
 
 def _general_argument(paragraph: str, allowed: Sequence[str]) -> str:

@@ -25,7 +25,7 @@ from bot.models import Cue, CueKind, WarningKind
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary, load_library
 from knowledge.models import Disposition, Regime
-from knowledge.store import SearchHit
+from knowledge.store import Reasoning, SearchHit
 
 TODAY = date(2025, 6, 1)
 OUR_NAME = "Fenmoor Constabulary"
@@ -729,3 +729,25 @@ def test_an_own_answer_for_another_period_is_not_reused_word_for_word(drafter: D
     assert "Year Fired" not in draft.options[0].wording
     same = drafter.draft("How many times was a Taser fired in 2019, 2020 and 2021?", [cand(old)], Regime.FOIA)
     assert "Year Fired" in same.options[0].wording
+
+
+def _reasoning(text: str, score: float, authority: str) -> Reasoning:
+    return Reasoning(section="s31(1)(a)", kind="harm_test", text=text, authority=authority, reference="R",
+                     score=score)
+
+
+def test_own_reasoning_leads_unless_it_argues_another_case_and_foreign_facts_never_come_through(
+        drafter: Drafter) -> None:
+    question = "Which firewall products does the force use?"
+    own_close = _reasoning("Naming the products would tell attackers which weaknesses to look for.", 0.55, OUR_NAME)
+    own_far = _reasoning("The investigation into the burglary is continuing and would be prejudiced.", 0.33,
+                         OUR_NAME)
+    theirs = _reasoning("Knowing which security products protect a network helps an attacker choose tools that "
+                        "defeat them. The Marsh Valley network was attacked 14 times in 2023.", 0.62, THEIR_NAME)
+
+    chosen = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [own_close, theirs]})
+    assert [item.text for item in chosen] == [own_close.text]
+
+    borrowed = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [own_far, theirs]})
+    assert borrowed[0].text == "Knowing which security products protect a network helps an attacker choose tools " \
+                               "that defeat them."
