@@ -391,14 +391,14 @@ _RECORDS = (r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats
             r"memos?|memoranda|documents?|records?|notes?|minutes|reports?|papers?|files?|information|data|"
             r"briefings?|submissions?|surveys?|assessments?|photographs?|drawings?|charts?|folders?|manuals?)")
 _ALL_CORRESPONDENCE = re.compile(
-    r"\b(?:all|any and all|every|each|copies of all|any)\s+(?:of\s+(?:the|your)\s+)?(?:internal\s+|external\s+)?"
+    r"\b(?:all|any and all|every|each|copies of all|any)\s+(?:the\s+|of\s+(?:the|your)\s+)?(?:internal\s+|external\s+)?"
     r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats ?app messages?|letters?)\b", re.IGNORECASE)
 _ALL_RECORDS = re.compile(
     rf"\b(?:all|any and all|every)\s+(?:the\s+|of\s+the\s+)?{_RECORDS}\s+(?:held|relating|related|regarding|"
     r"concerning|about|associated|in relation|on|which|that|you hold|referring|mentioning)\b", re.IGNORECASE)
 _RECORD_NOUN = re.compile(rf"\b{_RECORDS}\b", re.IGNORECASE)
 _EVERY_PLACE = re.compile(
-    r"\b(?:every|each|all|across (?:all|every|the whole|the))\s+(?:of\s+(?:your|the)\s+)?(?:council'?s?\s+)?"
+    r"\b(?:every|each|all|any|across (?:all|every|the whole|the))\s+(?:of\s+(?:your|the)\s+)?(?:council'?s?\s+)?"
     r"(?P<place>departments?|directorates?|systems?|databases?|services?|teams?|schools?|wards?|stations?|"
     r"divisions?|units?|business areas?|service areas?|hospitals?|sites?|offices?|organisation|council|force|"
     r"trust)\b", re.IGNORECASE)

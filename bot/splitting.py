@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.personal_data import SIGN_OFF
+from knowledge.personal_data import EMAIL, PHONE, SIGN_OFF
 from knowledge.reading.questions import read_questions
 
 _HEADER = re.compile(r"^(?:from|to|cc|sent|date|subject|reply-to)\s*:", re.IGNORECASE)
@@ -41,6 +41,8 @@ def clean_request(text: str) -> str:
             break
         if SIGN_OFF.match(stripped):
             break
+        if EMAIL.fullmatch(stripped) or PHONE.fullmatch(stripped) or re.fullmatch(r"(?:https?://|www\.)\S+", stripped):
+            continue  # a signature's contact line, not part of the request
         body.append(stripped)
     while body and not body[0]:
         body.pop(0)

@@ -368,3 +368,10 @@ def test_the_same_question_for_a_new_period_is_no_repeat_but_asks_for_the_same_f
     assert "earlier period" in cue.reason
     assert "s14" not in cue.reason
     assert cue.references == ("FOI-p1",)
+
+
+def test_all_the_emails_of_any_department_is_a_cost_risk() -> None:
+    question = ("I would like copies of all the emails and Teams messages that staff in any department have sent "
+                "about the flood since February 2023.")
+    cue = cues(question)[CueKind.COST_RISK]
+    assert "all the emails" in cue.reason and "any department" in cue.reason

@@ -212,7 +212,8 @@ _PROCEDURAL = re.compile(
     r"(?:advise|advice) (?:on |me )?"
     r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
     r"this is a request (?:for information )?under|(?:process|deal with|handle) (?:my|the|this) request|"
-    r"my (?:full )?name is|(?:i am|i'm) writing to (?:request|make a request|ask)[^.?!]{0,40}\bunder\b|"
+    r"my (?:full )?name is|hope (?:that's|that is|this is|these are) (?:all )?(?:ok|okay|reasonable|fine|clear|"
+    r"acceptable)|(?:i am|i'm) writing to (?:request|make a request|ask)[^.?!]{0,40}\bunder\b|"
     r"outlining my (?:query|request)|(?:if|should) (?:my|this|any part of (?:my|this)) request is (?:denied|refused)|"
     r"justify (?:all )?(?:deletions|redactions)|explanation (?:for|of) (?:the |any )?exemptions?|"
     r"(?:would )?appreciate your guidance|guidance on (?:the steps|how)|"
@@ -233,7 +234,8 @@ _FORMAT = re.compile(
 _GENERIC_ASK = re.compile(
     r"^(?:[^.?!]{0,80}\b)?(?:request|requesting|ask|asking|seeking|like|grateful|looking to (?:receive|obtain)|"
     r"help (?:me )?(?:out )?with|(?:my|the|our) questions? (?:is|are)|"
-    r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request)\b"
+    r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request|answers|"
+    r"questions)\b"
     r"[^?]{0,160}$|^(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me)?(?: with)? "
     r"the following(?: \w+)?(?: information)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$",
     re.IGNORECASE,
@@ -775,6 +777,9 @@ def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
 
 _MID_SENTENCE = re.compile(r"\b(?:of|for|on|about|regarding|from|with|provide|including|include|namely|showing|"
                            r"and|or|the|your|all|any)\s*$", re.IGNORECASE)
+# "Under the Act could you tell me how many ...": the Act named, and a real question asked all the same.
+_SPECIFIC_ASK = re.compile(r"(?i)\b(?:how many|how much|how often|how long|the number of|the (?:total )?"
+                           r"cost of|a copy of|copies of|a list of)\b")
 _GENERIC_SENTENCE = re.compile(
     r"(?i)\b(?:writing to|would like to|wish to|want to|am|are)?\s*(?:request|requesting|submit|submitting|make|"
     r"making|seek|seeking|looking to (?:receive|obtain)|obtain)\b[^.?!]{0,60}\b(?:information|data|details|"
@@ -791,8 +796,11 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
         return items, []
     first = items[0]
     sentences = [part for part in _SENTENCE.split(first.text) if part.strip()]
-    if first.kind is ItemKind.PROSE and not first.parts and "?" not in first.text and sentences and all(
-            _GENERIC_SENTENCE.search(sentence) for sentence in sentences):
+    generic = [bool(_GENERIC_SENTENCE.search(s)) and not _SPECIFIC_ASK.search(s)
+               for s in sentences]
+    # Context sentences may come with it ("My benefit was held up for months. I would like some answers.").
+    if first.kind is ItemKind.PROSE and not first.parts and "?" not in first.text and any(generic) and all(
+            flag or not _asks(sentence) for flag, sentence in zip(generic, sentences, strict=True)):
         return items[1:], [first.text]
     return items, []
 
