@@ -459,7 +459,9 @@ class Drafter:
             own = [item.text for item in self.reasoning_for(label, question, regime, reasoning)
                    if item.kind in ("harm_test", "public_interest")]
             paragraphs.extend(own or [self._card_wording([label], question, regime)])
-        return "\n\n".join(p for p in paragraphs if p) or "[Explain which exemption applies and why.]"
+        # One paragraph argued for two sections (s31 and s38 together) is said once.
+        distinct = list(dict.fromkeys(p for p in paragraphs if p))
+        return "\n\n".join(distinct) or "[Explain which exemption applies and why.]"
 
     def reasoning_for(self, label: str, question: str, regime: Regime, reasoning: dict[str, list[Reasoning]] | None,
                       own_only: bool = False) -> list[Reasoning]:
@@ -835,6 +837,9 @@ def _mark_figure(match: re.Match[str]) -> str:
 # "Under the Act, please can you provide the following." before the question itself: a lead-in, not the ask.
 _LEAD_SENTENCE = re.compile(r"(?i)^[^?]{0,120}\b(?:the following|as follows|below)(?: (?:information|questions|"
                             r"details))?\s*[.:]?\s*$")
+_UNDER_THE_ACT = re.compile(r"(?i)^(?:under|in accordance with|as per|in line with) (?:the )?(?:freedom of "
+                            r"information|foi|environmental information)\b[^,]{0,40}?"
+                            r"(?:,\s*|\s+(?=(?:could|can|would|please|i)\b))")
 _CONNECTIVE = re.compile(
     r"^(?:(?:and|also|further(?:more)?|additionally|in addition|moreover|then|finally|lastly|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|next|separately)\b[,:]?\s*)+",
@@ -872,6 +877,7 @@ def restate_question(question: str) -> str:
     """
     text = " ".join(question.split())
     sentences = [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if part.strip()]
+    sentences = [_UNDER_THE_ACT.sub("", sentence) for sentence in sentences]
     asking = next((i for i, sentence in enumerate(sentences) if asks(sentence) and not (
         _LEAD_SENTENCE.match(sentence) and i + 1 < len(sentences))), 0)
     text = " ".join(sentences[asking:])

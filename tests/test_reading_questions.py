@@ -209,7 +209,8 @@ def test_a_clause_after_a_comma_is_not_a_question() -> None:
 def test_a_request_naming_the_act_that_asks_a_real_question_is_kept_and_a_pleasantry_is_not() -> None:
     text = ("My ferry was cancelled three times last month. I would like some answers, please, under the Freedom of "
             "Information Act.\n\n"
-            "Under the Freedom of Information Act could you please tell me how many sailings were cancelled in 2024.\n\n"
+            "Under the Freedom of Information Act could you please tell me how many sailings were cancelled in "
+            "2024.\n\n"
             "I'd also like the cost of the replacement bus service in 2024.\n\n"
             "I hope that's all reasonable. Thanks in advance.\n\n"
             "Sam Tarrant\nsam.tarrant@example.net")
