@@ -485,7 +485,8 @@ class Drafter:
         for item in chosen:
             kinds.setdefault(item.kind, item)
         allowed = self.trusted_text(question, [label], regime)
-        adapted = [replace(item, text=_general_argument(_adapt(item.text, "", ""), allowed))
+        adapted = [replace(item, text=_general_argument(_adapt(item.text, "", ""), allowed,
+                                                        _other_kind(item.authority, self.policy.authority)))
                    for kind, item in sorted(kinds.items()) if kind in _REASONING_KINDS]
         return [item for item in adapted if item.text.strip()]
 
@@ -579,7 +580,31 @@ _FOREIGN_REASONING_FLOOR = 0.5
 _OWN_REASONING_MARGIN = 0.15
 
 
-def _general_argument(paragraph: str, allowed: Sequence[str]) -> str:
+_KIND_WORDS = {
+    "police": re.compile(r"(?i)\b(?:force|forces|police|policing|officers?|constabulary)\b"),
+    "council": re.compile(r"(?i)\b(?:council|councils|councillors?|local authority)\b"),
+    "health": re.compile(r"(?i)\b(?:trust|hospital|hospitals|nhs|patients?|clinicians?)\b"),
+}
+
+
+def _authority_kind(name: str) -> str:
+    lowered = name.lower()
+    if re.search(r"police|constabulary", lowered):
+        return "police"
+    if re.search(r"council|borough|county|district", lowered):
+        return "council"
+    if re.search(r"\bnhs\b|trust|hospital|health board", lowered):
+        return "health"
+    return ""
+
+
+def _other_kind(theirs: str, ours: str) -> re.Pattern[str] | None:
+    """The words of another kind of authority, when a paragraph comes from one (a council's for a force)."""
+    their_kind, our_kind = _authority_kind(theirs), _authority_kind(ours)
+    return _KIND_WORDS.get(their_kind) if their_kind and our_kind and their_kind != our_kind else None
+
+
+def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pattern[str] | None = None) -> str:
     """A reasoning paragraph without the sentences that state another case's facts.
 
     A harm test argues from principle and from the facts of its own case ("the attack remains under
@@ -588,7 +613,8 @@ def _general_argument(paragraph: str, allowed: Sequence[str]) -> str:
     """
     sentences = [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])", paragraph) if part.strip()]
     kept = [sentence for sentence in sentences
-            if not foreign_facts(sentence, list(allowed)) and not _CASE_CONTEXT.match(sentence)]
+            if not foreign_facts(sentence, list(allowed)) and not _CASE_CONTEXT.match(sentence)
+            and not (other_kind is not None and other_kind.search(sentence))]
     return " ".join(kept) if len(kept) * 2 >= len(sentences) else ""
 
 

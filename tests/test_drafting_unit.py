@@ -751,3 +751,13 @@ def test_own_reasoning_leads_unless_it_argues_another_case_and_foreign_facts_nev
     borrowed = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [own_far, theirs]})
     assert borrowed[0].text == "Knowing which security products protect a network helps an attacker choose tools " \
                                "that defeat them."
+
+
+def test_a_councils_argument_borrowed_for_a_force_keeps_no_sentence_about_councils(drafter: Drafter) -> None:
+    theirs = _reasoning("Prices are agreed with each supplier separately. Disclosure would weaken the council's "
+                        "ability to negotiate. Competitors could use the prices to undercut the supplier.", 0.7,
+                        "Westmarch District Council")
+    [chosen] = drafter.reasoning_for("s31(1)(a)", "What price does the force pay per camera?", Regime.FOIA,
+                                     {"s31": [theirs]})
+    assert "council" not in chosen.text.lower()
+    assert chosen.text.startswith("Prices are agreed with each supplier separately.")
