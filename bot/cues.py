@@ -343,6 +343,11 @@ _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(
 _OWN = {Regime.FOIA: "s40(1)", Regime.EIR: "reg 5(3)", Regime.FOISA: "s38(1)(a)"}
 
 
+_DECEASED = re.compile(r"(?i)\b(?:deceased|(?:who|that) (?:have |had )?died|dead|dates? of death)\b")
+_LIVING = re.compile(r"(?i)\b(?:next of kin|relatives?|family|families|living|staff|officers?|employees?|"
+                     r"funeral directors?|executors?)\b")
+
+
 def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
     if _OWN_DATA.search(question):
         return Cue(CueKind.PERSONAL_DATA,
@@ -366,6 +371,8 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
     triggers += _matches(_NOUN_NAMES, question)
     triggers += _matches(_STRUCTURE, question)
     section = _PERSONAL[regime]
+    if triggers and _DECEASED.search(question) and not _LIVING.search(question):
+        triggers = []  # the personal data of people who have died is not personal data (s40 does not apply)
     if triggers:
         reason = (f"asks for named or identifiable people ({_quoted(triggers)}): names and details of staff below "
                   f"senior level, and of other people, are usually withheld under {section}, as disclosure would "

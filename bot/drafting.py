@@ -471,13 +471,14 @@ class Drafter:
         even the authority's own)."""
         # A paragraph about another subject argues another case (a dismissals count under s40(2) for a
         # question about software suppliers): below this closeness the library's wording stands in.
-        found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR]
-        own = [r for r in found if self.is_own(r.authority)]
+        found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
+                 and not _NOT_APPLIED.search(r.text)]
+        own = [r for r in found if self.is_own(r.authority) and _other_kind(r, self.policy.authority) is None]
         best = max((r.score for r in found), default=0.0)
         # The authority's own argument first, unless it argues a plainly different case than another
         # authority's on-point one; another's is borrowed only when it is about the same kind of thing.
         close = [r for r in own if r.score >= best - _OWN_REASONING_MARGIN]
-        borrowed = [r for r in found if r.score >= _FOREIGN_REASONING_FLOOR and not self.is_own(r.authority)]
+        borrowed = [r for r in found if r.score >= _FOREIGN_REASONING_FLOOR and r not in own]
         chosen = close or (own if own_only else borrowed or own)
         # The same limb first (an s31(3) NCND paragraph argues differently from an s31(1)(a) refusal).
         chosen = sorted(chosen, key=lambda item: item.section.lower() != label.lower())
@@ -486,7 +487,7 @@ class Drafter:
             kinds.setdefault(item.kind, item)
         allowed = self.trusted_text(question, [label], regime)
         adapted = [replace(item, text=_general_argument(_adapt(item.text, "", ""), allowed,
-                                                        _other_kind(item.authority, self.policy.authority)))
+                                                        _other_kind(item, self.policy.authority)))
                    for kind, item in sorted(kinds.items()) if kind in _REASONING_KINDS]
         return [item for item in adapted if item.text.strip()]
 
@@ -577,6 +578,9 @@ class Drafter:
 _REUSE_MAX_WORDS = 250  # a longer past "answer" is usually several messages read as one: not reused whole
 _REASONING_FLOOR = 0.3
 _FOREIGN_REASONING_FLOOR = 0.5
+# A paragraph explaining why a section does not apply argues for release, not for the exemption.
+_NOT_APPLIED = re.compile(r"(?i)\b(?:does|do|did|would|will) not (?:apply|engage|be engaged)|(?:is|are) not "
+                          r"(?:engaged|personal data)|cannot be relied on|not (?:been )?applied\b")
 _OWN_REASONING_MARGIN = 0.15
 
 
@@ -598,9 +602,17 @@ def _authority_kind(name: str) -> str:
     return ""
 
 
-def _other_kind(theirs: str, ours: str) -> re.Pattern[str] | None:
-    """The words of another kind of authority, when a paragraph comes from one (a council's for a force)."""
-    their_kind, our_kind = _authority_kind(theirs), _authority_kind(ours)
+def _other_kind(paragraph: Reasoning, ours: str) -> re.Pattern[str] | None:
+    """The words of another kind of authority, when a paragraph comes from one (a council's for a force).
+
+    An unnamed paragraph is placed by what it speaks of: "Many council teams are small" is a council's.
+    """
+    our_kind = _authority_kind(ours)
+    their_kind = _authority_kind(paragraph.authority)
+    if not their_kind:
+        counts = {kind: len(words.findall(paragraph.text)) for kind, words in _KIND_WORDS.items()}
+        leading = max(counts, key=lambda kind: counts[kind])
+        their_kind = leading if counts[leading] and counts[leading] > counts.get(our_kind, 0) else ""
     return _KIND_WORDS.get(their_kind) if their_kind and our_kind and their_kind != our_kind else None
 
 
@@ -881,7 +893,7 @@ _ASKING = re.compile(
     r"i(?: would|'d)(?: also| further)? (?:like|wish|want)(?: to know| to understand| to find out| to request| "
     r"to ask(?: for)?| to be provided with| to receive| to see| to obtain)?|"
     r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know)|"
-    r"(?:this is )?a request for|requesting)\s+",
+    r"(?:this is )?a request for|requesting)(?:\s*:\s*|\s+)",
     re.IGNORECASE,
 )
 _INTERROGATIVE = re.compile(

@@ -376,3 +376,10 @@ def test_all_the_emails_of_any_department_is_a_cost_risk() -> None:
     cue = cues(question)[CueKind.COST_RISK]
     assert "all the emails" in cue.reason
     assert "any department" in cue.reason
+
+
+def test_the_names_of_people_who_have_died_carry_no_personal_data_cue_but_the_staffs_do() -> None:
+    assert CueKind.PERSONAL_DATA not in cues("Please list the names and ages of the deceased given public health "
+                                             "funerals in 2024.")
+    assert CueKind.PERSONAL_DATA in cues("Please give the names of the council officers who arranged each funeral "
+                                         "for the deceased in 2024.")

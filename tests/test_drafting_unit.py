@@ -761,3 +761,17 @@ def test_a_councils_argument_borrowed_for_a_force_keeps_no_sentence_about_counci
                                      {"s31": [theirs]})
     assert "council" not in chosen.text.lower()
     assert chosen.text.startswith("Prices are agreed with each supplier separately.")
+
+
+def test_an_unnamed_paragraph_about_a_council_is_not_a_forces_own_reasoning(drafter: Drafter) -> None:
+    councils = _reasoning("Many council teams are small, so job titles would identify the council's staff. The "
+                          "names are the personal data of the people concerned.", 0.6, "")
+    chosen = drafter.reasoning_for("s31(1)(a)", "Please give the names of the arresting officers.", Regime.FOIA,
+                                   {"s31": [councils]})
+    assert all("council" not in item.text.lower() for item in chosen)
+
+
+def test_a_paragraph_saying_a_section_does_not_apply_is_not_reasoning_for_it(drafter: Drafter) -> None:
+    against = _reasoning("Information about people who have died is not personal data, so section 40(2) does not "
+                         "apply.", 0.7, OUR_NAME)
+    assert drafter.reasoning_for("s31(1)(a)", "Names of the deceased", Regime.FOIA, {"s31": [against]}) == []
