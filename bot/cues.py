@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 
-from bot.drafting import Candidate, is_own_precedent, same_period
+from bot.drafting import Candidate, is_own_precedent, later_period, same_period
 from bot.models import Cue, CueKind, OpeningStance
 from knowledge.citations import most_specific
 from knowledge.models import Disposition, Regime
@@ -161,7 +161,7 @@ def _repeat(question: str, candidates: Sequence[Candidate], authority: str, regi
         return None
     alike = [c for c in candidates
              if c.hit.score >= REPEAT_SIMILARITY or _jaccard(words, _words(c.hit.question)) >= REPEAT_OVERLAP]
-    same = [c for c in alike if same_period(question, c.hit.question)]
+    same = [c for c in alike if same_period(question, c.hit.question) or not later_period(question, c.hit.question)]
     if not same:
         earlier = [c for c in alike if _own(c, authority, regime)]
         if not earlier:
@@ -343,9 +343,11 @@ _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(
 _OWN = {Regime.FOIA: "s40(1)", Regime.EIR: "reg 5(3)", Regime.FOISA: "s38(1)(a)"}
 
 
-_DECEASED = re.compile(r"(?i)\b(?:deceased|(?:who|that) (?:have |had )?died|dead|dates? of death)\b")
-_LIVING = re.compile(r"(?i)\b(?:next of kin|relatives?|family|families|living|staff|officers?|employees?|"
-                     r"funeral directors?|executors?)\b")
+_DECEASED = re.compile(r"(?i)\b(?:the deceased|deceased (?:people|persons?|individuals)|(?:people|persons?|those|"
+                       r"individuals) who (?:have |had )?died|dates? of death)\b")
+_LIVING = re.compile(r"(?i)\b(?:next of kin|relatives?|family|families|living|staff|officers?|employees?|managers?|"
+                     r"drivers?|carers?|residents?|witnesses|complainants?|applicants?|funeral directors?|"
+                     r"executors?)\b")
 
 
 def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
@@ -405,7 +407,7 @@ _ALL_RECORDS = re.compile(
     r"concerning|about|associated|in relation|on|which|that|you hold|referring|mentioning)\b", re.IGNORECASE)
 _RECORD_NOUN = re.compile(rf"\b{_RECORDS}\b", re.IGNORECASE)
 _EVERY_PLACE = re.compile(
-    r"\b(?:every|each|all|any|across (?:all|every|the whole|the))\s+(?:of\s+(?:your|the)\s+)?(?:council'?s?\s+)?"
+    r"\b(?:every|each|all|across (?:all|every|the whole|the))\s+(?:of\s+(?:your|the)\s+)?(?:council'?s?\s+)?"
     r"(?P<place>departments?|directorates?|systems?|databases?|services?|teams?|schools?|wards?|stations?|"
     r"divisions?|units?|business areas?|service areas?|hospitals?|sites?|offices?|organisation|council|force|"
     r"trust)\b", re.IGNORECASE)

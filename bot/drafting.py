@@ -283,10 +283,11 @@ class Drafter:
                 for candidate in votes:
                     if candidate.hit.reference in cue.references:
                         weights[candidate.disposition] = weights.get(candidate.disposition, 0.0) + model.cue_weight
-            backed = _BACKED_OUTCOME.get(cue.kind.value)
-            if backed is not None and cue.references:
-                # "names of staff" and the authority withheld names on a similar question before
-                weights[backed] = weights.get(backed, 0.0) + model.backed_cue_weight
+            if cue.kind.value in _BACKED_CUES and cue.references:
+                # "names of staff", and the authority withheld names on a similar question before: what it
+                # decided then (often part released, names redacted) gains, once for each outcome.
+                for decided in {c.disposition for c in votes if c.hit.reference in cue.references}:
+                    weights[decided] = weights.get(decided, 0.0) + model.backed_cue_weight
             if cue.kind.value == "security_sensitive" and any(
                     c.disposition is Disposition.NCND and c.hit.reference in cue.references
                     and self.is_own(c.hit.authority, c.hit.regime, regime) for c in candidates):
@@ -585,9 +586,10 @@ _OWN_REASONING_MARGIN = 0.15
 
 
 _KIND_WORDS = {
-    "police": re.compile(r"(?i)\b(?:force|forces|police|policing|officers?|constabulary)\b"),
-    "council": re.compile(r"(?i)\b(?:council|councils|councillors?|local authority)\b"),
-    "health": re.compile(r"(?i)\b(?:trust|hospital|hospitals|nhs|patients?|clinicians?)\b"),
+    # Words only one kind of authority uses of itself ("officers" and "trust" are everyone's words).
+    "police": re.compile(r"(?i)\b(?:the force|forces|police|policing|constabulary)\b"),
+    "council": re.compile(r"(?i)\b(?:council|councils|councillors?)\b"),
+    "health": re.compile(r"(?i)\b(?:hospital|hospitals|nhs|patients?|clinicians?)\b"),
 }
 
 
@@ -640,6 +642,12 @@ _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(
 def same_period(question: str, earlier: str) -> bool:
     """Whether a question asks for no period the earlier one did not ("in 2024" against "2019 to 2021")."""
     return _years(question) <= _years(earlier)
+
+
+def later_period(question: str, earlier: str) -> bool:
+    """Whether a question asks about a later period than the earlier one named ("2024" after "2019 to 2021")."""
+    new, old = _years(question), _years(earlier)
+    return bool(new and old) and max(new) > max(old)
 
 
 def _years(text: str) -> set[str]:
@@ -706,10 +714,7 @@ CUE_OUTCOMES: dict[str, tuple[Disposition, ...]] = {
     "cost_risk": (Disposition.S12_COST,),
     "published": (Disposition.S21_ACCESSIBLE,),
 }
-_BACKED_OUTCOME = {
-    "personal_data": Disposition.EXEMPT_WITHHELD, "cost_risk": Disposition.S12_COST,
-    "published": Disposition.S21_ACCESSIBLE,
-}
+_BACKED_CUES = frozenset({"personal_data", "cost_risk", "published"})
 _DEFAULT_RATES = {
     # Used only until the store has readable precedents of its own.
     Disposition.DISCLOSED: 0.5, Disposition.NOT_HELD: 0.12, Disposition.PARTIALLY_DISCLOSED: 0.1,

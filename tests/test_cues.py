@@ -370,12 +370,11 @@ def test_the_same_question_for_a_new_period_is_no_repeat_but_asks_for_the_same_f
     assert cue.references == ("FOI-p1",)
 
 
-def test_all_the_emails_of_any_department_is_a_cost_risk() -> None:
+def test_all_the_emails_of_the_staff_is_a_cost_risk() -> None:
     question = ("I would like copies of all the emails and Teams messages that staff in any department have sent "
                 "about the flood since February 2023.")
     cue = cues(question)[CueKind.COST_RISK]
     assert "all the emails" in cue.reason
-    assert "any department" in cue.reason
 
 
 def test_the_names_of_people_who_have_died_carry_no_personal_data_cue_but_the_staffs_do() -> None:
@@ -383,3 +382,14 @@ def test_the_names_of_people_who_have_died_carry_no_personal_data_cue_but_the_st
                                              "funerals in 2024.")
     assert CueKind.PERSONAL_DATA in cues("Please give the names of the council officers who arranged each funeral "
                                          "for the deceased in 2024.")
+
+
+@pytest.mark.parametrize("question", ["Do any departments use ChatGPT or other AI tools?",
+                                      "Does the council use any systems to record complaints about potholes?"])
+def test_a_yes_or_no_question_about_any_department_is_no_cost_risk(question: str) -> None:
+    assert CueKind.COST_RISK not in cues(question)
+
+
+def test_dead_animals_do_not_hide_the_residents_personal_data() -> None:
+    assert CueKind.PERSONAL_DATA in cues("Please give the names and addresses of residents who reported dead "
+                                         "animals on the highway.")

@@ -775,3 +775,12 @@ def test_a_paragraph_saying_a_section_does_not_apply_is_not_reasoning_for_it(dra
     against = _reasoning("Information about people who have died is not personal data, so section 40(2) does not "
                          "apply.", 0.7, OUR_NAME)
     assert drafter.reasoning_for("s31(1)(a)", "Names of the deceased", Regime.FOIA, {"s31": [against]}) == []
+
+
+def test_a_councils_own_unnamed_reasoning_about_its_officers_stays_its_own(
+        store: FakeStore, embed: FakeEmbed, library: ExemptionLibrary) -> None:
+    council = Drafter(store, embed, library, DraftingPolicy(authority="Brackenford Borough Council", today=TODAY))  # type: ignore[arg-type]
+    own = _reasoning("Releasing the names of junior officers would expose them to harassment. They would expect "
+                     "their names to stay private.", 0.5, "")
+    [chosen] = council.reasoning_for("s31(1)(a)", "Names of the planning officers", Regime.FOIA, {"s31": [own]})
+    assert chosen.text == own.text

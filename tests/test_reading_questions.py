@@ -220,3 +220,33 @@ def test_a_request_naming_the_act_that_asks_a_real_question_is_kept_and_a_pleasa
         "I'd also like the cost of the replacement bus service in 2024.",
     )
     assert "sam.tarrant@example.net" not in " ".join(split.left_out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. How many car parks does the council run?\n2. Which is the busiest car park by tickets sold in 2023?",
+        "1. How many car parks does the council run?\n2. It is reported that a consultant was paid. How much?",
+    ],
+)
+def test_a_numbered_question_that_starts_like_a_remark_is_still_a_question(text: str) -> None:
+    assert len(reading(text)) == 2
+
+
+def test_asking_to_understand_why_is_a_question() -> None:
+    text = ("How many libraries closed in 2023?\n\n"
+            "I would like to understand why the council decided to close Elm Road library.")
+    assert len(split_request_detailed(text).questions) == 2
+
+
+def test_a_plain_list_entry_before_a_numbered_one_is_never_lost() -> None:
+    text = ("Please provide the following:\nTotal spend on agency staff in 2023\nNumber of agency staff employed\n"
+            "1. The name of each agency used")
+    split = split_request_detailed(text)
+    assert any("Number of agency staff employed" in q for q in split.questions + split.left_out)
+
+
+def test_a_new_ask_about_things_to_be_added_is_its_own_question() -> None:
+    text = ("How many schools are in the scheme?\n\n"
+            "Please list the schools that are to be added to the scheme in 2025.")
+    assert len(split_request_detailed(text).questions) == 2

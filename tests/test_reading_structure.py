@@ -129,3 +129,11 @@ def test_a_letter_attached_under_a_covering_note_is_kept_after_the_notes_closing
     )
     assert "1. How many lorries?" in letter.lines
     assert any(line.startswith("If you have any questions") for line in letter.closing)
+
+
+def test_a_reply_with_a_not_monitored_footer_is_still_a_response() -> None:
+    from knowledge.reading.structure import MessageKind, Sender, _kind
+
+    body = ["The council spent 45,000 pounds on agency staff in 2023.",
+            "This mailbox is not monitored, please contact the FOI team with any queries."]
+    assert _kind(Sender.AUTHORITY, body, [], False) is not MessageKind.OTHER

@@ -175,7 +175,7 @@ _NUMBERED = re.compile(
     r"\s?(?:[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
     re.IGNORECASE,
 )
-_COMPOUND = re.compile(r"^\(?(\d{1,2})(?:[.)]\(?([a-zA-Z])[.)]?|\(?([a-zA-Z])[.)])\s+(\S.*)$")
+_COMPOUND = re.compile(r"^\(?(\d{1,2})(?:[.)]\(?(?!I\s)([a-zA-Z])[.)]?|\(?([a-zA-Z])[.)])\s+(\S.*)$")
 _LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
 _ROMAN = re.compile(r"^\(?((?:i{1,3}|iv|vi{0,3}|ix|x))\s?[.)]\s*(.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\u2013\-]|o(?=\s+[A-Z]))\s*(.*)$")
@@ -434,7 +434,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             while stack and not stack[-1].block and not stack[-1].text.endswith(":"):
                 stack.pop()
             continue
-        if line.kind is not None and line.text and (_is_procedural(line.text) or _COMMENTARY.match(line.text)):
+        if line.kind is not None and line.text and (_is_procedural(line.text) or (
+                _COMMENTARY.match(line.text) and not _asks_itself(line.text))):
             left_out.append(line.text)  # "2. Please send the response by email." is not a question
             continue
         if line.text and not stack and stem and not stem_used and roots and _BREAKDOWN_REFERENCE.search(stem) and \
@@ -514,8 +515,10 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             stem, stem_used = "", False
             continue
         if stem and _HEADING.match(text) and len(text.split()) <= 12 and not _asks_itself(text) and \
-                index < len(lines) and lines[index].kind is not None and not _EXAMPLE_LEAD.match(text):
-            continue  # "Supporting Families" then "1. ...": a section heading between a stem and its items
+                index < len(lines) and lines[index].kind is not None and not _EXAMPLE_LEAD.match(text) and \
+                not (roots and roots[-1].kind is ItemKind.LINE and stem_used):
+            left_out.append(text)  # "Supporting Families" then "1. ...": a section heading, shown, not lost
+            continue
         if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
                 not _ANAPHORA.match(text) and not _introduces(text) and \
                 (stem_used or _next_is_item(lines, index - 1)):
@@ -608,8 +611,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
 _EXAMPLE_LEAD = re.compile(r"(?i)^(?:for (?:example|instance)|e\.g\.|examples?|an example|a sample|sample "
                            r"(?:answer|response|row))\b[^.?!]{0,40}:?\s*$")
 # "- this would make collecting the data easier": a remark set out as a list entry, not an item.
-_COMMENTARY = re.compile(r"(?i)^(?:this|that|which|it) (?:would|will|is|makes|helps|should)\b|^\*?\s*\S.{0,60}\b"
-                         r"(?:is|are|means?) defined as\b")
+_COMMENTARY = re.compile(r"(?i)^(?:this|that|it) (?:would|will|makes|helps|should)\b[^?]*$|^\*?\s*\S.{0,60}\b"
+                         r"(?:is|are|means?) defined as\b[^?]*$")
 _REFERENCE_LINE = re.compile(r"^[A-Z][\w ]{0,30}\b(?:ref(?:erence)?|number|no\.?|id)\s*[:#]\s*[\w/.-]*\d[\w/.-]*$",
                              re.IGNORECASE)
 
@@ -914,10 +917,12 @@ def _only_background(text: str) -> bool:
 _BACKGROUND = re.compile(
     r"(?i)\b(?:i|we)(?: would|'d)?(?: like| want| wish| hope| am trying| are trying| need)? to (?:better )?"
     r"(?:(?:understand|learn (?:more )?about|find out more about|get a (?:better )?(?:sense|picture|idea) of)\b"
-    r"(?![^.?!]*\b(?:how many|how much|the number|the cost|whether|when|who|which|copy|copies|list|details)\b)"
+    r"(?![^.?!]*\b(?:how|why|the reasons?|rationale|basis|decision|the number|the cost|whether|when|who|which|"
+    r"copy|copies|list|details)\b)"
     r"(?![^.?!]*\bwhat\b(?! (?:has|have) (?:changed|happened)| is (?:going on|happening)| the position))|"
     r"see how [^.?!]{0,40}\b(?:compares?|stacks? up|measures? up|is doing|are doing|performs?)\b)|"
-    r"\b(?:would|'d) like (?:more )?(?:up[- ]to[- ]date|recent|current|newer|fresh) (?:figures|information|data)\b"
+    r"\b(?:would|'d) like (?:more )?(?:up[- ]to[- ]date|recent|current|newer|fresh) (?:figures|information|data)"
+    r"\s*[.!]?\s*$"
 )
 
 
@@ -927,7 +932,7 @@ def _restates_list(text: str) -> bool:
 
 
 def _attaches_to_previous(text: str) -> bool:
-    if _IF_SO.match(text) or _INCLUDED_TOO.search(text):
+    if _IF_SO.match(text) or (_INCLUDED_TOO.search(text) and not _asks_itself(text)):
         return True  # "If yes, in which parts?" and "The appendices should also be included." go with the ask
     if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)):
         return True

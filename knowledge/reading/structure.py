@@ -305,7 +305,11 @@ def _kind(sender: Sender, body: list[str], closing: list[str], first_request: bo
     words = len(text.split())
     if _CLARIFICATION_REQUEST_CUES.search(text) and not re.search(r"(?i)please find|not held|exempt", text):
         return MessageKind.CLARIFICATION_REQUEST
-    if _AUTO_REPLY.search(text) and words < 400 and not _decides(text):
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    # What the message opens with ("Thank you for your email. This inbox is not monitored until ..."),
+    # not a footer under a real answer.
+    opening = " ".join(sentences[:2] if re.match(r"(?i)(?:thank you|thanks)\b", text) else sentences[:1])
+    if _AUTO_REPLY.search(opening) and words < 400 and not responding and not _decides(text):
         return MessageKind.OTHER  # "This inbox is not being monitored until ...": nobody has read it yet
     if _ACKNOWLEDGEMENT_CUES.search(text) and (not responding or words < 90) and not _decides(text):
         return MessageKind.ACKNOWLEDGEMENT
