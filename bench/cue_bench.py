@@ -36,8 +36,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.cases import CaseStore
-from bot.cues import authority_kind, question_cues
-from bot.models import CueKind
+from bot.cues import question_cues
+from bot.models import CueKind, authority_kind
 from bot.service import CaseService
 from knowledge.citations import section_key
 from knowledge.embeddings import SentenceEmbeddings

@@ -19,10 +19,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from enum import StrEnum
 
 from bot.drafting import Candidate, is_own_precedent, later_period, same_period
-from bot.models import Cue, CueKind, OpeningStance
+from bot.models import AuthorityKind, Cue, CueKind, OpeningStance
 from knowledge.citations import most_specific
 from knowledge.models import Disposition, Regime
 
@@ -40,46 +39,6 @@ ON_SUBJECT = 0.5
 STANCE_SIMILARITY = 0.6
 """A request-level NCND counts for a question when its precedent is at least this similar."""
 _STANCE_DEPTH = 5
-
-
-class AuthorityKind(StrEnum):
-    """The kind of public authority answering, which changes what a question's words suggest."""
-
-    POLICE = "police"
-    COUNCIL = "council"
-    NHS = "nhs"
-    CENTRAL = "central"
-    OTHER = "other"
-
-    @property
-    def noun(self) -> str:
-        """How the reasons name it."""
-        return {AuthorityKind.POLICE: "a police force", AuthorityKind.COUNCIL: "a council",
-                AuthorityKind.NHS: "an NHS body", AuthorityKind.CENTRAL: "central government"}.get(
-                    self, "a public authority")
-
-
-def authority_kind(setting: str = "", *, central_government: bool = False, authority: str = "") -> AuthorityKind:
-    """FOIBOT_AUTHORITY_KIND when set; else central for central government; else read from the authority's name."""
-    if setting:
-        return AuthorityKind(setting.strip().lower())
-    if central_government:
-        return AuthorityKind.CENTRAL
-    name = authority.lower()
-    for kind, pattern in _KIND_NAMES:
-        if re.search(pattern, name):
-            return kind
-    return AuthorityKind.OTHER
-
-
-_KIND_NAMES = (
-    (AuthorityKind.POLICE, r"\bpolice\b|constabulary|\bpolice and crime commissioner"),
-    (AuthorityKind.NHS, r"\bnhs\b|health board|hospitals?\b|\bhealth\b.*\btrust\b|\bccg\b|integrated care board|"
-                        r"ambulance service"),
-    (AuthorityKind.COUNCIL, r"\bcouncil\b|\bborough\b|county|combined authority|\bcity of\b"),
-    (AuthorityKind.CENTRAL, r"\bministry\b|\bdepartment (?:of|for)\b|\bhm\b|\boffice\b.*\bcabinet\b|"
-                            r"\bhome office\b|\bforeign\b|\btreasury\b|\bagency\b"),
-)
 
 
 def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates: Sequence[Candidate], *,

@@ -23,12 +23,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.facts import foreign_facts, without_foreign_facts
-from bot.models import Alternative, Cue, Draft, DraftWarning, Evidence, Option, WarningKind
+from bot.models import (
+    Alternative,
+    AuthorityKind,
+    Cue,
+    Draft,
+    DraftWarning,
+    Evidence,
+    Option,
+    WarningKind,
+    authority_kind,
+)
 from bot.templates import render
 from knowledge.citations import section_key
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, Regime
 from knowledge.reading.questions import asks
+from knowledge.reading.text import sentences_of
 from knowledge.store import KnowledgeStore, Reasoning, SearchHit, StoreError
 
 CANDIDATES = 12
@@ -587,21 +598,10 @@ _OWN_REASONING_MARGIN = 0.15
 
 _KIND_WORDS = {
     # Words only one kind of authority uses of itself ("officers" and "trust" are everyone's words).
-    "police": re.compile(r"(?i)\b(?:the force|forces|police|policing|constabulary)\b"),
-    "council": re.compile(r"(?i)\b(?:council|councils|councillors?)\b"),
-    "health": re.compile(r"(?i)\b(?:hospital|hospitals|nhs|patients?|clinicians?)\b"),
+    AuthorityKind.POLICE: re.compile(r"(?i)\b(?:the force|forces|police|policing|constabulary)\b"),
+    AuthorityKind.COUNCIL: re.compile(r"(?i)\b(?:council|councils|councillors?)\b"),
+    AuthorityKind.NHS: re.compile(r"(?i)\b(?:hospital|hospitals|nhs|patients?|clinicians?)\b"),
 }
-
-
-def _authority_kind(name: str) -> str:
-    lowered = name.lower()
-    if re.search(r"police|constabulary", lowered):
-        return "police"
-    if re.search(r"council|borough|county|district", lowered):
-        return "council"
-    if re.search(r"\bnhs\b|trust|hospital|health board", lowered):
-        return "health"
-    return ""
 
 
 def _other_kind(paragraph: Reasoning, ours: str) -> re.Pattern[str] | None:
@@ -609,13 +609,15 @@ def _other_kind(paragraph: Reasoning, ours: str) -> re.Pattern[str] | None:
 
     An unnamed paragraph is placed by what it speaks of: "Many council teams are small" is a council's.
     """
-    our_kind = _authority_kind(ours)
-    their_kind = _authority_kind(paragraph.authority)
-    if not their_kind:
+    our_kind = authority_kind(authority=ours)
+    their_kind: AuthorityKind | None = authority_kind(authority=paragraph.authority) if paragraph.authority else None
+    if their_kind is None:
         counts = {kind: len(words.findall(paragraph.text)) for kind, words in _KIND_WORDS.items()}
         leading = max(counts, key=lambda kind: counts[kind])
-        their_kind = leading if counts[leading] and counts[leading] > counts.get(our_kind, 0) else ""
-    return _KIND_WORDS.get(their_kind) if their_kind and our_kind and their_kind != our_kind else None
+        their_kind = leading if counts[leading] and counts[leading] > counts.get(our_kind, 0) else None
+    if our_kind not in _KIND_WORDS or their_kind is None or their_kind is our_kind:
+        return None
+    return _KIND_WORDS.get(their_kind)
 
 
 def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pattern[str] | None = None) -> str:
@@ -625,11 +627,11 @@ def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pat
     investigation", "the dismissals were spread across five directorates"): the argument carries
     over to this question, the facts do not, so a sentence holding any fact not known here goes.
     """
-    sentences = [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])", paragraph) if part.strip()]
-    kept = [sentence for sentence in sentences
+    parts = sentences_of(paragraph)
+    kept = [sentence for sentence in parts
             if not foreign_facts(sentence, list(allowed)) and not _CASE_CONTEXT.match(sentence)
             and not (other_kind is not None and other_kind.search(sentence))]
-    return " ".join(kept) if len(kept) * 2 >= len(sentences) else ""
+    return " ".join(kept) if len(kept) * 2 >= len(parts) else ""
 
 
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")

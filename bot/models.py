@@ -8,6 +8,7 @@ placeholder; the case's status and its history of approvals and reopenings. Disp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -457,3 +458,46 @@ class Case:
     def next_number(self) -> int:
         """The id a new question gets: never one used before in this case."""
         return 1 + max((q.number for q in (*self.questions, *self.removed)), default=0)
+
+
+# --- who answers ------------------------------------------------------------------------------
+
+
+class AuthorityKind(StrEnum):
+    """The kind of public authority answering, which changes what a question's words suggest."""
+
+    POLICE = "police"
+    COUNCIL = "council"
+    NHS = "nhs"
+    CENTRAL = "central"
+    OTHER = "other"
+
+    @property
+    def noun(self) -> str:
+        """How the reasons name it."""
+        return {AuthorityKind.POLICE: "a police force", AuthorityKind.COUNCIL: "a council",
+                AuthorityKind.NHS: "an NHS body", AuthorityKind.CENTRAL: "central government"}.get(
+                    self, "a public authority")
+
+
+def authority_kind(setting: str = "", *, central_government: bool = False, authority: str = "") -> AuthorityKind:
+    """FOIBOT_AUTHORITY_KIND when set; else central for central government; else read from the authority's name."""
+    if setting:
+        return AuthorityKind(setting.strip().lower())
+    if central_government:
+        return AuthorityKind.CENTRAL
+    name = authority.lower()
+    for kind, pattern in _KIND_NAMES:
+        if re.search(pattern, name):
+            return kind
+    return AuthorityKind.OTHER
+
+
+_KIND_NAMES = (
+    (AuthorityKind.POLICE, r"\bpolice\b|constabulary|\bpolice and crime commissioner"),
+    (AuthorityKind.NHS, r"\bnhs\b|health board|hospitals?\b|\bhealth\b.*\btrust\b|\bccg\b|integrated care board|"
+                        r"ambulance service"),
+    (AuthorityKind.COUNCIL, r"\bcouncil\b|\bborough\b|county|combined authority|\bcity of\b"),
+    (AuthorityKind.CENTRAL, r"\bministry\b|\bdepartment (?:of|for)\b|\bhm\b|\boffice\b.*\bcabinet\b|"
+                            r"\bhome office\b|\bforeign\b|\btreasury\b|\bagency\b"),
+)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.cases import CaseChange, CaseError, CaseStore
 from bot.clock import deadlines
-from bot.cues import authority_kind, question_cues, request_stance
+from bot.cues import question_cues, request_stance
 from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, in_request_context
 from bot.letter import Letter, LetterOptions, OwnReasoning, assemble_letter
 from bot.models import (
@@ -37,6 +37,7 @@ from bot.models import (
     Requester,
     StanceDecision,
     WarningKind,
+    authority_kind,
 )
 from bot.refinement import HELP, Edit, RefinementError, describe, parse_instruction, same_section
 from bot.splitting import split_request_detailed

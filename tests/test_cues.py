@@ -8,14 +8,12 @@ from datetime import date
 import pytest
 
 from bot.cues import (
-    AuthorityKind,
-    authority_kind,
     question_cues,
     request_stance,
     stance_exemptions,
 )
 from bot.drafting import Candidate
-from bot.models import Cue, CueKind
+from bot.models import AuthorityKind, Cue, CueKind, authority_kind
 from knowledge.models import Disposition, Regime
 from knowledge.store import SearchHit
 

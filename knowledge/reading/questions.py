@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from knowledge.reading.text import normalise, reflow
+from knowledge.reading.text import normalise, reflow, sentences_of
 
 
 class ItemKind(StrEnum):
@@ -122,7 +122,7 @@ class QuestionList:
 
 def _additional_asks(item: RequestItem) -> list[RequestItem]:
     """A paragraph split where a sentence asks for something more ("Additionally, please provide ...")."""
-    sentences = [part for part in _SENTENCE.split(item.text) if part.strip()]
+    sentences = sentences_of(item.text)
     out = [sentences[0]] if sentences else []
     for sentence in sentences[1:]:
         if _ADDITIONAL.match(sentence) and _asks_itself(sentence):
@@ -144,7 +144,7 @@ _ADDITIONAL = re.compile(
 
 def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     """A prose paragraph as one question per asking sentence; context goes with the ask after it."""
-    sentences = [part for part in _SENTENCE.split(item.text) if part.strip()]
+    sentences = sentences_of(item.text)
     out: list[RequestItem] = []
     context: list[str] = []
     for sentence in sentences:
@@ -281,7 +281,6 @@ _INCLUDED_TOO = re.compile(r"(?i)^[^?]{0,80}\b(?:should|must|could|can|to) (?:al
 _CONDITIONAL = re.compile(r"^(?:if|where|when|should)\b", re.IGNORECASE)
 _CONDITIONAL_FALLBACK = re.compile(r"^if (?:this|that|the|such)\b[^,]{0,80}\b(?:unavailable|not (?:available|held|"
                                    r"possible|recorded))[^,]*,\s*(?:then )?(?:just|only|simply)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(\[])")
 
 
 @dataclass
@@ -560,7 +559,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if _introduces(text) and next_item:
             if pending_stem:
                 left_out.append(pending_stem)
-            sentences = [part for part in _SENTENCE.split(text) if part.strip()]
+            sentences = sentences_of(text)
             if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
                     not _GENERIC_ASK.match(" ".join(sentences[:-1])) and \
                     not all(_names_subject_only(sentence) for sentence in sentences[:-1]):
@@ -624,7 +623,7 @@ def _quotes(text: str) -> bool:
 
 def _without_procedural(text: str) -> tuple[str, list[str]]:
     """A paragraph's asking sentences, and its procedural ones ("Please reply by email.") apart."""
-    sentences = [part for part in _SENTENCE.split(text) if part.strip()]
+    sentences = sentences_of(text)
     kept = [sentence for sentence in sentences if not _procedural_sentence(sentence)]
     if not kept:
         return text, []
@@ -798,7 +797,7 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
     if len(items) < 2:
         return items, []
     first = items[0]
-    sentences = [part for part in _SENTENCE.split(first.text) if part.strip()]
+    sentences = sentences_of(first.text)
     generic = [bool(_GENERIC_SENTENCE.search(s)) and not _SPECIFIC_ASK.search(s)
                for s in sentences]
     # Context sentences may come with it ("My benefit was held up for months. I would like some answers.").
@@ -867,7 +866,7 @@ def _introduces(text: str) -> bool:
 
 def _is_procedural(text: str) -> bool:
     """About the handling of the request (thanks, deadlines, formats, offers to clarify), not the information."""
-    sentences = [part for part in _SENTENCE.split(text) if part.strip()] or [text]
+    sentences = sentences_of(text) or [text]
     return all(_procedural_sentence(sentence) for sentence in sentences)
 
 
@@ -909,7 +908,7 @@ def _is_question_paragraph(text: str) -> bool:
 
 def _only_background(text: str) -> bool:
     """Says why the requester asks ("I would like to understand the position at ..."), asks for nothing named."""
-    sentences = [part for part in _SENTENCE.split(text) if part.strip()] or [text]
+    sentences = sentences_of(text) or [text]
     return "?" not in text and all(_BACKGROUND.search(s) or not _asks(s) for s in sentences) and \
         any(_BACKGROUND.search(s) for s in sentences)
 

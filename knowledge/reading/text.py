@@ -104,3 +104,11 @@ def containment(part: Sequence[str], whole: Sequence[str]) -> float:
     """Share of `part`'s distinct words that occur in `whole` (compared on their stems)."""
     wanted = {stem(word) for word in part}
     return len(wanted & {stem(word) for word in whole}) / len(wanted) if wanted else 0.0
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(\[])")
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a paragraph: a break after . ? or ! before a capital, a quote or a bracket."""
+    return [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
