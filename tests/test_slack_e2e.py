@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -93,11 +94,19 @@ def _start(settings: Settings, slack: FakeSlack, embeddings: SentenceEmbeddings)
     service = CaseService(settings, store, embeddings, load_library(), cases)
     app, _jobs = build_app(Core(settings, service, store, embeddings, load_library()))
     server = create_server(wsgi_app(app, settings), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def serve() -> None:
+        # stop() closes the sockets under the server's select loop, which then fails on them: that is
+        # how it ends, not an error.
+        with contextlib.suppress(OSError, ValueError):
+            server.run()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
 
     def stop() -> None:
         server.close()
+        thread.join(timeout=5)
         cases.close()
 
     return Bot(f"http://127.0.0.1:{server.effective_port}/slack/events", settings, slack, stop)
