@@ -88,10 +88,10 @@ def log_loss(probabilities: list[dict[Disposition, float]], cases: list[Case]) -
         1, len(cases))
 
 
-def best_model(drafter: Drafter, cases: list[Case]) -> OutcomeModel:
-    """The grid point with the lowest log loss on these cases."""
+def best_model(drafter: Drafter, cases: list[Case], fitted: list[str]) -> OutcomeModel:
+    """The grid point with the lowest log loss on these cases (over `fitted` numbers only, when given)."""
     best: tuple[float, OutcomeModel] | None = None
-    keys = list(GRID)
+    keys = [key for key in GRID if not fitted or key in fitted]
     for values in itertools.product(*(GRID[k] for k in keys)):
         model = replace(OutcomeModel(), **dict(zip(keys, values, strict=True)))
         loss = log_loss(predictions(drafter, cases, model), cases)
@@ -109,6 +109,12 @@ def score(name: str, probabilities: list[dict[Disposition, float]], cases: list[
     ece = calibration_error([top[1] for top in tops], correct)
     print(f"{name}: {len(cases)} questions; top-1 {sum(correct) / len(cases):.3f}, top-3 {sum(top3) / len(cases):.3f}, "
           f"calibration error {ece:.3f}")
+    kinds = sorted({cue.kind.value for case in cases for cue in case.cues})  # type: ignore[attr-defined]
+    for kind in kinds:
+        cued = [i for i, case in enumerate(cases) if any(cue.kind.value == kind for cue in case.cues)]  # type: ignore[attr-defined]
+        said = sum(tops[i][1] for i in cued) / len(cued)
+        print(f"    with a {kind} cue: {len(cued)} questions, top-1 {sum(correct[i] for i in cued) / len(cued):.3f} "
+              f"(mean probability said {said:.3f}), top-3 {sum(top3[i] for i in cued) / len(cued):.3f}")
     for threshold in (0.6, 0.7, 0.8, 0.9):
         chosen = [ok for ok, top in zip(correct, tops, strict=True) if top[1] >= threshold]
         if chosen:
@@ -148,6 +154,8 @@ def main() -> int:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--check", type=Path, action="append", default=[])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only", action="append", default=[], choices=list(GRID),
+                        help="fit only these numbers, the others kept at OutcomeModel's defaults (repeatable)")
     args = parser.parse_args()
     settings = Settings(_env_file=None, data_dir=args.store)  # type: ignore[call-arg]
     embeddings = SentenceEmbeddings(settings.embedding_model)
@@ -159,14 +167,14 @@ def main() -> int:
     out_of_fold: list[dict[Disposition, float]] = [{} for _ in cases]
     for fold in folds:
         train = [c for c in cases if c.document not in fold]
-        model = best_model(drafter, train)
+        model = best_model(drafter, train, args.only)
         held = [i for i, c in enumerate(cases) if c.document in fold]
         for index, probabilities in zip(held, predictions(drafter, [cases[i] for i in held], model), strict=True):
             out_of_fold[index] = probabilities
     score("out of fold", out_of_fold, cases, drafter)
     near_identical(cases)
     agreement(cases)
-    final = best_model(drafter, cases)
+    final = best_model(drafter, cases, args.only)
     print(f"fitted on all: {final}")
     for corpus in args.check:
         checked = collect([corpus], service)

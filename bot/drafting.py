@@ -390,16 +390,16 @@ class Drafter:
         return card is not None and bool(card.ncnd)
 
     def _cue_exemptions(self, disposition: Disposition, cues: Sequence[Cue], regime: Regime) -> list[str]:
-        """Exemptions for an outcome no precedent backs: those its cues name, or the outcome's own section."""
+        """Exemptions for an outcome no precedent backs: its own section, and those its cues name.
+
+        Not held cites nothing here: the EIR's reg 12(4)(a) and FOISA's s17 notice are listed where
+        the authority's own not-held answers list them, and the letter states them either way.
+        """
         if disposition is Disposition.NOT_HELD:
-            return {"eir": ["reg 12(4)(a)"], "foisa": ["s17"]}.get(regime.value, [])
+            return []
         named = [s for cue in cues if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) for s in cue.sections]
-        if named:
-            return map_exemptions(list(dict.fromkeys(named)), Regime.FOIA if not named[0].startswith("reg") else
-                                  Regime.EIR, regime)
-        own = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
-               Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}.get(disposition)
-        return map_exemptions([own], Regime.FOIA, regime) if own else []
+        mapped = map_exemptions(list(dict.fromkeys(named)), _regime_of(named), regime) if named else []
+        return _with_own_section(mapped, disposition, regime)
 
     def compose(
         self, question: str, disposition: Disposition, exemptions: Sequence[str], regime: Regime,
@@ -540,8 +540,6 @@ class Drafter:
     def _exemptions(self, backing: list[Candidate], disposition: Disposition, regime: Regime) -> list[str]:
         if disposition in (Disposition.DISCLOSED, Disposition.OTHER):
             return []
-        if disposition is Disposition.NOT_HELD:
-            return {"eir": ["reg 12(4)(a)"], "foisa": ["s17"]}.get(regime.value, [])
         top = backing[0].score
         weights: dict[str, float] = defaultdict(float)
         labels: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -557,8 +555,11 @@ class Drafter:
                 weights[key] += weight
                 labels[key][label] += weight
         chosen = [key for key, weight in weights.items() if total and weight / total >= _EXEMPTION_SHARE]
+        if disposition is Disposition.NOT_HELD:
+            chosen = [key for key in chosen if key == _NOT_HELD_NOTICES.get(regime)]
         ordered = sorted(chosen, key=lambda key: -weights[key])
-        return [max(labels[key].items(), key=lambda pair: pair[1])[0] for key in ordered]
+        return _with_own_section([max(labels[key].items(), key=lambda pair: pair[1])[0] for key in ordered],
+                                 disposition, regime)
 
     def _evidence(self, candidate: Candidate, candidates: Sequence[Candidate]) -> Evidence:
         hit = candidate.hit
@@ -639,6 +640,24 @@ _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
+
+
+# Not held is no exemption; these are the notices an authority may cite with it.
+_NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
+# The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
+_OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
+                 Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}
+
+
+def _with_own_section(labels: list[str], disposition: Disposition, regime: Regime) -> list[str]:
+    """The outcome's own section first (mapped to the regime), unless a label for it is there already."""
+    own = _OWN_SECTIONS.get(disposition)
+    if own is None:
+        return labels
+    mapped = map_exemptions([own], Regime.FOIA, regime)
+    if not mapped or any(section_key(label) == section_key(mapped[0]) for label in labels):
+        return labels
+    return [mapped[0], *labels]
 
 
 def same_period(question: str, earlier: str) -> bool:

@@ -570,18 +570,39 @@ def test_compose_ignores_a_precedent_with_another_disposition(drafter: Drafter) 
 # --- not held under each regime -------------------------------------------------------------------------------
 
 
-def test_eir_not_held_draft_carries_reg_12_4_a(drafter: Drafter) -> None:
-    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.EIR)
+def test_eir_not_held_lists_reg_12_4_a_where_the_authoritys_not_held_answers_do(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held", ("reg 12(4)(a)",), regime="eir"))],
+                          Regime.EIR)
 
     assert draft.disposition is Disposition.NOT_HELD
     assert draft.exemptions == ("reg 12(4)(a)",)
 
 
-def test_foisa_not_held_draft_carries_s17(drafter: Drafter) -> None:
-    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.FOISA)
+def test_eir_not_held_lists_no_exception_where_the_authority_cites_none(drafter: Drafter) -> None:
+    # Not held is no exemption: the list follows the authority's own not-held answers, while the
+    # wording (and the letter) still give the EIR's basis.
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held"))], Regime.EIR)
+
+    assert draft.disposition is Disposition.NOT_HELD
+    assert draft.exemptions == ()
+    assert "regulation 12(4)(a)" in draft.wording
+
+
+def test_foisa_not_held_lists_s17_where_the_authoritys_not_held_answers_do(drafter: Drafter) -> None:
+    draft = drafter.draft(QUESTION, [cand(hit("n", 0.85, "not_held", ("s17",), regime="foisa"))], Regime.FOISA)
 
     assert draft.disposition is Disposition.NOT_HELD
     assert draft.exemptions == ("s17",)
+
+
+def test_outcomes_that_are_a_section_cite_it_when_their_precedents_list_none(drafter: Drafter) -> None:
+    cost = drafter.draft(QUESTION, [cand(hit("c", 0.85, "s12_cost"))], Regime.FOIA)
+    published = drafter.draft(QUESTION, [cand(hit("p", 0.85, "s21_accessible"))], Regime.FOIA)
+    eir_cost = drafter.draft(QUESTION, [cand(hit("e", 0.85, "s12_cost"))], Regime.EIR)
+
+    assert cost.exemptions == ("s12",)
+    assert published.exemptions == ("s21",)
+    assert eir_cost.exemptions == ("reg 12(4)(b)",)
 
 
 def test_foia_not_held_draft_cites_nothing(drafter: Drafter) -> None:
