@@ -904,6 +904,8 @@ _LEAD_SENTENCE = re.compile(r"(?i)^[^?]{0,120}\b(?:the following|as follows|belo
 _UNDER_THE_ACT = re.compile(r"(?i)^(?:under|in accordance with|as per|in line with) (?:the )?(?:freedom of "
                             r"information|foi|environmental information)\b[^,]{0,40}?"
                             r"(?:,\s*|\s+(?=(?:could|can|would|please|i)\b))")
+_UNDER_THE_ACT_INSIDE = re.compile(r"(?i),?\s*(?:under|in accordance with|as per) (?:the )?(?:freedom of information|"
+                                   r"foi|environmental information)\b[^,:]{0,40}")
 _CONNECTIVE = re.compile(
     r"^(?:(?:and|also|further(?:more)?|additionally|in addition|moreover|then|finally|lastly|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|next|separately)\b[,:]?\s*)+",
@@ -930,6 +932,7 @@ _INTERROGATIVE = re.compile(
 _PREPOSITION = re.compile(r"^(?:for|in|on|by|during|over|between|from|since|within|at|of|regarding|re)\b",
                           re.IGNORECASE)
 _RESTATED_WORDS = 40
+_DETERMINERS = frozenset({"a", "an", "the", "any", "all", "every", "each", "some"})
 _INFORMATION = "the information you asked for"
 
 
@@ -949,6 +952,13 @@ def restate_question(question: str) -> str:
                     text, re.IGNORECASE)
     if lead and not re.search(r"(?i)\b(?:which|what|who|how|whether|when|where)\b", lead.group(0)):
         text = text[lead.end():]  # not "which of the following were paid: A, B"
+    asking_lead = re.match(r"^([^:?]{0,160}):\s*(?=\S)", text)
+    if asking_lead and not _ASKING.sub("", _UNDER_THE_ACT_INSIDE.sub("", asking_lead.group(1)).strip(" ,") + " ",
+                                       count=1).strip(" ,"):
+        text = text[asking_lead.end():]  # "I would be grateful if you could provide, under the Act 2000: how many"
+        led = not question.rstrip().endswith("?")  # "how many X the council arranged", not a direct question
+    else:
+        led = False
     inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$", text,
                       re.IGNORECASE)
     if inner and re.match(r"(?i)(?:i|we)\b", text) and not asks(text[: inner.start()]):
@@ -962,7 +972,7 @@ def restate_question(question: str) -> str:
         if text == before:
             break
     stripped = _ASKING.sub("", text, count=1).strip(" ,")
-    embedded = stripped != text
+    embedded = stripped != text or led
     words = stripped.split()
     if len(words) > _RESTATED_WORDS:
         stripped = " ".join(words[:_RESTATED_WORDS]).rstrip(",;:") + " ..."
@@ -976,7 +986,8 @@ def restate_question(question: str) -> str:
     if _PREPOSITION.match(stripped):
         mark = "?" if question.rstrip().endswith("?") else "."
         return f'You asked: "{stripped[0].upper()}{stripped[1:]}{mark}"'
-    return f"You asked for {stripped[0].lower() if stripped[1:2].islower() else stripped[0]}{stripped[1:]}."
+    lower = stripped[1:2].islower() or stripped.split()[0].lower() in _DETERMINERS
+    return f"You asked for {stripped[0].lower() if lower else stripped[0]}{stripped[1:]}."
 
 
 def _fill(wording: str, authority: str, information: str) -> str:

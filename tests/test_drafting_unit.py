@@ -679,6 +679,12 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
          "You asked how many officers were dismissed."),
         ("I would like the 2023 budget, and I would like the staff list.",
          "You asked for the 2023 budget, and I would like the staff list."),
+        # A lead-in that only asks ("Could you let me know:") is left off, with the Act it names.
+        ("I would be grateful if you could provide, under the Freedom of Information Act 2000: how many "
+         "harbour berths were let in 2024;", "You asked how many harbour berths were let in 2024."),
+        ("Could you let me know: A copy of the harbour's mooring policy.",
+         "You asked for a copy of the harbour's mooring policy."),
+        ("Could you let me know: How many moorings are vacant?", 'You asked: "How many moorings are vacant?"'),
     ],
 )
 def test_the_restatement_puts_back_only_what_is_asked(question: str, restated: str) -> None:

@@ -182,6 +182,23 @@ def test_a_sentence_saying_why_the_requester_asks_is_not_a_question() -> None:
     assert len(reading(text)) == 2
 
 
+def test_a_motive_and_a_narrowing_offer_around_the_list_are_not_questions() -> None:
+    text = ("I read in the Harbour Gazette that the port uses hidden cameras on the quay. Our members are uneasy, "
+            "so I want to find out how much of this goes on.\n\nCould you let me know:\n\n"
+            "a) How many covert cameras did the port install in 2024?\n"
+            "b) A copy of the port's policy on covert cameras.\n\n"
+            "If any of this would take too long, please answer what you can and let me know how I could narrow "
+            "it.\n\nThanks,\nA Requester")
+    split = split_request_detailed(text)
+    assert len(split.questions) == 2
+    assert split.questions[0].endswith("How many covert cameras did the port install in 2024?")
+    assert any(part.startswith("If any of this would take too long") for part in split.left_out)
+    read = reading(text)  # the reader keeps lettered parts together
+    assert len(read) == 1
+    assert "Gazette" not in read[0]
+    assert "too long" not in read[0]
+
+
 def test_a_follow_up_that_depends_on_the_answer_stays_with_its_question() -> None:
     text = ("Does the harbour authority use drones to inspect the sea wall? If it does, how many flights were made "
             "in 2024?\n\nPlease tell me the annual cost of sea wall repairs.")
