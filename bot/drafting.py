@@ -468,23 +468,28 @@ class Drafter:
         """For each exemption: the authority's own harm test and public interest paragraphs, else the card's."""
         paragraphs: list[str] = []
         for label in exemptions:
-            own = [item.text for item in self.reasoning_for(label, question, regime, reasoning)
+            own = [item.text for item in self.reasoning_for(label, question, regime, reasoning, cited=exemptions)
                    if item.kind in ("harm_test", "public_interest")]
             paragraphs.extend(own or [self._card_wording([label], question, regime)])
         # One paragraph argued for two sections (s31 and s38 together) is said once.
-        distinct = list(dict.fromkeys(p for p in paragraphs if p))
+        distinct = list(dict.fromkeys(part for p in paragraphs for part in p.split("\n\n") if part))
         return "\n\n".join(distinct) or "[Explain which exemption applies and why.]"
 
     def reasoning_for(self, label: str, question: str, regime: Regime, reasoning: dict[str, list[Reasoning]] | None,
-                      own_only: bool = False) -> list[Reasoning]:
+                      own_only: bool = False, cited: Sequence[str] = ()) -> list[Reasoning]:
         """The reasoning retrieved for one section, one paragraph of each kind (harm test, public
         interest, NCND), the authority's own first (only its own with `own_only`), adapted: figures
         marked, and no other case's facts (another case's names, places and dates are not this one's,
-        even the authority's own)."""
+        even the authority's own). `cited` are the other sections the draft relies on: reasoning
+        argued for them together ("maintaining sections 31(1)(a) and 38(1)") may name them."""
         # A paragraph about another subject argues another case (a dismissals count under s40(2) for a
         # question about software suppliers): below this closeness the library's wording stands in.
+        subject = _subject_terms(question)
+        card = self.library.get(label, regime)
+        weighed = card is None or card.qualified  # an absolute exemption has no public interest test to argue
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
-                 and not _NOT_APPLIED.search(r.text)]
+                 and not _NOT_APPLIED.search(r.text) and (weighed or r.kind != "public_interest")
+                 and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))]
         own = [r for r in found if self.is_own(r.authority) and _other_kind(r, self.policy.authority) is None]
         best = max((r.score for r in found), default=0.0)
         # The authority's own argument first, unless it argues a plainly different case than another
@@ -494,12 +499,16 @@ class Drafter:
         chosen = close or (own if own_only else borrowed or own)
         # The same limb first (an s31(3) NCND paragraph argues differently from an s31(1)(a) refusal).
         chosen = sorted(chosen, key=lambda item: item.section.lower() != label.lower())
+        # One case's argument hangs together: its public interest test goes with its harm test.
+        core = next((item for item in chosen if item.kind != "public_interest"), chosen[0] if chosen else None)
+        if core is not None:
+            chosen = sorted(chosen, key=lambda item: (item.section.lower() != label.lower(),
+                                                      item.source_file != core.source_file))
         kinds: dict[str, Reasoning] = {}
         for item in chosen:
             kinds.setdefault(item.kind, item)
-        allowed = self.trusted_text(question, [label], regime)
-        adapted = [replace(item, text=_general_argument(_adapt(item.text, "", ""), allowed,
-                                                        _other_kind(item, self.policy.authority)))
+        allowed = self.trusted_text(question, [label, *cited], regime)  # sections argued together may be named
+        adapted = [replace(item, text=_argued(item.text, allowed, _other_kind(item, self.policy.authority)))
                    for kind, item in sorted(kinds.items()) if kind in _REASONING_KINDS]
         return [item for item in adapted if item.text.strip()]
 
@@ -595,6 +604,17 @@ _FOREIGN_REASONING_FLOOR = 0.5
 _NOT_APPLIED = re.compile(r"(?i)\b(?:does|do|did|would|will) not (?:apply|engage|be engaged)|(?:is|are) not "
                           r"(?:engaged|personal data)|cannot be relied on|not (?:been )?applied\b")
 _OWN_REASONING_MARGIN = 0.15
+# Below this closeness a paragraph of reasoning must share a subject word with the question: a list of
+# certificate holders' addresses argues nothing about protest correspondence.
+_ON_SUBJECT_SCORE = 0.5
+_REASONING_VOCABULARY = frozenset((
+    "act section exemption exempt disclosure disclose disclosed release released releasing withheld withhold "
+    "public interest prejudice likely harm test factor favour favouring balance maintaining maintain "
+    "would could may also not out under into onto than then that these those such other being been "
+    "request requested requester applicant force council authority trust department organisation "
+    "data personal principle protection gdpr recorded record document copy copie question answer response "
+    "consider considered believe view reason reasons however therefore because given following part"
+).split())
 
 
 _KIND_WORDS = {
@@ -619,6 +639,12 @@ def _other_kind(paragraph: Reasoning, ours: str) -> re.Pattern[str] | None:
     if our_kind not in _KIND_WORDS or their_kind is None or their_kind is our_kind:
         return None
     return _KIND_WORDS.get(their_kind)
+
+
+def _argued(text: str, allowed: Sequence[str], other_kind: re.Pattern[str] | None) -> str:
+    """Stored reasoning made ready for this case, paragraph by paragraph (a public interest test has several)."""
+    parts = (_general_argument(_adapt(part, "", ""), allowed, other_kind) for part in text.split("\n\n"))
+    return "\n\n".join(part for part in parts if part)
 
 
 def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pattern[str] | None = None) -> str:
@@ -840,6 +866,12 @@ def _overlap(query: set[str], other: set[str]) -> float:
     return len(query & other) / math.sqrt(len(query) * len(other))
 
 
+def _subject_terms(text: str) -> set[str]:
+    """What a text is about, roughly: its content words, singular, without the vocabulary of reasoning itself."""
+    return {word[:-1] if word.endswith("s") and not word.endswith("ss") else word for word in _terms(text)} \
+        - _REASONING_VOCABULARY
+
+
 def _fingerprint(text: str) -> str:
     return " ".join(re.findall(r"[a-z]+", text.lower())[:25])
 
@@ -870,6 +902,9 @@ def _adapt(answer: str, their_authority: str, our_authority: str) -> str:
     sentences = re.split(r"(?<=[.!?])\s+", text)
     text = " ".join(s for s in sentences if not _LETTER_BOUND.search(s)).strip() or text
     text = re.sub(r"^(?:as (?:explained|set out|stated) above|as above),?\s*", "", text, flags=re.IGNORECASE)
+    # "(as provided in questions 1 and 2)" points into the past letter, not this one.
+    text = re.sub(r"\s*\((?:as )?(?:provided|given|set out|answered|disclosed|see)\b[^()]{0,30}\bquestions? \d[^()]*\)",
+                  "", text, flags=re.IGNORECASE)
     text = text[:1].upper() + text[1:]
     # Figures from a past answer (counts, costs, estimates) are not this request's: mark them.
     text = re.sub(r"£\s?\d[\d,]*(?:\.\d+)?", "£[figure]", text)
@@ -931,6 +966,8 @@ _INTERROGATIVE = re.compile(
 )
 _PREPOSITION = re.compile(r"^(?:for|in|on|by|during|over|between|from|since|within|at|of|regarding|re)\b",
                           re.IGNORECASE)
+_ACCEPTANCE = re.compile(r"(?i)\b(?:would|will) (?:also )?be (?:fine|ok|okay|acceptable|sufficient|great|helpful)\b|"
+                         r"\b(?:is|are) (?:fine|ok|okay|acceptable)\b")
 _RESTATED_WORDS = 40
 _DETERMINERS = frozenset({"a", "an", "the", "any", "all", "every", "each", "some"})
 _INFORMATION = "the information you asked for"
@@ -947,7 +984,10 @@ def restate_question(question: str) -> str:
     sentences = [_UNDER_THE_ACT.sub("", sentence) for sentence in sentences]
     asking = next((i for i, sentence in enumerate(sentences) if asks(sentence) and not (
         _LEAD_SENTENCE.match(sentence) and i + 1 < len(sentences))), 0)
-    text = " ".join(sentences[asking:])
+    kept = sentences[asking:]
+    while len(kept) > 1 and _ACCEPTANCE.search(kept[-1]) and not kept[-1].rstrip().endswith("?"):
+        kept.pop()  # "Postcodes would be fine if that is easier." says what will do, it asks nothing more
+    text = " ".join(kept)
     lead = re.match(r"^[^:]{0,160}\b(?:the following|as follows|below|questions? (?:is|are))\b[^:]{0,80}:\s*(?=\S)",
                     text, re.IGNORECASE)
     if lead and not re.search(r"(?i)\b(?:which|what|who|how|whether|when|where)\b", lead.group(0)):

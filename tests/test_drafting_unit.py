@@ -6,6 +6,8 @@ embedder, which draft() and compose() must not touch.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date
 
 import numpy as np
@@ -685,6 +687,9 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
         ("Could you let me know: A copy of the harbour's mooring policy.",
          "You asked for a copy of the harbour's mooring policy."),
         ("Could you let me know: How many moorings are vacant?", 'You asked: "How many moorings are vacant?"'),
+        # What will do is not asked back.
+        ("How many moorings are let, and on which pontoons? Berth numbers would be fine if that is easier.",
+         'You asked: "How many moorings are let, and on which pontoons?"'),
     ],
 )
 def test_the_restatement_puts_back_only_what_is_asked(question: str, restated: str) -> None:
@@ -778,6 +783,51 @@ def test_own_reasoning_leads_unless_it_argues_another_case_and_foreign_facts_nev
     borrowed = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [own_far, theirs]})
     assert borrowed[0].text == "Knowing which security products protect a network helps an attacker choose tools " \
                                "that defeat them."
+
+
+def test_the_public_interest_test_comes_from_the_case_whose_harm_test_is_used(drafter: Drafter) -> None:
+    question = "Which streets do the licensed explosives holders live on?"
+    harm = replace(_reasoning("Publishing where explosives are kept would show thieves where to look, and would be "
+                              "likely to prejudice the prevention of crime.", 0.6, OUR_NAME), source_file="a.txt")
+    its_test = Reasoning(section="s31(1)(a)", kind="public_interest", score=0.5, authority=OUR_NAME, reference="R",
+                         source_file="a.txt",
+                         text="Factors favouring disclosure: openness about where explosives are kept.\n\n"
+                              "Factors favouring maintaining the exemption: the risk of theft.\n\n"
+                              "Balance test: the public interest favours maintaining the exemption.")
+    other_test = Reasoning(section="s31(1)(a)", kind="public_interest", score=0.58, authority=OUR_NAME,
+                           reference="S", source_file="b.txt",
+                           text="Factors favouring disclosure: the public has an interest in how patrols are "
+                                "planned.")
+    wording = drafter.reasoning_wording(["s31(1)(a)"], question, Regime.FOIA,
+                                        {"s31": [harm, other_test, its_test]})
+    paragraphs = wording.split("\n\n")
+    assert paragraphs[0] == harm.text
+    assert paragraphs[1:] == its_test.text.split("\n\n")
+
+
+def test_reasoning_on_another_subject_is_not_used_unless_it_is_very_close(drafter: Drafter) -> None:
+    question = "Copies of all correspondence about the harbour protests since 2019."
+    holders = _reasoning("A list of addresses linked to licence holders is the personal data of those individuals, "
+                         "and disclosure would be unfair to them.", 0.45, OUR_NAME)
+    protests = _reasoning("Correspondence about policing the protests names the people who took part, and "
+                          "disclosure would be unfair to them.", 0.4, OUR_NAME)
+    assert drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [holders]}) == []
+    [chosen] = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [holders, protests]})
+    assert chosen.text == protests.text
+    close = replace(holders, score=0.55)  # very close wording is on the subject whatever words it uses
+    assert drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [close]})
+
+
+def test_an_absolute_exemption_gets_no_public_interest_test(drafter: Drafter) -> None:
+    weighing = Reasoning(section="s40(2)", kind="public_interest", score=0.6, authority=OUR_NAME, reference="R",
+                         text="On balance the public interest in protecting the relatives' empty homes favours "
+                              "withholding the names of the relatives.")
+    reasons = Reasoning(section="s40(2)", kind="harm_test", score=0.55, authority=OUR_NAME, reference="R",
+                        text="The names of the relatives are their personal data, and they would not expect them "
+                             "to be published.")
+    chosen = drafter.reasoning_for("s40(2)", "The names of the relatives contacted.", Regime.FOIA,
+                                   {"s40": [weighing, reasons]})
+    assert [item.kind for item in chosen] == ["harm_test"]
 
 
 def test_a_councils_argument_borrowed_for_a_force_keeps_no_sentence_about_councils(drafter: Drafter) -> None:

@@ -655,6 +655,27 @@ def test_reasoning_paragraphs_become_exemption_precedents() -> None:
     assert any(text.startswith("Factors favouring disclosure") for text in favouring)
 
 
+def test_a_public_interest_test_over_several_paragraphs_is_one_precedent_for_each_section_it_argues() -> None:
+    from knowledge.reading.reasoning import exemption_reasoning
+
+    paragraphs = [
+        "Section 31(1)(a) - harm test. Publishing where the depots keep their explosives would show thieves where "
+        "to look and would be likely to prejudice the prevention of crime.",
+        "Section 38(1) - harm test. For the same reasons, disclosure would be likely to endanger the safety of "
+        "the staff who work at those depots.",
+        "Factors favouring disclosure: openness about how explosives are stored; reassurance for neighbours.",
+        "Factors favouring maintaining the exemptions: the risk of theft and of harm to staff and neighbours.",
+        "Balance test: the public interest favours maintaining sections 31(1)(a) and 38(1).",
+        "If you are dissatisfied with this response you may ask for an internal review.",
+    ]
+    found = exemption_reasoning(paragraphs, Regime.FOIA, "depots.txt", "NP-1", "2024-01-09", "Northshire Police",
+                                relied_on=["s31(1)(a)", "s38(1)"])
+    tests = [item for item in found if item.kind == "public_interest"]
+    assert sorted(item.section for item in tests) == ["s31(1)(a)", "s38(1)"]
+    assert {item.text for item in tests} == {"\n\n".join(paragraphs[2:5])}
+    assert [item.section for item in found if item.kind == "harm_test"] == ["s31(1)(a)", "s38(1)"]
+
+
 def test_exemption_precedents_carry_the_letter_details() -> None:
     parsed = _parse(REASONED_REFUSAL)
     assert parsed.exemption_precedents
