@@ -38,6 +38,7 @@ from knowledge.embeddings import SentenceEmbeddings
 from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path, with_export_labels
 from knowledge.models import ParsedDocument
 from knowledge.parser import parse_document
+from knowledge.reading import reader_version
 from knowledge.settings import Settings
 from knowledge.sqlite_file import SqliteFile
 from knowledge.store import (
@@ -54,7 +55,8 @@ _SWITCH_INTERVAL_S = 0.0005  # see _model_first
 _SCHEMA = """
 create table if not exists documents (
     path text primary key, content_hash text not null, ids text not null,
-    precedents integer not null, ingested_at text not null, last_seen text not null);
+    precedents integer not null, ingested_at text not null, last_seen text not null,
+    reader text not null default '');
 create table if not exists journal (path text primary key, ids text not null);
 create table if not exists garbage (id integer primary key, ids text not null);
 create table if not exists runs (id integer primary key, started text, finished text, summary text);
@@ -150,21 +152,26 @@ class Ledger(SqliteFile):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
+        columns = {row[1] for row in self.db.execute("pragma table_info(documents)")}
+        if "reader" not in columns:  # a ledger written before the reader's version was recorded
+            self.db.execute("alter table documents add column reader text not null default ''")
+
+    # A file read by another version of the reader reports no content hash, so the next refresh
+    # reads it again (its records are replaced as for a changed file).
+    _SELECT = "select path, case when reader = ? then content_hash else '' end, ids from documents"
 
     def documents(self) -> dict[str, tuple[str, list[str]]]:
-        """Every recorded file: its content hash and ids."""
-        rows = self.db.execute("select path, content_hash, ids from documents")
+        """Every recorded file: its content hash ('' where another reader read it) and ids."""
+        rows = self.db.execute(self._SELECT, (reader_version(),))
         return {path: (digest, json.loads(ids)) for path, digest, ids in rows}
 
     def documents_for(self, keys: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
-        """The recorded entries (content hash and ids) of just these keys."""
+        """The recorded entries (content hash, '' where another reader read it, and ids) of just these keys."""
         found: dict[str, tuple[str, list[str]]] = {}
         for start in range(0, len(keys), 500):
             part = list(keys[start : start + 500])
             marks = ",".join("?" * len(part))
-            rows = self.db.execute(
-                f"select path, content_hash, ids from documents where path in ({marks})", part  # noqa: S608
-            )
+            rows = self.db.execute(f"{self._SELECT} where path in ({marks})", (reader_version(), *part))
             found.update({path: (digest, json.loads(ids)) for path, digest, ids in rows})
         return found
 
@@ -554,9 +561,9 @@ class Refresher:
                 if stale:
                     db.execute("insert into garbage (ids) values (?)", (json.dumps(stale),))
                 db.execute(
-                    "insert or replace into documents values (?, ?, ?, ?, ?, ?)",
+                    "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?)",
                     (item.path, item.digest, json.dumps(new_ids),
-                     sum(len(doc.precedents) for doc in item.parsed), now, now),
+                     sum(len(doc.precedents) for doc in item.parsed), now, now, reader_version()),
                 )
                 db.execute("delete from journal where path = ?", (item.path,))
                 known[item.path] = (item.digest, new_ids)

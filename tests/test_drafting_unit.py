@@ -7,7 +7,6 @@ embedder, which draft() and compose() must not touch.
 from __future__ import annotations
 
 from dataclasses import replace
-
 from datetime import date
 
 import numpy as np

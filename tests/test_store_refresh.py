@@ -121,6 +121,41 @@ def test_refresh_twice_adds_nothing_and_embeds_nothing(
     assert KnowledgeStore(settings).counts() == before
 
 
+def test_files_read_by_another_version_of_the_reader_are_read_again_once(
+    settings: Settings, embeddings: SentenceEmbeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.refresh
+
+    corpus = _corpus(tmp_path / "corpus")
+    _refresher(settings, embeddings).run([corpus])
+    before = KnowledgeStore(settings).counts()
+    monkeypatch.setattr(knowledge.refresh, "reader_version", lambda: "an-upgraded-reader")
+
+    upgraded = _refresher(settings, embeddings).run([corpus])
+    settled = _refresher(settings, embeddings).run([corpus])
+
+    assert (upgraded.added, upgraded.updated, upgraded.removed, upgraded.unchanged) == (0, 3, 0, 0)
+    assert (settled.updated, settled.unchanged) == (0, 3)
+    assert KnowledgeStore(settings).counts() == before  # replaced, not added twice
+
+
+def test_a_ledger_written_before_reader_versions_gains_the_column_and_reads_its_files_again(
+    settings: Settings, embeddings: SentenceEmbeddings, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    corpus = _corpus(tmp_path / "corpus")
+    _refresher(settings, embeddings).run([corpus])
+    ledger = settings.data_dir / "ledger.sqlite3"
+    with sqlite3.connect(ledger) as db:  # as an older foibot left it: no reader column
+        db.execute("alter table documents drop column reader")
+
+    again = _refresher(settings, embeddings).run([corpus])
+
+    assert (again.updated, again.unchanged) == (3, 0)
+    assert "reader" in {row[1] for row in sqlite3.connect(ledger).execute("pragma table_info(documents)")}
+
+
 def test_a_refresh_leaves_the_interpreter_switch_interval_as_it_found_it(
     settings: Settings, embeddings: SentenceEmbeddings, tmp_path: Path
 ) -> None:
