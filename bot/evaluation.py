@@ -80,7 +80,7 @@ def _records_matching(corpus: Path, store_settings: Settings) -> dict[str, froze
     ledger = Ledger(store_settings.ledger_path)
     try:
         by_digest: dict[str, list[str]] = {}
-        for digest, ids in ledger.documents().values():
+        for digest, ids in ledger.contents().values():
             by_digest.setdefault(digest, []).extend(ids)
     finally:
         ledger.close()

@@ -165,6 +165,11 @@ class Ledger(SqliteFile):
         rows = self.db.execute(self._SELECT, (reader_version(),))
         return {path: (digest, json.loads(ids)) for path, digest, ids in rows}
 
+    def contents(self) -> dict[str, tuple[str, list[str]]]:
+        """Every recorded file: its content hash, whichever reader read it, and ids (to match files by content)."""
+        rows = self.db.execute("select path, content_hash, ids from documents")
+        return {path: (digest, json.loads(ids)) for path, digest, ids in rows}
+
     def documents_for(self, keys: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
         """The recorded entries (content hash, '' where another reader read it, and ids) of just these keys."""
         found: dict[str, tuple[str, list[str]]] = {}

@@ -137,6 +137,8 @@ def test_files_read_by_another_version_of_the_reader_are_read_again_once(
     assert (upgraded.added, upgraded.updated, upgraded.removed, upgraded.unchanged) == (0, 3, 0, 0)
     assert (settled.updated, settled.unchanged) == (0, 3)
     assert KnowledgeStore(settings).counts() == before  # replaced, not added twice
+    ledger = Ledger(settings.ledger_path)
+    assert all(digest for digest, _ids in ledger.contents().values())  # content is matched whoever read it
 
 
 def test_a_ledger_written_before_reader_versions_gains_the_column_and_reads_its_files_again(
