@@ -51,7 +51,7 @@ def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates
         _security(question, regime, kind, own),
         _personal_data(question, regime, own),
         _cost(question, regime, kind, own, today),
-        _published(question, regime, own),
+        _published(question, regime, kind, own),
     ]
     return tuple(cue for cue in found if cue is not None)
 
@@ -485,18 +485,39 @@ _PUBLISHED_SOURCE = re.compile(
 _POLICY = re.compile(
     r"\b(?:cop(?:y|ies) of|provide|send|disclose|what (?:is|are))\b[^.?]{0,40}?\b(?:polic(?:y|ies)|procedures?|"
     r"codes? of practice|guidance|guidelines|legislation|strateg(?:y|ies)|schemes?|standards?)\b", re.IGNORECASE)
+_TRANSPARENCY = re.compile(
+    # What public bodies publish as a matter of course: contracts, senior staff, structure charts, parking accounts.
+    r"(?i)\b(?:contract(?:'s)? (?:value|term|start date|end date|expiry(?: date)?|duration|award date)|"
+    r"(?:value|term|duration|end date|start date|expiry date) of (?:the|this|each|your) contracts?|"
+    r"(?:current|incumbent|existing) (?:provider|supplier|contractor)s?|"
+    r"contracts? (?:and (?:commissions|grants) )?awarded|contracts? register|"
+    r"(?:current )?(?:names?|salar(?:y|ies)|remuneration) of (?:the|your) (?:chief executive|(?:\w+ )?director|"
+    r"head of|senior)|organi[sz]ation(?:al)? (?:structure|chart)s?|"
+    r"senior (?:staff|officers?|managers?)(?:'s?)? (?:salar\w*|pay|names)|"
+    r"penalty charge notices?|pcns?\b|parking (?:account|revenue|income|surplus)|trade union facility time|"
+    r"grants? (?:paid |awarded |given )?to (?:voluntary|community|charit\w*))")
+_TRANSPARENCY_DUTY = {
+    AuthorityKind.COUNCIL: "the Local Government Transparency Code 2015 has English councils publish (contracts "
+                           "over £5,000, senior salaries and the organisation chart, the parking account, grants "
+                           "to voluntary bodies)",
+    AuthorityKind.POLICE: "police and crime commissioners publish under the Specified Information Order (contracts "
+                          "over £10,000, senior salaries), and forces usually publish the same of themselves",
+    AuthorityKind.OTHER: "public bodies usually publish (contracts on Contracts Finder or their own register, senior "
+                         "staff and structure charts)",
+}
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _PUBLISHED = {Regime.FOIA: "s21", Regime.EIR: "reg 6(1)(b)", Regime.FOISA: "s25"}
 
 
-def _published(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
+def _published(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[Candidate]) -> Cue | None:
     section = _PUBLISHED[regime]
     pointed = [c for c in own if c.hit.score >= SIMILAR and (
         c.disposition is Disposition.S21_ACCESSIBLE or any(label.startswith(("s21", "s25")) for label in
                                                            c.hit.exemptions))]
     sources = _matches(_PUBLISHED_SOURCE, question)
-    policies = [] if sources else _matches(_POLICY, question)
-    if not sources and not policies and not pointed:
+    transparency = [] if sources else _matches(_TRANSPARENCY, question)
+    policies = [] if sources or transparency else _matches(_POLICY, question)
+    if not sources and not transparency and not policies and not pointed:
         return None
     exemption = (f"it is reasonably accessible ({section}, absolute)" if regime is Regime.FOIA else
                  f"it is otherwise accessible ({section})" if regime is Regime.FOISA else
@@ -505,6 +526,10 @@ def _published(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue |
     if sources:
         parts.append(f"names a source the authority may already publish ({_quoted(sources)}): if the information "
                      f"is there, {exemption}: give the link, and answer any part that is not published.")
+    elif transparency:
+        duty = _TRANSPARENCY_DUTY.get(kind, _TRANSPARENCY_DUTY[AuthorityKind.OTHER])
+        parts.append(f"asks for what {duty} ({_quoted(transparency)}): if it is in the published data, "
+                     f"{exemption}: give the link, and answer any part that is not published.")
     elif policies:
         parts.append(f"asks for a policy or procedure ({_quoted(policies)}): these are a class of the publication "
                      f"scheme; if it is published, {exemption}: give the link; if not, it is usually disclosed.")

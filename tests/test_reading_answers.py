@@ -149,6 +149,15 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
          "This information is published in our annual report, available on our website.", D.S21_ACCESSIBLE),
         ("What was the result of the rough sleeper count?",
          "The figure will be published next month and is exempt under section 22.", D.EXEMPT_WITHHELD),
+        # Nothing made or nothing listed: for a document or a list asked for, not held; for a count or
+        # a yes/no question, the same words answer it.
+        ("Please provide any impact assessment made of the depot closure.",
+         "There has been no impact assessment made of the depot closure.", D.NOT_HELD),
+        ("Any list of the residents' groups consulted.", "None", D.NOT_HELD),
+        ("How many residents' groups were consulted?", "None", D.DISCLOSED),
+        ("Are any of the emails marked confidential?", "None.", D.DISCLOSED),
+        ("Please provide the analysed data on noise by ward.",
+         "The noise team does not possess analysed data in the requested format.", D.NOT_HELD),
     ],
 )
 def test_what_an_answer_decides(question: str, answer: str, expected: Disposition) -> None:

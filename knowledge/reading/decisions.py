@@ -53,7 +53,7 @@ _OTHER = re.compile(
 )
 _NOT_HELD = re.compile(
     r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+)?(?:hold|record|collect|capture|"
-    r"retain|keep|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
+    r"retain|keep|possess|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
     r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)\s+(?:is|are|was|were|has been|have been)?\s*(?:held|recorded|kept|available|found|located)|"
@@ -74,6 +74,15 @@ _NOT_HELD = re.compile(
     r"(?:function|responsibility|programme)",
     re.IGNORECASE,
 )
+_NONE_MADE = re.compile(
+    r"(?i)\bthere (?:has|have) been no (?:such )?[\w -]{0,40}?(?:made|produced|carried out|undertaken|conducted|"
+    r"completed|written|commissioned)\b|\bno (?:such )?[\w -]{0,40}?(?:has|have) been (?:made|produced|carried out|"
+    r"undertaken|conducted|completed|written|commissioned)\b")
+_DOCUMENT_ASKED = re.compile(
+    r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
+    r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
+_YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_BARE_NONE = re.compile(r"(?i)^\W*(?:none|n/?a|nil|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
 _WITHHELD = re.compile(
     r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
@@ -205,6 +214,11 @@ def classify_disposition(
     if _OWN_DATA.search(text):
         return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
     not_held = _NOT_HELD.search(text)
+    if not_held is None and question and _DOCUMENT_ASKED.search(question) and not _QUANTITY_ASKED.search(question) \
+            and not _YES_NO.match(question):
+        # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
+        # held; asked how many, or whether any, the same words are an answer (a zero, a no).
+        not_held = _NONE_MADE.search(text) or _BARE_NONE.match(text)
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None
