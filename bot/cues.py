@@ -293,6 +293,14 @@ _INDIVIDUAL = re.compile(
     rf"performance (?:issues|management)|complaints? (?:about|against)|investigations? into)\b[^.?]{{0,40}}?"
     rf"\b(?:the|a|named|individual|specific|that|this|each|every)\s+(?:\w+\s+)?{_PEOPLE}\b|"
     rf"\b(?:which|who (?:is|was|are|were) the|identify the)\s+(?:\w+\s+)?{_STAFF}\b", re.IGNORECASE)
+_WHERE_THEY_LIVE = re.compile(
+    # Where people live identifies them: a street, an address or a postcode tied to who lives there.
+    r"\b(?:home|private|residential) addresses?\b|\bwhich (?:streets?|roads?|addresses)\b|"
+    r"\b(?:live|lives|living|reside|resides)\s+(?:in|on|at)\b[^.?]{0,40}?\b(?:streets?|roads?|addresses|postcodes?)\b|"
+    r"\b(?:addresses|postcodes?|streets?) (?:of|where) (?:the |each |every |all )?(?:\w+ )?(?:holders?|residents?|"
+    r"owners?|tenants?|applicants?|claimants?|people|individuals|victims?|offenders?|licensees?|members?)\b",
+    re.IGNORECASE)
+_HOLDERS = re.compile(rf"\b(?:{_PEOPLE}|\w+ holders?|licensees?|members?|households?)\b", re.IGNORECASE)
 _OWN_DATA = re.compile(
     r"\bmy (?:own )?(?:personal (?:data|information|details)|(?:case )?files?|records?)\b|"
     r"\b(?:information|data|records?) (?:that )?(?:you hold|is held|are held|held) (?:about|on) me\b|"
@@ -331,6 +339,8 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
     triggers += _matches(_INDIVIDUAL, question)
     triggers += _matches(_NOUN_NAMES, question)
     triggers += _matches(_STRUCTURE, question)
+    if _HOLDERS.search(question):
+        triggers += _matches(_WHERE_THEY_LIVE, question)
     section = _PERSONAL[regime]
     if triggers and _DECEASED.search(question) and not _LIVING.search(question):
         triggers = []  # the personal data of people who have died is not personal data (s40 does not apply)

@@ -74,6 +74,27 @@ def test_senior_roles_by_title_and_staff_numbers_are_not_personal_data(question:
     assert CueKind.PERSONAL_DATA not in cues(question)
 
 
+@pytest.mark.parametrize("question", [
+    "How many shotgun certificate holders live in Brambley, and on which streets?",
+    "Please provide the home addresses of all the market trader licence holders.",
+    "The postcodes of the tenants who were evicted in 2024.",
+])
+def test_where_people_live_is_a_personal_data_cue(question: str) -> None:
+    assert CueKind.PERSONAL_DATA in cues(question, POLICE)
+
+
+def test_streets_without_people_are_not_personal_data() -> None:
+    assert CueKind.PERSONAL_DATA not in cues("On which streets were potholes repaired in 2024?")
+
+
+def test_what_public_bodies_publish_as_a_matter_of_course_points_to_s21() -> None:
+    council = cues("What is the contract value and end date of the leisure centre contract?", COUNCIL_KIND)
+    assert "Transparency Code" in council[CueKind.PUBLISHED].reason
+    assert council[CueKind.PUBLISHED].sections == ("s21",)
+    assert CueKind.PUBLISHED in cues("Please give the name of the Director of Adult Services.", COUNCIL_KIND)
+    assert CueKind.PUBLISHED not in cues("How many library books did the council buy in 2023?", COUNCIL_KIND)
+
+
 def test_the_personal_data_section_follows_the_regime() -> None:
     question = "Please provide the names of the inspectors who visited the quarry."
     assert cues(question, regime=Regime.EIR)[CueKind.PERSONAL_DATA].sections == ("reg 13",)
