@@ -267,3 +267,84 @@ def test_a_new_ask_about_things_to_be_added_is_its_own_question() -> None:
     text = ("How many schools are in the scheme?\n\n"
             "Please list the schools that are to be added to the scheme in 2025.")
     assert len(split_request_detailed(text).questions) == 2
+
+
+# --- layouts found in real requests: tables, option lists, periods, scope lead-ins ---------------------------
+
+
+def test_a_reference_table_appended_to_the_request_is_not_questions() -> None:
+    text = ("Please answer the following question for the ground in your area:\n"
+            "1. Please supply copies of all accident reports made at the ground from 1.1.23 to 1.1.24.\n"
+            "Please note that I accept the names of people will need to be redacted from the reports.\n"
+            "List of Grounds and Councils.\n"
+            "Marsh Park\tAshcombe\nRiver Lane\tBrantwood\nThe Dell\tCorvale\nHill Road\tDunmore\n")
+    split = split_request_detailed(text)
+    assert len(split.questions) == 1
+    assert split.questions[0].endswith("from 1.1.23 to 1.1.24.")
+    assert any("Marsh Park | Ashcombe" in part for part in split.left_out)
+    assert any(part.startswith("Please note that I accept") for part in split.left_out)
+
+
+def test_periods_and_answer_options_under_a_question_are_how_to_answer_it() -> None:
+    text = ("1.\tHow many dog fouling fines did the council issue over the past three years?\n"
+            "-\t2022\n-\t2023\n-\t2024 (to May 31)\n"
+            "2.\tWhat was done with the seized dogs? Please select one option:\n"
+            "a)\tRehomed\nb)\tReturned to the owner\nc)\tOther (please specify)\n"
+            "3.\tWhat was the dog warden budget for the years:\n-\t2022\n-\t2023\n")
+    assert len(reading(text)) == 3
+    assert len(split_request_detailed(text).questions) == 3
+
+
+def test_markers_written_with_a_dot_and_a_bracket_are_read() -> None:
+    text = "1.) How many bins were replaced in 2024?\n2.) What did the replacements cost?\n"
+    assert split_request_detailed(text).questions == ("How many bins were replaced in 2024?",
+                                                      "What did the replacements cost?")
+
+
+def test_a_list_lead_in_that_asks_a_count_is_a_question_too() -> None:
+    text = ("I would be grateful to understand how many data subject access requests you have received since "
+            "2022, and of these, please advise:\nHow many had the timeframe extended, and;\n"
+            "How many were refused as manifestly unfounded.\n")
+    questions = split_request_detailed(text).questions
+    assert len(questions) == 3
+    assert questions[0].startswith("I would be grateful to understand how many")
+
+
+def test_a_generic_lead_in_before_numbered_questions_is_not_one() -> None:
+    text = ("Please can you provide me with information concerning the upkeep of your depots, if they are within "
+            "your remit. Not any housing.\nQ1. What maintenance model does the council use?\n"
+            "Q2. Can you provide a list of the contractors used?\n")
+    assert split_request_detailed(text).questions == ("What maintenance model does the council use?",
+                                                      "Can you provide a list of the contractors used?")
+
+
+def test_offers_and_advice_requests_around_the_questions_are_not_questions() -> None:
+    text = ("1. How many libraries closed in 2024?\n"
+            "If answering the above questions is not possible, could you please advise as to what relevant "
+            "information would be attainable.\n"
+            "If this request is too wide or unclear, I would be grateful if you could advise me.\n"
+            "I very much appreciate your response in this matter.\n")
+    assert split_request_detailed(text).questions == ("How many libraries closed in 2024?",)
+
+
+def test_a_question_about_the_above_cases_that_asks_a_new_count_is_kept() -> None:
+    text = ("How many shops were found selling illegal fireworks?\n"
+            "How many fines were issued in total related to the above cases?\n")
+    assert len(split_request_detailed(text).questions) == 2
+
+
+def test_please_inform_me_asks() -> None:
+    text = "Please inform me of the total cost of the harbour survey carried out in 2023.\n"
+    assert split_request_detailed(text).questions == (text.strip(),)
+
+
+def test_a_scope_lead_in_and_an_including_list_stay_with_their_one_question() -> None:
+    text = ("I wish to make an FOI request. Please provide me with the following information for the financial "
+            "years 2021/22 and 2022/23:\n"
+            "The amount spent by the council on translation services in all areas, including:\n"
+            "schools;\nlibraries;\nand other areas in which such expenditure has been made.\n")
+    split = split_request_detailed(text)
+    assert len(split.questions) == 1
+    assert "2021/22 and 2022/23" in split.questions[0]
+    assert "libraries" in split.questions[0]
+    assert len(reading(text)) == 1

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from knowledge.reading.text import normalise, reflow, sentences_of
+from knowledge.reading.text import CELL, cells_marked, normalise, reflow, sentences_of
 
 
 class ItemKind(StrEnum):
@@ -172,11 +172,11 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
 
 _NUMBERED = re.compile(
     r"^(?:(?:q(?:uestion)?|request|item|point|part)\s*(\d{1,2})(?!\d)\s*[.):\-]?|\(?(\d{1,2})(?![\d.,]\d)"
-    r"\s?(?:[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
+    r"\s?(?:\.\)|[.):,]|/(?!\d)|\s-\s))\s*(.*)$",
     re.IGNORECASE,
 )
 _COMPOUND = re.compile(r"^\(?(\d{1,2})(?:[.)]\(?(?!I\s)([a-zA-Z])[.)]?|\(?([a-zA-Z])[.)])\s+(\S.*)$")
-_LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?[.)]\s*(?!e\.|g\.)(.*)$")
+_LETTERED = re.compile(r"^(?:option\s+)?\(?([a-zA-Z])\s?(?:\.\)|[.)])\s*(?!e\.|g\.)(.*)$")
 _ROMAN = re.compile(r"^\(?((?:i{1,3}|iv|vi{0,3}|ix|x))\s?[.)]\s*(.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\u2013\-]|o(?=\s+[A-Z]))\s*(.*)$")
 _MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\)?|(?:q(?:uestion)?|request|part|item|"
@@ -184,7 +184,7 @@ _MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\
 
 _ASKING = re.compile(
     r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|produce|send|supply|tell|disclose|confirm|give|list|state|"
-    r"advise|detail|identify|outline|explain|indicate|share|forward|let (?:me|us) (?:know|have)|"
+    r"advise|detail|identify|outline|explain|indicate|share|forward|inform|let (?:me|us) (?:know|have)|"
     r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should| will)?"
     r"(?: also| further| additionally| now| therefore| hereby)? "
     r"(?:like|wish|want|hope|"
@@ -201,6 +201,7 @@ _ASKING = re.compile(
 _PROCEDURAL = re.compile(
     # Sentences about the handling of the request, not about the information asked for.
     r"\b(?:acknowledge (?:receipt|this)|confirm receipt|i look forward|look forward to|thank you|thanks|"
+    r"(?:very much |really |greatly )?appreciate your (?:response|reply|help|time|assistance)|"
     r"if you (?:need|require|have) any (?:further |more )?(?:clarification|information|questions|queries)|"
     r"(?:do )?not hesitate|clarification|if any(?: part)? of (?:this|my) request|if you are unable to "
     r"provide|the (?:remainder|rest) of (?:the|my)|within (?:the )?(?:statutory|20|twenty)|"
@@ -209,7 +210,12 @@ _PROCEDURAL = re.compile(
     r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
-    r"(?:would|will|might|could) take too long|answer what you can|how (?:i|we) (?:could|can|might|should) "
+    r"(?:would|will|might|could) take too long|answer what you can|"
+    r"if (?:this|my|the) request is too (?:wide|broad|large|unclear|vague)|if answering [^.?]{0,40}\bis not possible|"
+    r"(?:advise|tell) (?:me )?(?:as to )?what (?:relevant )?information (?:would be |is |may be )?"
+    r"(?:attainable|available|obtainable)|"
+    r"(?:i|we) (?:accept|understand|appreciate|realise|recognise|am aware|are aware) (?:that )?[^.?]{0,80}\b"
+    r"(?:redact\w*|withh\w*|exempt\w*|remov\w*)|how (?:i|we) (?:could|can|might|should) "
     r"(?:narrow|refine|reduce|limit)|"
     r"(?:advise|advice) (?:on |me )?"
     r"how|falls within the parameters|public interest tests?|is not exempt|not exempt from|"
@@ -234,7 +240,9 @@ _FORMAT = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_ASK = re.compile(
-    r"^(?:[^.?!]{0,80}\b)?(?:request|requesting|ask|asking|seeking|like|grateful|looking to (?:receive|obtain)|"
+    # Not "I would be grateful to understand how many requests you received, and of these:": that asks.
+    r"^(?![^?]*\b(?:how many|how much|the number of|the total (?:number|cost|amount|spend))\b)"
+    r"(?:[^.?!]{0,80}\b)?(?:request|requesting|ask|asking|seeking|like|grateful|looking to (?:receive|obtain)|"
     r"help (?:me )?(?:out )?with|(?:my|the|our) questions? (?:is|are)|"
     r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request|answers|"
     r"questions)\b"
@@ -329,11 +337,37 @@ def is_procedural(text: str) -> bool:
 
 def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:
     """The questions of a request body (greeting, headers and sign-off already removed)."""
-    raw = normalise(text).split("\n")
+    raw, tables = _without_tables([cells_marked(line) for line in normalise(text.replace("\t", CELL)).split("\n")])
     lines = [" ".join(line.split()) for line in raw] if reflowed else reflow(raw)
     marked = _mark(_joined_continuations(lines))
     items, left_out = _build(marked)
-    return QuestionList(tuple(items), tuple(left_out))
+    return QuestionList(tuple(items), (*tables, *left_out))
+
+
+_TABLE_ROW = re.compile(r"^[^|?]{1,60}(?: \| [^|?]{1,60})+$")
+_TABLE_TITLE = re.compile(r"(?i)^\W*(?:(?:a |the )?(?:list|table|schedule|key) of\b|appendix\b|annex\b)[^?]{0,80}$")
+
+
+def _without_tables(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Reference tables a requester appends ("List of clubs and local authorities", then tab-separated
+    rows) taken out: they say which rows the questions are about, they ask nothing themselves."""
+    kept: list[str] = []
+    tables: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and _TABLE_ROW.match(lines[end].strip()) and not asks(lines[end]):
+            end += 1
+        if end - index >= 3:
+            rows = [" ".join(line.split()) for line in lines[index:end]]
+            if kept and _TABLE_TITLE.match(kept[-1].strip()):
+                rows.insert(0, " ".join(kept.pop().split()))
+            tables.append(" / ".join(rows))
+            index = end
+            continue
+        kept.append(lines[index])
+        index += 1
+    return kept, tables
 
 
 def _joined_continuations(lines: list[str]) -> list[str]:
@@ -430,6 +464,17 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
     while index < len(lines):
         line = lines[index]
         index += 1
+        if line.kind is None and line.text and roots and after_item and not stack and \
+                _LISTING.search(roots[-1].text) and all(c.kind is ItemKind.DIMENSION for c in roots[-1].children) \
+                and _is_entry_of(line.text):
+            roots[-1].children.append(_Node(ItemKind.DIMENSION, "", line.text.rstrip(";,")))
+            continue  # "including:" then "primary and secondary schools;", "libraries;": what the answer covers
+        if line.kind is None and line.text and stem and not stem_used and not stack and _asks_itself(stem) and \
+                _LISTING.search(stem) and _is_entry_of(line.text):
+            entry = _Node(ItemKind.DIMENSION, "", line.text.rstrip(";,"))
+            roots.append(_Node(ItemKind.PROSE, "", stem, children=[entry]))
+            stem, stem_used, after_item = "", False, True
+            continue
         if line.kind is None and not line.text:
             # A blank line closes the open item, not a heading or stem above it ("2. Within that, tell me:").
             while stack and not stack[-1].block and not stack[-1].text.endswith(":"):
@@ -457,8 +502,11 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             stem, stem_used, breakdown = "", False, False
             continue
         if line.kind is not None:
+            owner = next((node for node in reversed(stack) if node.kind is not ItemKind.DIMENSION
+                          and _LEVEL[node.kind] < _LEVEL.get(line.kind, 3)), None)
             kind = ItemKind.DIMENSION if stack and (
-                _ANSWER_CHOICE.match(line.text) or (breakdown and _is_dimension(line.text))) else line.kind
+                _ANSWER_CHOICE.match(line.text) or (breakdown and _is_dimension(line.text))
+                or (owner is not None and _labels_answer_to(owner.text, line.text))) else line.kind
             node = _Node(kind, line.label, line.text)
             level = _LEVEL.get(line.kind, 3)
             while stack and _LEVEL[stack[-1].kind] >= level:
@@ -546,7 +594,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # "I request the following." then "Information requested:", or a line saying what it covers.
             stem = f"{stem} {text}".strip()
             continue
-        pending_stem = stem if stem and not stem_used and stem.endswith(":") and len(stem.split()) <= 8 else ""
+        pending_stem = stem if stem and not stem_used and stem.endswith(":") and (
+            len(stem.split()) <= 8 or (_FOLLOWING_INFORMATION.search(stem) and len(stem.split()) <= 30)) else ""
         if not pending_stem:
             _release(stem, stem_used, roots, left_out)
         stem, stem_used, after_item = "", False, False
@@ -580,6 +629,14 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if _is_question_paragraph(text) and text.endswith(":") and len(text.split()) <= 10 and \
                 _next_paragraph_asks(lines, index):
             stem, stem_used = text, False  # "I would like to know:" then the question it introduces
+            continue
+        if text.endswith(":") and _next_paragraph_asks(lines, index) and (
+                lead := sentences_of(text) or [text]) and _FOLLOWING_INFORMATION.search(lead[-1]):
+            # "I wish to make an FOI request. Please provide the following information for 2020/21 to 2022/23:"
+            # then the question: the scope goes with it, the opening stays out.
+            if len(lead) > 1:
+                left_out.append(" ".join(lead[:-1]))
+            stem, stem_used = lead[-1], False
             continue
         kept, dropped = _without_procedural(text) if _is_question_paragraph(text) else (text, [])
         if _is_question_paragraph(text) and _asks(kept):  # "I hope you're well. It's Sam from ..." asks nothing
@@ -674,6 +731,36 @@ def _breakdown_columns(lines: list[_Line], start: int, kind: ItemKind | None, qu
 def _lists_dimensions(stem: str) -> bool:
     """A line that introduces how an answer is broken down or labelled, not what is asked."""
     return bool(_DIMENSION_STEM.search(stem))
+
+
+def _labels_answer_to(question: str, text: str) -> bool:
+    """A short label under a full question ("... over the past three years?" then "- 2022", "- 2023";
+    "What was done with them?" then "- Sent to landfill"): how to break down or choose the answer."""
+    label = re.sub(r"\s*\([^)]*\)", "", text).strip()  # "Destroyed (if yes, please specify how)" is a choice
+    if _PERIOD_LABEL.match(label) and question.rstrip().endswith((":", "?")):
+        return True  # "... for the years:" then "- 2022", "- 2023"
+    if _CHOICE_PROMPT.search(question) and 0 < len(label.split()) <= 12 and not _asks_itself(label):
+        return True  # "Please select one option:" then "a) Sent for recycling"
+    return question.rstrip().endswith("?") and _asks_itself(question) and 0 < len(label.split()) <= 8 and \
+        not _asks_itself(label) and not label.endswith("?")
+
+
+_FOLLOWING_INFORMATION = re.compile(r"(?i)\bthe following (?:information|details|data|questions)\b[^?]*:\s*$")
+_LISTING = re.compile(r"(?i)\b(?:including|such as|namely|covering|in particular)\s*:\s*$")
+
+
+def _is_entry_of(text: str) -> bool:
+    """A short entry of a list an asking sentence opened ("libraries;", "and other areas of spend.")."""
+    return len(text.split()) <= 14 and not _asks_itself(text) and not _is_procedural(text) and \
+        (text.rstrip().endswith((";", ",")) or text[:1].islower() or len(text.split()) <= 6)
+
+
+_CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle) (?:one|an?|all|the|any)?\s*"
+                            r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$")
+_PERIOD_LABEL = re.compile(
+    r"(?i)^(?:(?:financial |calendar |academic )?(?:year )?(?:19|20)\d\d(?:\s*[/-]\s*(?:19|20)?\d\d)?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:19|20)?\d\d|q[1-4]\b[^?]{0,12})"
+    r"(?:\s*(?:to|-|until)\s*[\w ]{0,20})?\s*[.;,]?$")
 
 
 def _is_dimension(text: str) -> bool:
@@ -787,7 +874,10 @@ _SPECIFIC_ASK = re.compile(r"(?i)\b(?:how many|how much|how often|how long|the n
 _GENERIC_SENTENCE = re.compile(
     r"(?i)\b(?:writing to|would like to|wish to|want to|am|are)?\s*(?:request|requesting|submit|submitting|make|"
     r"making|seek|seeking|looking to (?:receive|obtain)|obtain)\b[^.?!]{0,60}\b(?:information|data|details|"
-    r"request)\b|\bunder the (?:freedom of information|foi)\b")
+    r"request)\b|\bunder the (?:freedom of information|foi)\b|"
+    r"\b(?:provide|send|supply|give)(?: me| us)?(?: with)? (?:some |any |more )?(?:information|details) "
+    r"(?:concerning|about|regarding|on|relating to|in relation to|in respect of)\b|"
+    r"\btell (?:me|us) (?:the |more )?about\b")
 
 
 def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str]]:
@@ -931,6 +1021,8 @@ _BACKGROUND = re.compile(
 
 
 def _restates_list(text: str) -> bool:
+    if re.match(r"(?i)^(?:how many|how much|what (?:is|was|were|are) the (?:total|number|value|cost))\b", text):
+        return False  # "How many fines were issued in relation to the above cases?" asks for something new
     return bool(re.search(r"(?i)\b(?:each of (?:these|the above|those)|the above|all of the above|these "
                           r"(?:categories|areas|items|fields|questions))\b", text)) and len(text.split()) <= 30
 
@@ -947,8 +1039,8 @@ def _attaches_to_previous(text: str) -> bool:
 
 
 def _continues_item(node: _Node, text: str) -> bool:
-    if node.block:
-        return True
+    if node.block or (_CHOICE_PROMPT.match(text) and not node.children):
+        return True  # "Please select one option:" under a question says how to answer it
     if node.text.endswith((":", ",", ";", "-", "and", "or")) and not node.children:
         return True
     return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from knowledge.personal_data import SIGN_OFF
-from knowledge.reading.text import normalise, reflow
+from knowledge.reading.text import CELL, cells_marked, normalise, reflow
 
 THREAD_SEPARATOR = re.compile(
     r"^-{3,}\s*(outgoing|incoming) message,\s*([^,]*?)\s*,\s*from\s+(.*?)\s*-{3,}\s*$",
@@ -178,7 +178,7 @@ def is_thread(text: str) -> bool:
 
 def thread_messages(text: str) -> list[Message]:
     """The messages of a thread, in order, each cleaned and typed."""
-    text = normalise(text)
+    text = normalise(text.replace("\t", CELL))
     markers = list(THREAD_SEPARATOR.finditer(text))
     messages: list[Message] = []
     for index, marker in enumerate(markers):
@@ -240,6 +240,8 @@ def clean_body(raw: list[str], cut_at_sign_off: bool = True,
         if re.match(r"(?i)^(?:references|visible links)\s*$", stripped) and kept:
             break  # the links list that ends a WhatDoTheyKnow message
         kept.append(line)
+    # A requester's appended table keeps its columns; elsewhere a tab is a space.
+    kept = [cells_marked(line) if not closing_apart else line.replace(CELL, " ") for line in kept]
     lines = reflow(kept)
     body: list[str] = []
     closing: list[str] = []

@@ -112,3 +112,22 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(\[])")
 def sentences_of(text: str) -> list[str]:
     """The sentences of a paragraph: a break after . ? or ! before a capital, a quote or a bracket."""
     return [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+
+
+CELL = "\x1f"
+"""Stands for a tab through normalising, so that a table's columns can still be told apart."""
+
+
+def cells_marked(line: str) -> str:
+    """A tab-separated row ("Arsenal<TAB>Islington") with its cells kept apart as " | " (which reflowing keeps)."""
+    if not re.search(rf"\S\s*[\t{CELL}]+\s*\S", line):
+        return line.replace(CELL, " ")
+    cells = [cell.strip() for cell in re.split(rf"[\t{CELL}]+", line.strip()) if cell.strip()]
+    if len(cells) > 1 and _MARKER_CELL.match(cells[0]):
+        cells[:2] = [f"{cells[0]} {cells[1]}"]  # "1.)<TAB>Are your employees ...": a list marker, not a column
+    return " | ".join(cells) if len(cells) > 1 else cells[0] if cells else ""
+
+
+_MARKER_CELL = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\-o]|"
+                          r"\(?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.):]*\)?|q(?:uestion)?\s?\d{1,2}[.:)]?)$", re.IGNORECASE)
+
