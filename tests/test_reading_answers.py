@@ -158,6 +158,13 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
         ("Are any of the emails marked confidential?", "None.", D.DISCLOSED),
         ("Please provide the analysed data on noise by ward.",
          "The noise team does not possess analysed data in the requested format.", D.NOT_HELD),
+        ("How many applicants were there for the post?", "The time since recruitment means no data is still held.",
+         D.NOT_HELD),
+        ("Please share your drone policy.", "The drone policy will be published once it has been developed and "
+         "approved.", D.NOT_HELD),
+        ("How many ferry sailings were cancelled each month?",
+         "We do not record cancellations by sailing; the closest data we can provide is that of cancellation "
+         "notices issued: 14 in May and 9 in June.", D.PARTIALLY_DISCLOSED),
     ],
 )
 def test_what_an_answer_decides(question: str, answer: str, expected: Disposition) -> None:

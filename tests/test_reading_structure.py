@@ -88,6 +88,14 @@ def test_an_attachment_list_is_read_off_the_message() -> None:
     assert "Download" not in message.text
 
 
+def test_a_closing_hope_that_the_information_helps_is_closing_not_an_answer() -> None:
+    body = ("Dear Pat Quill,\nPlease see the attached response.\nI hope the information we have provided is of help "
+            "to your enquiries. If you have any queries about this response, please do not hesitate to contact us.")
+    [message] = thread_messages(thread(("incoming", "2024-02-10", body)))
+    assert "I hope the information" not in message.text
+    assert any("I hope the information" in line for line in message.closing)
+
+
 def test_a_clarification_request_and_an_out_of_office_reply_are_not_responses() -> None:
     messages = thread_messages(thread(
         ("outgoing", "2024-01-02", REQUEST),

@@ -56,7 +56,11 @@ _NOT_HELD = re.compile(
     r"retain|keep|possess|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
     r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
-    r"correspondence)\s+(?:is|are|was|were|has been|have been)?\s*(?:held|recorded|kept|available|found|located)|"
+    r"correspondence)\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|"
+    r"available|found|located)|"
+    r"(?:has|have) not (?:yet )?been (?:developed|produced|written|drafted|finalised|created)|once (?:it|they) "
+    r"(?:has|have) been (?:developed|drafted|written|finalised)|(?:is|are) (?:currently |still )?being "
+    r"(?:developed|drafted|written)\b|"
     r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
     r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?recorded|information not held|"
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
@@ -74,6 +78,8 @@ _NOT_HELD = re.compile(
     r"(?:function|responsibility|programme)",
     re.IGNORECASE,
 )
+_CLOSEST = re.compile(r"(?i)\b(?:the )?(?:closest|nearest) (?:data|information|figures?|match|equivalent)\b[^.]{0,30}"
+                      r"\b(?:we|the council|the authority) (?:can|are able to|is able to|could) (?:provide|give|offer)")
 _NONE_MADE = re.compile(
     r"(?i)\bthere (?:has|have) been no (?:such )?[\w -]{0,40}?(?:made|produced|carried out|undertaken|conducted|"
     r"completed|written|commissioned)\b|\bno (?:such )?[\w -]{0,40}?(?:has|have) been (?:made|produced|carried out|"
@@ -246,6 +252,8 @@ def classify_disposition(
         after = text[not_held.end():]
         disclosed_after = _FIGURE.search(_scrub(after)) is not None and not re.match(
             r"(?i)^[^.]{0,80}\b(?:only|just)\b", after)
+        if _CLOSEST.search(text):
+            return Disposition.PARTIALLY_DISCLOSED  # "we do not record X; the closest data we can provide is Y"
         if (disclosed_before or (disclosed_after and len(after.split()) > 8)) and not re.match(
                 r"(?i)^\W*(?:no|nil|none|not held|information not held)\b", text):
             return Disposition.PARTIALLY_DISCLOSED

@@ -101,7 +101,9 @@ _CLOSING = re.compile(
     r"(?:you can|you may) (?:contact|complain to) the information commissioner|"
     r"if you remain dissatisfied|please do not hesitate to contact|should you have any (?:further )?"
     r"(?:queries|questions)|copyright|your right(?:s)? (?:to|of) (?:complain|appeal|review)|"
-    r"complaint rights|right of (?:review|appeal))",
+    r"complaint rights|right of (?:review|appeal)|"
+    r"(?:i|we) hope (?:that )?(?:the|this) (?:information|response|reply)[^.]{0,40}\b(?:is|was|will be) (?:of )?"
+    r"(?:help|use|helpful|useful|assistance))",
     re.IGNORECASE,
 )
 _RESUMES = re.compile(
