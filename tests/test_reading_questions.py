@@ -348,3 +348,22 @@ def test_a_scope_lead_in_and_an_including_list_stay_with_their_one_question() ->
     assert "2021/22 and 2022/23" in split.questions[0]
     assert "libraries" in split.questions[0]
     assert len(reading(text)) == 1
+
+
+def test_a_layout_the_answer_may_take_belongs_to_its_question() -> None:
+    text = ("Please confirm the court costs claimed by the council in each of its last 10 parking prosecutions.\n"
+            "A breakdown similar to the below would be appreciated\n"
+            "File preparation: £x\nPostage: £x\nTotal: £x\n")
+    split = split_request_detailed(text)
+    assert len(split.questions) == 1
+    assert len(reading(text)) == 1
+
+
+def test_a_conditional_follow_up_on_its_own_line_that_is_a_whole_question_stands_alone() -> None:
+    text = ("Has the council bid for money from the parks fund for a public chess table?\n"
+            "If it has, has the bid been successful?\n"
+            "If yes, in which parks?\n")
+    questions = split_request_detailed(text).questions
+    assert len(questions) == 2
+    assert questions[1].startswith("If it has, has the bid been successful?")
+    assert questions[1].endswith("If yes, in which parks?")

@@ -469,6 +469,9 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 and _is_entry_of(line.text):
             roots[-1].children.append(_Node(ItemKind.DIMENSION, "", line.text.rstrip(";,")))
             continue  # "including:" then "primary and secondary schools;", "libraries;": what the answer covers
+        if line.kind is None and line.text and roots and after_item and not stack and _TEMPLATE_ROW.match(line.text):
+            roots[-1].children.append(_Node(ItemKind.DIMENSION, "", line.text))
+            continue  # "File preparation: £x": the layout the answer may take, a row of the question before
         if line.kind is None and line.text and stem and not stem_used and not stack and _asks_itself(stem) and \
                 _LISTING.search(stem) and _is_entry_of(line.text):
             entry = _Node(ItemKind.DIMENSION, "", line.text.rstrip(";,"))
@@ -745,6 +748,10 @@ def _labels_answer_to(question: str, text: str) -> bool:
         not _asks_itself(label) and not label.endswith("?")
 
 
+_TEMPLATE_ROW = re.compile(r"(?i)^[a-z][\w /&()'-]{0,40}:\s*(?:£\s?x+|x+|\?+|_{2,}|\[\s*\w{0,10}\s*\]|\.{3,}|"
+                           r"£\s?_+|n)\s*$")
+_LAYOUT_NOTE = re.compile(r"(?i)^(?:a |the )?(?:breakdown|format|layout|table|response)\b[^?]{0,40}\b(?:similar to|like|"
+                          r"as in|in the format of)\b[^?]{0,20}\b(?:below|following|this)\b[^?]*$")
 _FOLLOWING_INFORMATION = re.compile(r"(?i)\bthe following (?:information|details|data|questions)\b[^?]*:\s*$")
 _LISTING = re.compile(r"(?i)\b(?:including|such as|namely|covering|in particular)\s*:\s*$")
 
@@ -1028,7 +1035,10 @@ def _restates_list(text: str) -> bool:
 
 
 def _attaches_to_previous(text: str) -> bool:
-    if _IF_SO.match(text) or (_INCLUDED_TOO.search(text) and not _asks_itself(text)):
+    if _LAYOUT_NOTE.match(text):
+        return True  # "A breakdown similar to the below would be appreciated" then its rows
+    if (_IF_SO.match(text) and not _follow_up_stands_alone(text)) or (
+            _INCLUDED_TOO.search(text) and not _asks_itself(text)):
         return True  # "If yes, in which parts?" and "The appendices should also be included." go with the ask
     if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)):
         return True
@@ -1036,6 +1046,18 @@ def _attaches_to_previous(text: str) -> bool:
         return True
     return bool(_FOLLOW_ON.match(text)) and not _asks_itself(re.sub(_FOLLOW_ON, "", text)) and \
         not _is_procedural(text)
+
+
+def _follow_up_stands_alone(text: str) -> bool:
+    """A conditional follow-up on its own line that is a whole question ("If it has, has it been successful?")
+    is a question of its own; a fragment ("If yes, in which parts?") finishes the one before."""
+    condition, _, rest = text.partition(",")
+    return bool(rest) and text.rstrip().endswith("?") and len(rest.split()) >= 4 and bool(_FULL_QUESTION.match(
+        rest.strip()))
+
+
+_FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|whom|whose|why|has|have|had|is|are|was|"
+                            r"were|does|do|did|can|could|will|would|please)\b")
 
 
 def _continues_item(node: _Node, text: str) -> bool:
