@@ -301,6 +301,10 @@ _WHERE_THEY_LIVE = re.compile(
     r"owners?|tenants?|applicants?|claimants?|people|individuals|victims?|offenders?|licensees?|members?)\b",
     re.IGNORECASE)
 _HOLDERS = re.compile(rf"\b(?:{_PEOPLE}|\w+ holders?|licensees?|members?|households?)\b", re.IGNORECASE)
+_IDENTIFIED_ROLE = re.compile(
+    r"(?i)\bthe (?:head ?teacher|headmistress|headmaster|principal|chief executive|director|manager|officer|"
+    r"sergeant|inspector|constable|consultant|doctor|nurse|social worker|teacher|warden|driver|caretaker)"
+    r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
 _OWN_DATA = re.compile(
     r"\bmy (?:own )?(?:personal (?:data|information|details)|(?:case )?files?|records?)\b|"
     r"\b(?:information|data|records?) (?:that )?(?:you hold|is held|are held|held) (?:about|on) me\b|"
@@ -308,6 +312,14 @@ _OWN_DATA = re.compile(
 
 _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
 _OWN = {Regime.FOIA: "s40(1)", Regime.EIR: "reg 5(3)", Regime.FOISA: "s38(1)(a)"}
+_PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA: "s18"}
+# Whether someone was disciplined, suspended, investigated or complained about: the answer itself is their
+# personal data, so confirming or denying that the information is held discloses it.
+_CONDUCT = re.compile(
+    r"(?i)\b(?:whether|if|has|have|is|was|were|are)\b[^?.]{0,80}?\b(?:been |being |is |was |currently )?"
+    r"(?:suspended|disciplined|dismissed|sacked|investigated|under investigation|the subject of (?:an? )?"
+    r"(?:investigation|complaints?|disciplinary)|complained about|reprimanded|arrested|charged|cautioned|"
+    r"convicted|struck off|referred to (?:the )?(?:police|lado|regulator))\b")
 
 
 _DECEASED = re.compile(r"(?i)\b(?:the deceased|deceased (?:people|persons?|individuals)|(?:people|persons?|those|"
@@ -344,6 +356,17 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
     section = _PERSONAL[regime]
     if triggers and _DECEASED.search(question) and not _LIVING.search(question):
         triggers = []  # the personal data of people who have died is not personal data (s40 does not apply)
+    conduct = _CONDUCT.search(question)
+    someone = [m.group(0) for m in _NAMED_PERSON.finditer(question)] or _matches(_IDENTIFIED_ROLE, question)
+    if conduct and someone and not (_DECEASED.search(question) and not _LIVING.search(question)):
+        provision = _PERSONAL_NCND[regime]
+        reason = (f"asks whether an identifiable person ({_quoted(someone)}) was {conduct.group(0).split()[-1]}: "
+                  "the answer is itself their personal data, so even confirming or denying that it is held would "
+                  f"disclose it. Such questions are usually answered neither confirm nor deny ({provision}, with "
+                  f"{section}), and answered the same way whether or not anything is held; a count across "
+                  "all staff may be given instead.")
+        return Cue(CueKind.PERSONAL_DATA, reason, sections=(section, provision),
+                   outcomes=(Disposition.NCND,))
     if triggers:
         reason = (f"asks for named or identifiable people ({_quoted(triggers)}): names and details of staff below "
                   f"senior level, and of other people, are usually withheld under {section}, as disclosure would "

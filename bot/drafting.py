@@ -244,7 +244,7 @@ class Drafter:
         offered = ranked[:3]
         # An outcome a cue points to is always offered ("all emails over five years": the cost limit),
         # after the three likeliest, however unlikely the precedents make it.
-        pointed = dict.fromkeys(d for cue in cues for d in CUE_OUTCOMES.get(cue.kind.value, ()))
+        pointed = dict.fromkeys(d for cue in cues for d in cue_outcomes(cue))
         offered += [pair for pair in ranked[3:] if pair[0] in pointed][:2]
         options = [self._option(question, disposition, probability, usable, cues, regime, reasoning)
                    for disposition, probability in offered]
@@ -288,7 +288,7 @@ class Drafter:
                     weight *= model.foreign_weight
                 weights[candidate.disposition] = weights.get(candidate.disposition, 0.0) + weight
         for cue in cues:
-            for disposition in CUE_OUTCOMES.get(cue.kind.value, ()):
+            for disposition in cue_outcomes(cue):
                 weights[disposition] = weights.get(disposition, 0.0) + model.cue_weight
             if cue.kind.value == "repeat":
                 for candidate in votes:
@@ -318,7 +318,7 @@ class Drafter:
             return (f"the {model.agree_count} closest past questions ({references}; similarity "
                     f"{agreeing[-1].hit.score:.2f} or more) were all answered {disposition.label.lower()}")
         for cue in cues:
-            if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) or (
+            if disposition in cue_outcomes(cue) or (
                     cue.kind.value == "repeat"
                     and any(c.hit.reference in cue.references and c.disposition is disposition for c in close)):
                 return f"the question itself: {cue.reason}"
@@ -361,10 +361,10 @@ class Drafter:
                     continue
                 weights[section_key(label)] += weight
                 labels[section_key(label)][label] += weight
-        cue_sections = [s for cue in cues if disposition in CUE_OUTCOMES.get(cue.kind.value, ())
-                        for s in cue.sections]
+        # A cue's sections are already the case regime's ("s38(1)(b)" under FOISA is personal data, not safety).
+        cue_sections = [s for cue in cues if disposition in cue_outcomes(cue) for s in cue.sections]
         strongest = max(weights.values(), default=0.0) or 1.0
-        hinted = map_exemptions(list(dict.fromkeys(cue_sections)), _regime_of(cue_sections), regime)
+        hinted = list(dict.fromkeys(cue_sections))
         hinted += [label for label, _ in self.library.engaged_by(question, regime)]
         for label in dict.fromkeys(hinted):
             if disposition is Disposition.NCND and not self._has_ncnd(label, regime):
@@ -397,9 +397,8 @@ class Drafter:
         """
         if disposition is Disposition.NOT_HELD:
             return []
-        named = [s for cue in cues if disposition in CUE_OUTCOMES.get(cue.kind.value, ()) for s in cue.sections]
-        mapped = map_exemptions(list(dict.fromkeys(named)), _regime_of(named), regime) if named else []
-        return _with_own_section(mapped, disposition, regime)
+        named = [s for cue in cues if disposition in cue_outcomes(cue) for s in cue.sections]
+        return _with_own_section(list(dict.fromkeys(named)), disposition, regime)
 
     def compose(
         self, question: str, disposition: Disposition, exemptions: Sequence[str], regime: Regime,
@@ -657,10 +656,18 @@ def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pat
     parts = sentences_of(paragraph)
     kept = [sentence for sentence in parts
             if not foreign_facts(sentence, list(allowed)) and not _CASE_CONTEXT.match(sentence)
+            and not _CASE_NARRATIVE.search(sentence)
             and not (other_kind is not None and other_kind.search(sentence))]
     return " ".join(kept) if len(kept) * 2 >= len(parts) else ""
 
 
+# What was done in that case ("We have redacted the names", "the emails have been released"): its facts, not
+# an argument that carries over.
+_CASE_NARRATIVE = re.compile(
+    r"(?i)\b(?:we|i|the (?:council|force|trust|department|authority)|[A-Z]\w+ (?:council|police|constabulary)) "
+    r"(?:have|has) (?:now |also )?(?:redacted|removed|released|disclosed|provided|attached|enclosed|withheld)\b|"
+    r"\b(?:has|have) (?:now |also )?been (?:released|disclosed|provided|attached|redacted|enclosed|sent)\b|"
+    r"\b(?:is|are) (?:attached|enclosed)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
@@ -761,6 +768,13 @@ CUE_OUTCOMES: dict[str, tuple[Disposition, ...]] = {
     "cost_risk": (Disposition.S12_COST,),
     "published": (Disposition.S21_ACCESSIBLE,),
 }
+
+
+def cue_outcomes(cue: Cue) -> tuple[Disposition, ...]:
+    """The outcomes a cue points to: its own where it names them, else its kind's."""
+    return cue.outcomes or CUE_OUTCOMES.get(cue.kind.value, ())
+
+
 _BACKED_CUES = frozenset({"personal_data", "cost_risk", "published"})
 _DEFAULT_RATES = {
     # Used only until the store has readable precedents of its own.
@@ -946,8 +960,8 @@ _CONNECTIVE = re.compile(
     r"second(?:ly)?|third(?:ly)?|next|separately)\b[,:]?\s*)+",
     re.IGNORECASE,
 )
-_ASK_VERB = (r"(?:provide|send|tell me|let me know|supply|give(?: me)?|list|confirm|disclose|advise(?: me)?|share|"
-             r"release|state|explain|inform me|forward)(?: me)?(?: with)?")
+_ASK_VERB = (r"(?:provide|send|tell (?:me|us)|let (?:me|us) know|supply|give(?: me| us)?|list|confirm|disclose|"
+             r"advise(?: me| us)?|share|release|state|explain|inform (?:me|us)|forward)(?: me| us)?(?: with)?")
 _ASKING = re.compile(
     rf"^(?:(?:please|kindly)\s+(?:(?:could|can|would) you\s+)?(?:also\s+)?{_ASK_VERB}|"
     rf"(?:could|can|would|will) you (?:please |kindly )?(?:also )?{_ASK_VERB}|"

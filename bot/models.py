@@ -69,11 +69,15 @@ class Cue:
     """Where the information is published, or the earlier answer's source, when known."""
     references: tuple[str, ...] = ()
     """The precedents the cue rests on (a repeat's earlier answers, the authority's past NCNDs)."""
+    outcomes: tuple[Disposition, ...] = ()
+    """The outcomes it points to, where they differ from its kind's usual ones (whether a named person was
+    disciplined: neither confirm nor deny)."""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape of `foibot draft --json`'s cues."""
         return {"kind": self.kind.value, "reason": self.reason, "sections": list(self.sections),
-                "link": self.link, "references": list(self.references)}
+                "link": self.link, "references": list(self.references),
+                **({"outcomes": [outcome.value for outcome in self.outcomes]} if self.outcomes else {})}
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ class WarningKind(StrEnum):
     """Something in the question itself points to an outcome (personal data, cost, published, a repeat)."""
     CASEWORKERS_CALL = "caseworkers_call"
     """No outcome is proposed: the evidence is too thin, so the options are offered for the caseworker to choose."""
+    REGIME = "regime"
+    """The regime was taken from the request (FOISA named, or environmental information: the EIR)."""
     NOTE = "note"
     """Anything else worth a caseworker's eye."""
 

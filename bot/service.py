@@ -47,6 +47,7 @@ from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, ParsedDocument, Precedent, Regime, SourceDocument
 from knowledge.personal_data import redact, redact_people
+from knowledge.reading.metadata import request_regime
 from knowledge.refresh import Ledger, Refresher, RefreshSummary, refresh_lock
 from knowledge.settings import Settings
 from knowledge.store import KnowledgeStore, Reasoning, SearchHit, StoreError
@@ -146,7 +147,6 @@ class CaseService:
                              f"{self.settings.max_request_chars:,} (FOIBOT_MAX_REQUEST_CHARS)")
         if not text.strip():
             raise DraftError("the request is empty")
-        regime = regime or Regime(self.settings.default_regime)
         received = received or date.today()
         redacted = redact(text)
         split = split_request_detailed(redacted.text)
@@ -154,6 +154,10 @@ class CaseService:
         if not questions:
             raise DraftError("the request has no text to draft from")
         warnings = []
+        if regime is None:
+            regime, why = request_regime(redacted.text, questions, Regime(self.settings.default_regime))
+            if why:
+                warnings.append(DraftWarning(WarningKind.REGIME, why))
         if not _looks_english(redacted.text):
             warnings.append(DraftWarning(WarningKind.NOT_ENGLISH,
                                          "the request may not be in English: the drafts come from English "

@@ -51,7 +51,6 @@ def test_a_plain_statistical_question_carries_no_cue() -> None:
 @pytest.mark.parametrize("question", [
     "Please provide the names of all officers in the dog unit.",
     "Please send the email addresses of the staff in your planning enforcement team.",
-    "Has PC Harlow been disciplined for the incident at the fairground?",
     "Which officers attended the call at Mill Lane?",
     "Please list the staff names and job titles in the licensing team.",
     "A staffing structure chart for the waste service.",
@@ -72,6 +71,23 @@ def test_named_or_identifiable_staff_are_a_personal_data_cue(question: str) -> N
 ])
 def test_senior_roles_by_title_and_staff_numbers_are_not_personal_data(question: str) -> None:
     assert CueKind.PERSONAL_DATA not in cues(question)
+
+
+@pytest.mark.parametrize(("question", "regime", "provision"), [
+    ("Has PC Harlow been disciplined for the incident at the fairground?", Regime.FOIA, "s40(5B)"),
+    ("Can you tell me whether Mrs Quayle has been suspended or is under investigation?", Regime.FOISA, "s18"),
+    ("Was the head teacher of Greyford Primary investigated after the complaints?", Regime.FOIA, "s40(5B)"),
+])
+def test_whether_an_identifiable_person_was_disciplined_points_to_ncnd(question: str, regime: Regime,
+                                                                        provision: str) -> None:
+    cue = cues(question, POLICE, regime=regime)[CueKind.PERSONAL_DATA]
+    assert cue.outcomes == (Disposition.NCND,)
+    assert provision in cue.sections
+    assert "neither confirm nor deny" in cue.reason
+
+
+def test_a_count_of_suspensions_is_not_an_ncnd_cue() -> None:
+    assert CueKind.PERSONAL_DATA not in cues("How many teachers were suspended in 2024?")
 
 
 @pytest.mark.parametrize("question", [

@@ -686,6 +686,7 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
         ("Could you let me know: A copy of the harbour's mooring policy.",
          "You asked for a copy of the harbour's mooring policy."),
         ("Could you let me know: How many moorings are vacant?", 'You asked: "How many moorings are vacant?"'),
+        ("Please send us a copy of the flood report.", "You asked for a copy of the flood report."),
         # What will do is not asked back.
         ("How many moorings are let, and on which pontoons? Berth numbers would be fine if that is easier.",
          'You asked: "How many moorings are let, and on which pontoons?"'),
@@ -827,6 +828,25 @@ def test_an_absolute_exemption_gets_no_public_interest_test(drafter: Drafter) ->
     chosen = drafter.reasoning_for("s40(2)", "The names of the relatives contacted.", Regime.FOIA,
                                    {"s40": [weighing, reasons]})
     assert [item.kind for item in chosen] == ["harm_test"]
+
+
+def test_what_was_done_in_the_precedents_case_is_not_carried_into_this_one(drafter: Drafter) -> None:
+    narrated = _reasoning("We have redacted the names and addresses of the residents who wrote in. The content "
+                          "of their emails has been released. Residents would not expect their names to be "
+                          "published, and disclosure would be unfair to them.", 0.6, OUR_NAME)
+    [chosen] = drafter.reasoning_for("s31(1)(a)", "The names and addresses of the residents who complained.",
+                                     Regime.FOIA, {"s31": [narrated]})
+    assert chosen.text == ("Residents would not expect their names to be published, and disclosure would be unfair "
+                           "to them.")
+
+
+def test_a_personal_data_cue_under_foisa_cites_foisas_personal_data_section(drafter: Drafter) -> None:
+    cue = Cue(CueKind.PERSONAL_DATA, "names of staff", sections=("s38(1)(b)",))
+    draft = drafter.draft("The names of the crossing patrol staff.", [cand(hit("a", 0.8, "exempt_withheld"))],
+                          Regime.FOISA, (cue,))
+    withheld = next(o for o in draft.options if o.disposition is Disposition.EXEMPT_WITHHELD)
+    assert "s38(1)(b)" in withheld.exemptions
+    assert "s39" not in withheld.exemptions  # FOISA's s38 is personal data, not FOIA's health and safety
 
 
 def test_a_councils_argument_borrowed_for_a_force_keeps_no_sentence_about_councils(drafter: Drafter) -> None:

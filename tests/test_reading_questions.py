@@ -367,3 +367,12 @@ def test_a_conditional_follow_up_on_its_own_line_that_is_a_whole_question_stands
     assert len(questions) == 2
     assert questions[1].startswith("If it has, has the bid been successful?")
     assert questions[1].endswith("If yes, in which parks?")
+
+
+def test_a_plain_lead_in_is_not_glued_to_parts_that_ask_by_themselves() -> None:
+    text = ("Our street flooded twice last winter. Please could you provide the following information.\n\n"
+            "(a) How many street trees did the council fell in 2024?\n\n"
+            "(b) Please send us a copy of the flood investigation report.\n")
+    questions = split_request_detailed(text).questions
+    assert questions == ("How many street trees did the council fell in 2024?",
+                         "Please send us a copy of the flood investigation report.")

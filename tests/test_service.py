@@ -15,7 +15,7 @@ import pytest
 
 from bot.cases import CaseStore
 from bot.letter import write_docx
-from bot.models import EditKind
+from bot.models import EditKind, WarningKind
 from bot.refinement import RefinementError
 from bot.service import CaseService, DraftError
 from knowledge.embeddings import SentenceEmbeddings
@@ -280,3 +280,19 @@ def test_another_authoritys_reasoning_never_becomes_the_letters_reasons(
     harm = next(section for section in letter.sections if section.heading.lower().startswith("harm test"))
     assert len(harm.paragraphs) == 1
     assert "adapted from its earlier answers" not in letter.markdown()
+
+
+def test_a_request_made_under_foisa_or_about_the_environment_takes_that_regime(service: CaseService) -> None:
+    scottish = service.open_case("Under the Freedom of Information (Scotland) Act 2002, how many school crossing "
+                                 "patrols does the council employ?")
+    environmental = service.open_case("1. How many street trees did the council fell in 2024?\n"
+                                      "2. How many noise complaints about the quarry were received in 2024?\n")
+    mixed = service.open_case("1. How many parking fines were issued in 2024?\n2. How many staff work in the "
+                              "parking team?\n3. How many noise complaints were received in 2024?\n")
+
+    assert scottish.regime is Regime.FOISA
+    assert any(w.kind is WarningKind.REGIME for w in scottish.warnings)
+    assert environmental.regime is Regime.EIR
+    assert "environmental information (Q1, Q2)" in str(environmental.warnings[0])
+    assert mixed.regime is Regime.FOIA
+    assert not any(w.kind is WarningKind.REGIME for w in mixed.warnings)

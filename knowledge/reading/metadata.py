@@ -33,6 +33,37 @@ def detect_regime(text: str) -> Regime:
     return Regime.FOIA
 
 
+_NAMES_FOISA = re.compile(r"(?i)freedom of information \(scotland\)|\bfoisa\b|\bfoi\(s\)a\b")
+_NAMES_EIR = re.compile(r"(?i)environmental information regulations|\bthe eirs?\b|\beir request\b")
+# Environmental information (EIR reg 2(1)): the state of the air, water, soil, land and living things, and what
+# affects them (emissions, noise, waste, and the measures and plans about them).
+_ENVIRONMENTAL = re.compile(
+    r"(?i)\b(?:trees?|tree felling|woodlands?|hedgerows?|flood\w*|drainage|sewage|air quality|air pollution|"
+    r"pollut\w*|emissions?|contaminat\w*|noise|odou?rs?|waste|recycl\w*|landfill|fly-?tipping|biodiversity|"
+    r"habitats?|wildlife|pesticides?|herbicides?|glyphosate|climate (?:change|emergency)|asbestos|radiation|"
+    r"water quality|soil)\b")
+
+
+def request_regime(text: str, questions: list[str], default: Regime) -> tuple[Regime, str]:
+    """The regime a new request falls under, and why, when the request itself shows it.
+
+    A request that names FOISA or the EIR says which law the requester invokes; environmental
+    information falls under the EIR whatever the request names (reg 2(1)), so a FOIA request
+    whose questions are mostly about trees, flooding or noise is handled under the EIR. The
+    reason is '' when nothing in the request moved the regime from `default`.
+    """
+    if _NAMES_FOISA.search(text) and default is not Regime.FOISA:
+        return Regime.FOISA, "the request is made under the Freedom of Information (Scotland) Act"
+    environmental = [number for number, question in enumerate(questions, start=1) if _ENVIRONMENTAL.search(question)]
+    if default is Regime.FOIA and (_NAMES_EIR.search(text) or (environmental and 2 * len(environmental) >=
+                                                                 len(questions))):
+        listed = ", ".join(f"Q{number}" for number in environmental)
+        why = f"environmental information ({listed})" if environmental else "the request names the EIR"
+        return Regime.EIR, f"handled under the EIR: {why}; questions that are not environmental stay under FOIA " \
+                           "in substance, so check each one"
+    return default, ""
+
+
 def find_reference(lines: list[str]) -> str:
     """The authority's reference for the request, if the document states one."""
     for line in lines[:60]:

@@ -76,12 +76,19 @@ class RequestItem:
         dimensions = tuple(part for part in self.parts if part.kind is ItemKind.DIMENSION)
         if dimensions and len(dimensions) == len(self.parts):
             return [self]
+        # "Please could you provide the following information." leads every part but adds nothing to one that
+        # asks by itself; background before it ("Our street flooded twice.") is not part of any question.
+        generic = _GENERIC_ASK.match((sentences_of(lead) or [lead])[-1]) is not None
         for part in self.parts:
             if part.kind is ItemKind.DIMENSION:
                 continue
             heading = not _asks_itself(self.text) or _introduces(self.text)
             for piece in part.split() if part.parts_are_questions else [part]:
-                if heading or _needs_lead(piece.text):
+                if generic:
+                    plain = (sentences_of(lead) or [lead])[-1]
+                    out.append(piece if _asks_itself(piece.text) else replace(
+                        piece, stem=f"{plain} {piece.stem}".strip() if piece.stem else plain))
+                elif heading or _needs_lead(piece.text):
                     out.append(replace(piece, stem=f"{lead} {piece.stem}".strip() if piece.stem else lead))
                 else:
                     out.append(piece)
@@ -246,7 +253,8 @@ _GENERIC_ASK = re.compile(
     r"help (?:me )?(?:out )?with|(?:my|the|our) questions? (?:is|are)|"
     r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request|answers|"
     r"questions)\b"
-    r"[^?]{0,160}$|^(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me)?(?: with)? "
+    r"[^?]{0,160}$|^(?:please )?(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me| us)?"
+    r"(?: with)? "
     r"the following(?: \w+)?(?: information)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$",
     re.IGNORECASE,
 )
@@ -750,8 +758,8 @@ def _labels_answer_to(question: str, text: str) -> bool:
 
 _TEMPLATE_ROW = re.compile(r"(?i)^[a-z][\w /&()'-]{0,40}:\s*(?:£\s?x+|x+|\?+|_{2,}|\[\s*\w{0,10}\s*\]|\.{3,}|"
                            r"£\s?_+|n)\s*$")
-_LAYOUT_NOTE = re.compile(r"(?i)^(?:a |the )?(?:breakdown|format|layout|table|response)\b[^?]{0,40}\b(?:similar to|like|"
-                          r"as in|in the format of)\b[^?]{0,20}\b(?:below|following|this)\b[^?]*$")
+_LAYOUT_NOTE = re.compile(r"(?i)^(?:a |the )?(?:breakdown|format|layout|table|response)\b[^?]{0,40}\b"
+                          r"(?:similar to|like|as in|in the format of)\b[^?]{0,20}\b(?:below|following|this)\b[^?]*$")
 _FOLLOWING_INFORMATION = re.compile(r"(?i)\bthe following (?:information|details|data|questions)\b[^?]*:\s*$")
 _LISTING = re.compile(r"(?i)\b(?:including|such as|namely|covering|in particular)\s*:\s*$")
 
@@ -1051,7 +1059,7 @@ def _attaches_to_previous(text: str) -> bool:
 def _follow_up_stands_alone(text: str) -> bool:
     """A conditional follow-up on its own line that is a whole question ("If it has, has it been successful?")
     is a question of its own; a fragment ("If yes, in which parts?") finishes the one before."""
-    condition, _, rest = text.partition(",")
+    _condition, _, rest = text.partition(",")
     return bool(rest) and text.rstrip().endswith("?") and len(rest.split()) >= 4 and bool(_FULL_QUESTION.match(
         rest.strip()))
 
