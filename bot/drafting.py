@@ -120,7 +120,11 @@ class OutcomeModel:
     evidence_scale: float = 8.0
     temperature: float = 0.04
     floor: float = 0.5
-    cue_weight: float = 0.5
+    cue_weight: float = 0.25
+    cost_risk_discount: float = 0.15
+    """A plain disclosure's weight is multiplied by this where the question carries a cost cue: on 703 real
+    questions (out of fold, by document), questions with a cost cue were right at top 1 for 0.33 with it and
+    0.10 without, and calibration error went from 0.039 to 0.032."""
     foreign_weight: float = 0.5
     """Not fitted: the real threads the model was fitted on are one council's own history."""
     backed_cue_weight: float = 1.0
@@ -287,6 +291,9 @@ class Drafter:
                 if not self.is_own(candidate.hit.authority, candidate.hit.regime, regime):
                     weight *= model.foreign_weight
                 weights[candidate.disposition] = weights.get(candidate.disposition, 0.0) + weight
+        if any(cue.kind.value == "cost_risk" for cue in cues) and Disposition.DISCLOSED in weights:
+            # "All emails since 2018 across every department": such asks are seldom simply answered in full.
+            weights[Disposition.DISCLOSED] *= model.cost_risk_discount
         for cue in cues:
             for disposition in cue_outcomes(cue):
                 weights[disposition] = weights.get(disposition, 0.0) + model.cue_weight
@@ -653,12 +660,13 @@ def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pat
     investigation", "the dismissals were spread across five directorates"): the argument carries
     over to this question, the facts do not, so a sentence holding any fact not known here goes.
     """
-    parts = sentences_of(paragraph)
+    # What that case did ("we have redacted ...") is simply left out; the argument stands if most of it remains
+    # once another case's facts are taken out.
+    parts = [sentence for sentence in sentences_of(paragraph) if not _CASE_NARRATIVE.search(sentence)]
     kept = [sentence for sentence in parts
             if not foreign_facts(sentence, list(allowed)) and not _CASE_CONTEXT.match(sentence)
-            and not _CASE_NARRATIVE.search(sentence)
             and not (other_kind is not None and other_kind.search(sentence))]
-    return " ".join(kept) if len(kept) * 2 >= len(parts) else ""
+    return " ".join(kept) if kept and len(kept) * 2 >= len(parts) else ""
 
 
 # What was done in that case ("We have redacted the names", "the emails have been released"): its facts, not
