@@ -495,6 +495,7 @@ class Drafter:
         weighed = card is None or card.qualified  # an absolute exemption has no public interest test to argue
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
                  and not _NOT_APPLIED.search(r.text) and (weighed or r.kind != "public_interest")
+                 and not _OTHER_LAW[regime].search(r.text)
                  and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))]
         own = [r for r in found if self.is_own(r.authority) and _other_kind(r, self.policy.authority) is None]
         best = max((r.score for r in found), default=0.0)
@@ -610,6 +611,14 @@ _FOREIGN_REASONING_FLOOR = 0.5
 _NOT_APPLIED = re.compile(r"(?i)\b(?:does|do|did|would|will) not (?:apply|engage|be engaged)|(?:is|are) not "
                           r"(?:engaged|personal data)|cannot be relied on|not (?:been )?applied\b")
 _OWN_REASONING_MARGIN = 0.15
+# Reasoning that names another regime's law argues under it ("section 30(c) of FOISA" in an English letter).
+_OTHER_LAW = {
+    Regime.FOIA: re.compile(r"(?i)\bFOISA\b|\(Scotland\) Act|Scottish Information Commissioner|"
+                            r"Environmental Information Regulations|\bregulation 12\("),
+    Regime.EIR: re.compile(r"(?i)\bFOISA\b|\(Scotland\)|Scottish Information Commissioner"),
+    Regime.FOISA: re.compile(r"(?i)Freedom of Information Act 2000|\bFOIA\b|Environmental Information Regulations "
+                             r"2004"),
+}
 # Below this closeness a paragraph of reasoning must share a subject word with the question: a list of
 # certificate holders' addresses argues nothing about protest correspondence.
 _ON_SUBJECT_SCORE = 0.5

@@ -849,6 +849,13 @@ def test_a_personal_data_cue_under_foisa_cites_foisas_personal_data_section(draf
     assert "s39" not in withheld.exemptions  # FOISA's s38 is personal data, not FOIA's health and safety
 
 
+def test_reasoning_under_another_regimes_law_is_not_used(drafter: Drafter) -> None:
+    scottish = _reasoning("Disclosure of the tender prices would prejudice the council's position under section "
+                          "33(1)(b) of FOISA when it next tenders the leisure contract.", 0.7, OUR_NAME)
+    assert drafter.reasoning_for("s31(1)(a)", "The tender prices for the leisure contract.", Regime.FOIA,
+                                 {"s31": [scottish]}) == []
+
+
 def test_a_councils_argument_borrowed_for_a_force_keeps_no_sentence_about_councils(drafter: Drafter) -> None:
     theirs = _reasoning("Prices are agreed with each supplier separately. Disclosure would weaken the council's "
                         "ability to negotiate. Competitors could use the prices to undercut the supplier.", 0.7,
