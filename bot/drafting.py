@@ -683,7 +683,8 @@ def _general_argument(paragraph: str, allowed: Sequence[str], other_kind: re.Pat
 _CASE_NARRATIVE = re.compile(
     r"(?i)\b(?:we|i|the (?:council|force|trust|department|authority)|[A-Z]\w+ (?:council|police|constabulary)) "
     r"(?:have|has) (?:now |also )?(?:redacted|removed|released|disclosed|provided|attached|enclosed|withheld)\b|"
-    r"\b(?:has|have) (?:now |also )?been (?:released|disclosed|provided|attached|redacted|enclosed|sent)\b|"
+    r"\b(?:has|have) (?:now |also |not )?been (?:released|disclosed|provided|attached|redacted|enclosed|sent|"
+    r"withheld)\b|"
     r"\b(?:is|are) (?:attached|enclosed)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
