@@ -307,6 +307,9 @@ _IDENTIFIED_ROLE = re.compile(
     r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
 _OWN_DATA = re.compile(
     r"\bmy (?:own )?(?:personal (?:data|information|details)|(?:case )?files?|records?)\b|"
+    r"\bmy (?:own )?(?:999 |101 )?(?:calls?|call recordings?|recordings?|statements?|interviews?|complaints? file)\b|"
+    r"\b(?:notes?|records?|recordings?|reports?|statements?|correspondence|emails?)\b[^.?]{0,40}\b(?:about|on|"
+    r"concerning|regarding) me\b|"
     r"\b(?:information|data|records?) (?:that )?(?:you hold|is held|are held|held) (?:about|on) me\b|"
     r"\bmy (?:own )?subject access\b", re.IGNORECASE)
 

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 from bot.cases import CaseChange, CaseError, CaseStore
 from bot.clock import deadlines
 from bot.cues import question_cues, request_stance
-from bot.drafting import Candidate, Drafter, DraftingPolicy, consistency_warnings, in_request_context
+from bot.drafting import (
+    Candidate,
+    Drafter,
+    DraftingPolicy,
+    consistency_warnings,
+    in_request_context,
+    is_own_precedent,
+)
 from bot.letter import Letter, LetterOptions, OwnReasoning, assemble_letter
 from bot.models import (
     BOT,
@@ -114,6 +121,7 @@ class CaseService:
         self.cases = cases
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._own_regime: Regime | None = None
         self.drafter = Drafter(store, embeddings, library, DraftingPolicy(
             authority=settings.authority, min_similarity=settings.min_similarity,
             max_age_years=settings.precedent_max_age_years, central_government=settings.central_government,
@@ -155,9 +163,10 @@ class CaseService:
             raise DraftError("the request has no text to draft from")
         warnings = []
         if regime is None:
-            regime, why = request_regime(redacted.text, questions, Regime(self.settings.default_regime))
-            if why:
-                warnings.append(DraftWarning(WarningKind.REGIME, why))
+            default, why = self._usual_regime()
+            regime, reason = request_regime(redacted.text, questions, default)
+            if reason or why:
+                warnings.append(DraftWarning(WarningKind.REGIME, reason or why))
         if not _looks_english(redacted.text):
             warnings.append(DraftWarning(WarningKind.NOT_ENGLISH,
                                          "the request may not be in English: the drafts come from English "
@@ -183,6 +192,32 @@ class CaseService:
             caseworker=caseworker, stance=stance,
         )
         return self.cases.create(case)
+
+    def _usual_regime(self) -> tuple[Regime, str]:
+        """The regime new requests default to, and why when it is not the configured one.
+
+        FOIBOT_DEFAULT_REGIME decides when it is set; otherwise, where at least two thirds of the
+        authority's own past answers in the store were under one regime (a Scottish council's under
+        FOISA), that one.
+        """
+        configured = Regime(self.settings.default_regime)
+        if "default_regime" in self.settings.model_fields_set or not self.settings.authority:
+            return configured, ""
+        if self._own_regime is None:
+            found: dict[str, int] = {}
+            with contextlib.suppress(StoreError, AttributeError):
+                for name, counts in (self.store.counts().get("regimes_by_authority") or {}).items():
+                    if name and is_own_precedent(self.settings.authority, name):
+                        for value, count in counts.items():
+                            found[value] = found.get(value, 0) + count
+            total = sum(found.values())
+            usual = max(found, key=lambda name: found[name], default="")
+            self._own_regime = Regime(usual) if total >= 3 and usual in Regime.__members__.values() and \
+                3 * found[usual] >= 2 * total else configured
+        if self._own_regime is configured:
+            return configured, ""
+        return self._own_regime, (f"handled under {self._own_regime.value.upper()}: the authority's own past answers "
+                                  "in the store are (set FOIBOT_DEFAULT_REGIME to choose)")
 
     def draft_questions(self, questions: list[str], regime: Regime, exclude_source: str | None = None,
                         requester: Requester | None = None, on_text: Progress | None = None) -> list[Draft]:

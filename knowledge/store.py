@@ -348,6 +348,7 @@ class KnowledgeStore:
         readable: Counter[str] = Counter()
         by_exemption: Counter[str] = Counter()
         sections_by_outcome: dict[str, Counter[str]] = {}
+        regimes: dict[str, Counter[str]] = {}
         not_in_text = 0
         stored = precedents.count() if precedents is not None else 0
         total = 0
@@ -362,6 +363,8 @@ class KnowledgeStore:
                 if metadata.get("answer_in_text") is not False:
                     readable[str(metadata.get("disposition"))] += 1
                 payload = json.loads(str(metadata.get("payload") or "{}"))
+                authority = str(payload.get("authority") or "")
+                regimes.setdefault(authority, Counter())[str(payload.get("regime") or "")] += 1
                 for label in payload.get("exemptions") or ():
                     by_exemption[str(label)] += 1
                     if metadata.get("answer_in_text") is not False:
@@ -378,6 +381,7 @@ class KnowledgeStore:
             "by_disposition_in_text": dict(readable.most_common()),
             "exemptions_by_disposition_in_text": {outcome: dict(counts.most_common())
                                                   for outcome, counts in sections_by_outcome.items()},
+            "regimes_by_authority": {name: dict(counts.most_common()) for name, counts in regimes.items()},
         }
 
     def records_for(self, source_file: str) -> list[str]:

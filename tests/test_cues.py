@@ -428,3 +428,10 @@ def test_a_yes_or_no_question_about_any_department_is_no_cost_risk(question: str
 def test_dead_animals_do_not_hide_the_residents_personal_data() -> None:
     assert CueKind.PERSONAL_DATA in cues("Please give the names and addresses of residents who reported dead "
                                          "animals on the highway.")
+
+
+def test_the_requesters_own_call_and_notes_about_them_are_their_own_data() -> None:
+    cue = cues("Please send me the recording of my 999 call on 3 March and the notes PC Hollis made about me.",
+               POLICE)[CueKind.PERSONAL_DATA]
+    assert cue.sections == ("s40(1)",)
+    assert "subject access request" in cue.reason

@@ -296,3 +296,24 @@ def test_a_request_made_under_foisa_or_about_the_environment_takes_that_regime(s
     assert "environmental information (Q1, Q2)" in str(environmental.warnings[0])
     assert mixed.regime is Regime.FOIA
     assert not any(w.kind is WarningKind.REGIME for w in mixed.warnings)
+
+
+def test_a_scottish_authoritys_own_history_makes_foisa_its_default(knowledge_dir: Path, tmp_path: Path,
+                                                                   embeddings: SentenceEmbeddings) -> None:
+    # The sample store holds Strathlinn Council's past answers, all under FOISA.
+    settings = Settings(_env_file=None, data_dir=knowledge_dir, authority="Strathlinn Council",  # type: ignore[call-arg]
+                        database_url=f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    cases = CaseStore(settings.case_database_url)
+    service = CaseService(settings, KnowledgeStore(settings), embeddings, load_library(), cases)
+    case = service.open_case("How many gritting lorries does the council own?")
+    cases.close()
+
+    assert case.regime is Regime.FOISA
+    assert any(w.kind is WarningKind.REGIME and "own past answers" in str(w) for w in case.warnings)
+
+    configured = Settings(_env_file=None, data_dir=knowledge_dir, authority="Strathlinn Council",  # type: ignore[call-arg]
+                          default_regime="foia", database_url=f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    cases = CaseStore(configured.case_database_url)
+    assert CaseService(configured, KnowledgeStore(configured), embeddings, load_library(), cases).open_case(
+        "How many gritting lorries does the council own?").regime is Regime.FOIA  # the setting decides
+    cases.close()
