@@ -281,7 +281,7 @@ _DOCUMENTS = re.compile(
     r"\b(?:cop(?:y|ies) of|provide|disclose|send|release)\b[^.?]{0,60}?\b(?:correspondence|e-?mails?|letters?|"
     r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?)\b", re.IGNORECASE)
 _NAME_LIST = re.compile(r"\b(?:including|with|and)\s+(?:their\s+)?(?:full\s+)?names?\b|"
-                        r"\bnames?\s*(?:,|and|&|/)\s*(?:job\s+|their\s+)?(?:titles?|roles?|positions?|grades?|"
+                        r"\bnames?\s*(?:,|and|&|/)\s*(?:job\s+|their\s+)?(?:titles?|roles?|positions?|grades?|ranks?|"
                         r"e-?mail|contact|addresses|departments?)", re.IGNORECASE)
 _CONTACT = re.compile(r"\b(?:e-?mail addresses?|direct (?:dial|line)s?|(?:mobile|work|direct|telephone|phone) "
                       r"numbers?|contact (?:details|numbers?))\b", re.IGNORECASE)

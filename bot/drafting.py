@@ -944,7 +944,9 @@ def _adapt(answer: str, their_authority: str, our_authority: str) -> str:
 
 
 _LETTER_BOUND = re.compile(
-    r"refusal notice|in respect of questions? \d|(?:see|as in) (?:our )?(?:answer|response) to question \d",
+    r"refusal notice|in respect of questions? \d|(?:see|as in) (?:our )?(?:answer|response) to question \d|"
+    r"(?:set out|given|explained|stated|described) (?:under|in|at|for) (?:our )?(?:(?:answer|response) to )?"
+    r"questions? \d",
     re.IGNORECASE,
 )
 
@@ -967,7 +969,8 @@ def _mark_figure(match: re.Match[str]) -> str:
 
 # "Under the Act, please can you provide the following." before the question itself: a lead-in, not the ask.
 _LEAD_SENTENCE = re.compile(r"(?i)^[^?]{0,120}\b(?:the following|as follows|below)(?: (?:information|questions|"
-                            r"details))?\s*[.:]?\s*$")
+                            r"details))?(?: (?:under|in accordance with) (?:the )?[^.?]{0,60}?)?(?:,? please)?"
+                            r"\s*[.:]?\s*$")
 _UNDER_THE_ACT = re.compile(r"(?i)^(?:under|in accordance with|as per|in line with) (?:the )?(?:freedom of "
                             r"information|foi|environmental information)\b[^,]{0,40}?"
                             r"(?:,\s*|\s+(?=(?:could|can|would|please|i)\b))")

@@ -53,6 +53,7 @@ def test_a_plain_statistical_question_carries_no_cue() -> None:
     "Please send the email addresses of the staff in your planning enforcement team.",
     "Which officers attended the call at Mill Lane?",
     "Please list the staff names and job titles in the licensing team.",
+    "The number of officers dismissed in 2024, and the names and ranks of the ones dismissed.",
     "A staffing structure chart for the waste service.",
     "Details of the misconduct investigation into the named officer at Greyford station.",
 ])

@@ -687,6 +687,9 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
          "You asked for a copy of the harbour's mooring policy."),
         ("Could you let me know: How many moorings are vacant?", 'You asked: "How many moorings are vacant?"'),
         ("Please send us a copy of the flood report.", "You asked for a copy of the flood report."),
+        ("I'd like to ask the following under the Freedom of Information Act please. A list of the gifts "
+         "declared by councillors since 2022.", "You asked for a list of the gifts declared by councillors since "
+         "2022."),
         # What will do is not asked back.
         ("How many moorings are let, and on which pontoons? Berth numbers would be fine if that is easier.",
          'You asked: "How many moorings are let, and on which pontoons?"'),

@@ -376,3 +376,11 @@ def test_a_plain_lead_in_is_not_glued_to_parts_that_ask_by_themselves() -> None:
     questions = split_request_detailed(text).questions
     assert questions == ("How many street trees did the council fell in 2024?",
                          "Please send us a copy of the flood investigation report.")
+
+
+def test_a_hope_not_to_be_treated_as_a_repeat_and_the_act_invoked_are_not_questions() -> None:
+    text = ("I have written to you before about the quarry, and I hope this request is not treated as a repeat "
+            "because it is about different things. I am asking under the Freedom of Information Act 2000.\n\n"
+            "How many blasting complaints did the council receive in 2024?\n")
+    assert split_request_detailed(text).questions == ("How many blasting complaints did the council receive in "
+                                                      "2024?",)

@@ -76,8 +76,8 @@ class RequestItem:
         dimensions = tuple(part for part in self.parts if part.kind is ItemKind.DIMENSION)
         if dimensions and len(dimensions) == len(self.parts):
             return [self]
-        # "Please could you provide the following information." leads every part but adds nothing to one that
-        # asks by itself; background before it ("Our street flooded twice.") is not part of any question.
+        # "Please could you provide the following information." leads every part but adds nothing to any of
+        # them; background before it ("Our street flooded twice.") is not part of any question.
         generic = _GENERIC_ASK.match((sentences_of(lead) or [lead])[-1]) is not None
         for part in self.parts:
             if part.kind is ItemKind.DIMENSION:
@@ -85,9 +85,7 @@ class RequestItem:
             heading = not _asks_itself(self.text) or _introduces(self.text)
             for piece in part.split() if part.parts_are_questions else [part]:
                 if generic:
-                    plain = (sentences_of(lead) or [lead])[-1]
-                    out.append(piece if _asks_itself(piece.text) else replace(
-                        piece, stem=f"{plain} {piece.stem}".strip() if piece.stem else plain))
+                    out.append(piece)
                 elif heading or _needs_lead(piece.text):
                     out.append(replace(piece, stem=f"{lead} {piece.stem}".strip() if piece.stem else lead))
                 else:
@@ -218,6 +216,8 @@ _PROCEDURAL = re.compile(
     r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
     r"(?:would|will|might|could) take too long|answer what you can|"
+    r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
+    r"hope (?:this|my) (?:request )?(?:is not|isn't|will not be|won't be) (?:treated|considered|seen|regarded) as|"
     r"if (?:this|my|the) request is too (?:wide|broad|large|unclear|vague)|if answering [^.?]{0,40}\bis not possible|"
     r"(?:advise|tell) (?:me )?(?:as to )?what (?:relevant )?information (?:would be |is |may be )?"
     r"(?:attainable|available|obtainable)|"
