@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -159,7 +160,7 @@ def _arguments() -> argparse.ArgumentParser:
 
     draft = commands.add_parser("draft", help="draft a response to a request (a file, or - for stdin)")
     draft.add_argument("request", help="the request: a .txt, .eml, .pdf, .docx or .html file, or - for stdin")
-    draft.add_argument("--received", help="date received, YYYY-MM-DD (default today)")
+    draft.add_argument("--received", help="date received, YYYY-MM-DD (default the e-mail's date, else today)")
     draft.add_argument("--regime", choices=[r.value for r in Regime], help="default FOIBOT_DEFAULT_REGIME")
     draft.add_argument("--reference", help="the case's reference: your case-management system's own "
                                            "(default the next FOI-YYYY-NNNN)")
@@ -535,12 +536,36 @@ def _case_service(settings: Settings) -> CaseService:
     return _case_service_from(settings, services)
 
 
+def _sent_on(source: str, text: str, settings: Settings) -> date | None:
+    """When the request e-mail was sent: an .eml file's Date header, or a pasted e-mail's Date: or Sent:
+    line among the headers it starts with; None when the request carries no such date."""
+    from knowledge.reading.metadata import find_date
+
+    found = ""
+    if source != "-" and Path(source).suffix.lower() == ".eml":
+        found = next((document.date for document in load_path(Path(source), settings.max_file_bytes)
+                      if document.date), "")
+    else:
+        head = list(itertools.takewhile(str.strip, text.lstrip().splitlines()[:12]))
+        if any(_EMAIL_HEADER.match(line) for line in head):
+            found = find_date([line.split(":", 1)[1] for line in head if _SENT_HEADER.match(line)])
+    try:
+        sent = date.fromisoformat(found) if found else None
+    except ValueError:
+        return None
+    return sent if sent is not None and sent <= date.today() else None  # a clock ahead of ours is not believed
+
+
+_EMAIL_HEADER = re.compile(r"(?i)^(?:from|to|subject|date|sent|cc):\s*\S")
+_SENT_HEADER = re.compile(r"(?i)^(?:date|sent):\s*\S")
+
+
 def _draft(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import parse_received
 
     text = _read_request(args.request, settings)
     try:
-        received = parse_received(args.received) if args.received else None
+        received = parse_received(args.received) if args.received else _sent_on(args.request, text, settings)
     except ValueError as error:
         raise UsageError(str(error)) from None
     reference = (args.reference or "").strip() or None

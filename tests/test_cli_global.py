@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -294,3 +295,26 @@ def test_parse_reads_a_folder_skips_its_readme_reports_bad_files_and_its_speed(t
     assert any("empty.txt" in line and "empty" in line for line in lines)
     assert re.search(r"read 2 documents from 3 files in [\d.]+ s \([\d.]+ documents a second\)", result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_draft_takes_the_received_date_from_the_email_when_none_is_given(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    sent = tmp_path / "request.eml"
+    sent.write_text("From: Jo Quill <jo@example.org>\nTo: foi@fenmoor.example.org\nSubject: FOI request\n"
+                    "Date: Mon, 24 Nov 2025 09:14:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n"
+                    "Dear Fenmoor Council,\nHow many gritters does the council own?\nRegards,\nJo Quill\n",
+                    encoding="utf-8")
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("From: Jo Quill <jo@example.org>\nSent: 21 November 2025 16:02\nSubject: FOI\n\n"
+                      "How many libraries are open on Sundays?\n", encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("How many parks have a cafe?\n", encoding="utf-8")
+
+    received = {name: json.loads(_run("draft", str(path), "--json", data=data).stdout)["received"]
+                for name, path in (("eml", sent), ("pasted", pasted), ("plain", plain))}
+    given = json.loads(_run("draft", str(sent), "--received", "2025-11-25", "--json", data=data).stdout)
+
+    assert received["eml"] == "2025-11-24"
+    assert received["pasted"] == "2025-11-21"
+    assert received["plain"] == date.today().isoformat()
+    assert given["received"] == "2025-11-25"  # the option decides
