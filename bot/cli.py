@@ -506,7 +506,16 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_request(source: str, settings: Settings) -> str:
+@dataclass(frozen=True)
+class _Request:
+    """A request as read from its file: its text, and for an .eml file the date it was sent ('' if none;
+    None for any other file, whose text may start with a pasted e-mail's headers)."""
+
+    text: str
+    sent: str | None = None
+
+
+def _read_request(source: str, settings: Settings) -> _Request:
     if source == "-":
         data = sys.stdin.buffer.read(settings.max_request_chars * 4 + 1)
     else:
@@ -520,11 +529,13 @@ def _read_request(source: str, settings: Settings) -> str:
             # Read the way ingest reads them: a PDF's text layer, a Word file's paragraphs and tables,
             # an HTML page's text (never its markup), an e-mail's body.
             documents = load_path(path, settings.max_file_bytes)
-            return "\n\n".join(document.text for document in documents)
+            sent = next((document.date for document in documents if document.date), "") \
+                if path.suffix.lower() == ".eml" else None
+            return _Request("\n\n".join(document.text for document in documents), sent)
         data = path.read_bytes()
     if not data.strip():
         raise UsageError("the request is empty")
-    return decode_text(data)
+    return _Request(decode_text(data))
 
 
 _READ_AS_DOCUMENTS = (".eml", ".pdf", ".docx", ".html", ".htm")
@@ -536,17 +547,14 @@ def _case_service(settings: Settings) -> CaseService:
     return _case_service_from(settings, services)
 
 
-def _sent_on(source: str, text: str, settings: Settings) -> date | None:
+def _sent_on(request: _Request) -> date | None:
     """When the request e-mail was sent: an .eml file's Date header, or a pasted e-mail's Date: or Sent:
     line among the headers it starts with; None when the request carries no such date."""
     from knowledge.reading.metadata import find_date
 
-    found = ""
-    if source != "-" and Path(source).suffix.lower() == ".eml":
-        found = next((document.date for document in load_path(Path(source), settings.max_file_bytes)
-                      if document.date), "")
-    else:
-        head = list(itertools.takewhile(str.strip, text.lstrip().splitlines()[:12]))
+    found = request.sent or ""
+    if request.sent is None:
+        head = list(itertools.takewhile(str.strip, request.text.lstrip().splitlines()[:12]))
         if any(_EMAIL_HEADER.match(line) for line in head):
             found = find_date([line.split(":", 1)[1] for line in head if _SENT_HEADER.match(line)])
     try:
@@ -563,9 +571,10 @@ _SENT_HEADER = re.compile(r"(?i)^(?:date|sent):\s*\S")
 def _draft(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import parse_received
 
-    text = _read_request(args.request, settings)
+    request = _read_request(args.request, settings)
+    text = request.text
     try:
-        received = parse_received(args.received) if args.received else _sent_on(args.request, text, settings)
+        received = parse_received(args.received) if args.received else _sent_on(request)
     except ValueError as error:
         raise UsageError(str(error)) from None
     reference = (args.reference or "").strip() or None
@@ -868,7 +877,7 @@ def _case_service_from(settings: Settings, services: Services) -> CaseService:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    text = _read_request(str(args.request), settings)
+    text = _read_request(str(args.request), settings).text
     service = _case_service(settings)
     service.embeddings.embed_array(["load the model before the clock starts"])
     started = time.perf_counter()
