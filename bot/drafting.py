@@ -86,6 +86,10 @@ _EIR_TO_FOIA: dict[str, str | None] = {
     "reg 12(4)(a)": None, "reg 12(4)(b)": "s12", "reg 12(4)(d)": "s22", "reg 12(4)(e)": "s35",
     "reg 12(5)(a)": "s24", "reg 12(5)(b)": "s42", "reg 12(5)(e)": "s43", "reg 12(5)(f)": "s41", "reg 13": "s40",
 }
+# Reg 12(3) brings personal data under reg 13; reg 12(1) and 12(2) are the public interest test and the
+# presumption in favour of disclosure, no exemption in themselves.
+_EIR_LIMB_TO_FOIA: dict[str, str | None] = {"reg 12(3)": "s40(2)", "reg 12(1)": None, "reg 12(1)(b)": None,
+                                            "reg 12(2)": None}
 
 
 @dataclass(frozen=True)
@@ -404,7 +408,8 @@ class Drafter:
         """
         if disposition is Disposition.NOT_HELD:
             return []
-        named = [s for cue in cues if disposition in cue_outcomes(cue) for s in cue.sections]
+        named = [s for cue in cues if disposition in cue_outcomes(cue) for s in cue.sections
+                 if section_key(s) != _ADVICE_SECTIONS[regime]]
         return _with_own_section(list(dict.fromkeys(named)), disposition, regime)
 
     def compose(
@@ -693,6 +698,8 @@ _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DIS
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})
 
 
+# The duty to advise and assist that a cost cue names: what the letter offers, not a reason to refuse.
+_ADVICE_SECTIONS = {Regime.FOIA: "s16", Regime.EIR: "reg 9", Regime.FOISA: "s15"}
 # Not held is no exemption; these are the notices an authority may cite with it.
 _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
 # The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
@@ -847,12 +854,18 @@ def consistency_warnings(disposition: Disposition, candidates: Sequence[Candidat
 
 
 def map_exemptions(labels: Sequence[str], source: Regime, target: Regime) -> list[str]:
-    """Exemption labels carried from one regime's precedent to another regime's draft."""
-    if source is target:
-        return list(labels)
+    """Exemption labels carried from one regime's precedent to another regime's draft.
+
+    A label is read in its own law: a regulation is the EIR's and a section of a precedent handled
+    under the EIR is the Act's, as an authority answering under both laws at once cites them.
+    """
     out = []
     for label in labels:
-        foia = _to_foia(label, source)
+        origin = _origin(label, source)
+        if origin is target:
+            out.append(label)
+            continue
+        foia = _to_foia(label, origin)
         if foia is None:
             continue
         if target is Regime.FOIA:
@@ -861,7 +874,15 @@ def map_exemptions(labels: Sequence[str], source: Regime, target: Regime) -> lis
             out.append(_FOIA_TO_EIR.get(section_key(foia), foia))
         else:
             out.append(_FOIA_LIMB_TO_FOISA.get(foia) or _FOIA_TO_FOISA.get(section_key(foia), foia))
-    return list(dict.fromkeys(out))
+    unique = list(dict.fromkeys(out))
+    return [label for label in unique if not any(other.startswith(label + "(") for other in unique)]
+
+
+def _origin(label: str, source: Regime) -> Regime:
+    """The law a precedent's label belongs to."""
+    if source is Regime.FOISA:
+        return source
+    return Regime.EIR if label.strip().lower().startswith("reg") else Regime.FOIA
 
 
 def _to_foia(label: str, source: Regime) -> str | None:
@@ -875,7 +896,7 @@ def _to_foia(label: str, source: Regime) -> str | None:
         limb = next((foia for foisa, foia in _FOISA_LIMB_TO_FOIA.items()
                      if label == foisa or label.startswith(foisa + "(")), None)
         return limb or _FOISA_TO_FOIA.get(key, label)
-    return _EIR_TO_FOIA.get(key, label)
+    return _EIR_LIMB_TO_FOIA[label] if label in _EIR_LIMB_TO_FOIA else _EIR_TO_FOIA.get(key, label)
 
 
 def _vote(candidates: Sequence[Candidate]) -> tuple[Disposition, float]:

@@ -420,6 +420,11 @@ def test_an_alternative_below_min_similarity_carries_no_precedent(drafter: Draft
         (["s43(2)", "s31(3)"], Regime.FOIA, Regime.FOIA, ["s43(2)", "s31(3)"]),
         (["reg 12(5)(e)"], Regime.EIR, Regime.EIR, ["reg 12(5)(e)"]),
         (["s35"], Regime.FOISA, Regime.FOISA, ["s35"]),
+        # An authority answering under both laws at once cites both: each label is read in its own law.
+        (["s42", "reg 12(5)(b)"], Regime.FOIA, Regime.FOIA, ["s42"]),
+        (["reg 12(3)", "s40"], Regime.FOIA, Regime.FOIA, ["s40(2)"]),
+        (["s40(2)"], Regime.EIR, Regime.EIR, ["reg 13"]),
+        (["reg 12(1)", "reg 12(4)(b)"], Regime.EIR, Regime.FOIA, ["s12"]),
     ],
 )
 def test_map_exemptions_between_regimes(labels: list[str], source: Regime, target: Regime,

@@ -424,6 +424,31 @@ def test_eir_is_detected_from_the_regulations_title() -> None:
     assert detect_regime(text) is Regime.EIR
 
 
+def test_naming_both_laws_is_no_sign_of_the_eir() -> None:
+    text = ("The ICO's guidance on staff names under the Freedom of Information Act 2000 and Environmental "
+            "Information Regulations 2004 advises a case-by-case decision.")
+    assert detect_regime(text) is Regime.FOIA
+
+
+def test_reliance_on_the_acts_sections_outweighs_an_eir_footer() -> None:
+    text = ("The names are withheld under section 40(2) of the Act.\n"
+            "Guidance on the EIR and how to complain is on our website.")
+    assert detect_regime(text) is Regime.FOIA
+
+
+def test_the_authoritys_later_word_on_the_regime_wins() -> None:
+    relogged = ("This has been logged as a Freedom of Information request.\n"
+                "We have decided that it should be processed under the Environmental Information Regulations 2004.")
+    assert detect_regime(relogged) is Regime.EIR
+    back = ("This has been logged as a request under the Environmental Information Regulations 2004 (EIR).\n"
+            "This has been logged as a Freedom of Information Request and will be dealt with under the "
+            "Freedom of Information Act 2000.")
+    assert detect_regime(back) is Regime.FOIA
+    charged = ("This will be dealt with under the Freedom of Information Act 2000.\n"
+               "Under Regulation 8 of the Environmental Information Regulations 2004 the council charges for this.")
+    assert detect_regime(charged) is Regime.EIR
+
+
 def test_foia_is_the_default_regime() -> None:
     assert detect_regime("We have handled your request under the Freedom of Information Act 2000.") is Regime.FOIA
 

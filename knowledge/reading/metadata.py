@@ -24,13 +24,42 @@ _DATE_LABEL = re.compile(r"(date(?: of)? (?:responded|response|reply|sent|issued
 
 
 def detect_regime(text: str) -> Regime:
-    """FOISA, EIR or FOIA, from what the document says it was handled under."""
-    lowered = text.lower()
+    """FOISA, EIR or FOIA, from what the document says it was handled under.
+
+    What the authority did decides: a request logged, handled or processed under the EIR (or a
+    reliance on its regulations) against the same said of the Act (or a reliance on its sections),
+    the later word winning (a request logged under the Act, then answered under the EIR).
+    A bare mention decides only where neither is said: "the Freedom of Information Act and the
+    Environmental Information Regulations" in guidance, a footer or the requester's subject line
+    names both laws and is no sign of either.
+    """
+    lowered = " ".join(text.lower().split())
     if "(scotland)" in lowered or "scottish information commissioner" in lowered or "foisa" in lowered:
         return Regime.FOISA
-    if re.search(r"environmental information regulations|\beir\b|regulation 12\(|reg\.? 12\(", lowered):
+    eir = [m.start() for m in _HANDLED_UNDER_EIR.finditer(lowered)]
+    foia = [m.start() for m in _HANDLED_UNDER_FOIA.finditer(lowered)]
+    if eir or foia:
+        return Regime.EIR if max(eir, default=-1) > max(foia, default=-1) else Regime.FOIA
+    if _MENTIONS_EIR.search(_BOTH_LAWS.sub(" ", lowered)):
         return Regime.EIR
     return Regime.FOIA
+
+
+_HANDLED = (r"(?:logged|dealt with|handled|processed|considered|treated|answered|made|responded to)"
+            r"\s(?:as an? \w+ )?under")
+_HANDLED_UNDER_EIR = re.compile(
+    rf"{_HANDLED} (?:the )?(?:environmental information regulations|eirs?\b)"
+    r"|request (?:for|of) (?:information relating to the environment|environmental information)"
+    r"|\b(?:regulations?|reg\.?) ?(?:1[23]|[5-9])\(\d\)|\bregulation 13\b|\bsection 39\b"
+    r"|\bregulation \d{1,2}(?:\(\d\))? of (?:the )?(?:environmental information regulations|eir)")
+_HANDLED_UNDER_FOIA = re.compile(
+    rf"{_HANDLED} (?:the |section 1 of the )?(?:freedom of information act|foia?\b)"
+    r"|\b(?:sections?|s\.?) ?(?:1[24]|2[1-9]|3[0-8]|4[0-4])\(\d\)")
+_BOTH_LAWS = re.compile(
+    r"freedom of information act(?: 2000)?,? (?:and|or|/|&) (?:the )?environmental information regulations"
+    r"|environmental information regulations(?: 2004)?,? (?:and|or|/|&) (?:the )?freedom of information act"
+    r"|\bfoia?\s?(?:/|and|or|&)\s?eirs?\b|\beirs?\s?(?:/|and|or|&)\s?foia?\b")
+_MENTIONS_EIR = re.compile(r"environmental information regulations|\beir\b|regulation 12\(|reg\.? 12\(")
 
 
 _NAMES_FOISA = re.compile(r"(?i)freedom of information \(scotland\)|\bfoisa\b|\bfoi\(s\)a\b")
