@@ -106,8 +106,16 @@ def test_a_document_the_requester_quotes_is_not_read_as_their_questions() -> Non
 
     lines = ["The ministry wrote to you asking:", "-- Letter start --", "1. Describe your audit process.",
              "-- Letter end --", "Please can you provide:", "1. A copy of your reply to that letter."]
-    assert reading("\n".join(without_quoted_documents(lines))) == [
-        "Please can you provide: A copy of your reply to that letter."]
+    assert reading("\n".join(without_quoted_documents(lines))) == ["A copy of your reply to that letter."]
+
+
+def test_a_bare_lead_is_carried_by_no_question() -> None:
+    for lead in ("Please tell me:", "Under the Freedom of Information Act please tell me:",
+                 "Could you please provide the following information:"):
+        assert reading(f"{lead}\n1. The number of wardens.\n2. The cost of the patrols.") == [
+            "The number of wardens.", "The cost of the patrols."]
+    assert reading("I would like the following about wardens:\n1. The number employed.\n2. Their cost.")[0] == \
+        "I would like the following about wardens: The number employed."
 
 
 def test_scope_and_fallback_sentences_stay_with_their_question() -> None:

@@ -246,6 +246,14 @@ _FORMAT = re.compile(
     r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
     re.IGNORECASE,
 )
+# "Please provide the following information:", "Under the Freedom of Information Act please tell me:": a lead
+# that asks for nothing in particular and names no subject.
+_BARE_ASK = (
+    r"^(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:please )?(?:could you |can you |would you )?"
+    r"(?:please )?(?:provide|send|supply|tell|give|let)(?: me| us)?(?: with| know)?"
+    r"(?: the following(?: \w+)?(?: information)?)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$"
+)
+_BARE_LEAD = re.compile(_BARE_ASK, re.IGNORECASE)
 _GENERIC_ASK = re.compile(
     # Not "I would be grateful to understand how many requests you received, and of these:": that asks.
     r"^(?![^?]*\b(?:how many|how much|the number of|the total (?:number|cost|amount|spend))\b)"
@@ -253,9 +261,7 @@ _GENERIC_ASK = re.compile(
     r"help (?:me )?(?:out )?with|(?:my|the|our) questions? (?:is|are)|"
     r"submitting|submit|make)\b[^.?!]{0,40}\b(?:the following|information|data|details|request|answers|"
     r"questions)\b"
-    r"[^?]{0,160}$|^(?:please )?(?:could you |can you |would you )?(?:please )?(?:provide|send|supply)(?: me| us)?"
-    r"(?: with)? "
-    r"the following(?: \w+)?(?: information)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$",
+    rf"[^?]{{0,160}}$|{_BARE_ASK}",
     re.IGNORECASE,
 )
 _INTRO_END = re.compile(
@@ -827,8 +833,11 @@ def _dimension_run(lines: list[_Line], start: int, kind: ItemKind | None, guide:
 
 
 def _stem_for(stem: str, text: str, used: bool) -> str:
-    """The first item under a stem carries it; later ones only when they are bare noun phrases."""
-    if not stem:
+    """The first item under a stem carries it; later ones only when they are bare noun phrases.
+
+    A bare lead ("Please tell me:") is carried by none: it adds nothing to any question.
+    """
+    if not stem or _BARE_LEAD.match(stem):
         return ""
     return stem if not used or _needs_stem(text) else ""
 
