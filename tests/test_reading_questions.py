@@ -111,7 +111,8 @@ def test_a_document_the_requester_quotes_is_not_read_as_their_questions() -> Non
 
 def test_a_bare_lead_is_carried_by_no_question() -> None:
     for lead in ("Please tell me:", "Under the Freedom of Information Act please tell me:",
-                 "Could you please provide the following information:"):
+                 "Could you please provide the following information:", "I would like the following information:",
+                 "I am requesting the following information under the Freedom of Information Act 2000:"):
         assert reading(f"{lead}\n1. The number of wardens.\n2. The cost of the patrols.") == [
             "The number of wardens.", "The cost of the patrols."]
     assert reading("I would like the following about wardens:\n1. The number employed.\n2. Their cost.")[0] == \

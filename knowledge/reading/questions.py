@@ -249,9 +249,14 @@ _FORMAT = re.compile(
 # "Please provide the following information:", "Under the Freedom of Information Act please tell me:": a lead
 # that asks for nothing in particular and names no subject.
 _BARE_ASK = (
-    r"^(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:please )?(?:could you |can you |would you )?"
+    r"^(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:(?:please )?(?:could you |can you |would you )?"
     r"(?:please )?(?:provide|send|supply|tell|give|let)(?: me| us)?(?: with| know)?"
-    r"(?: the following(?: \w+)?(?: information)?)?(?: (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$"
+    r"(?: the following(?: \w+)?(?: information)?)?"
+    r"|(?:i would|i'd|we would) (?:like|be grateful for)(?: to (?:request|ask for|know|have|receive|obtain|see))?"
+    r" the following(?: information| details| data)?"
+    r"|i (?:am |would like to |wish to |am writing to )?(?:request|requesting|ask for|asking for) the following"
+    r"(?: information| details| data)?)"
+    r"(?:,? (?:please|if possible))?(?:,? (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$"
 )
 _BARE_LEAD = re.compile(_BARE_ASK, re.IGNORECASE)
 _GENERIC_ASK = re.compile(
