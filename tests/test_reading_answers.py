@@ -177,3 +177,20 @@ def test_an_answer_pointing_to_another_question_takes_its_decision() -> None:
               "2. N/A. Please see our response to Q1.\n")
     parsed = parse_document(SourceDocument(text=letter, source="letter.txt"))
     assert [p.disposition for p in parsed.precedents] == [D.NOT_HELD, D.NOT_HELD]
+
+
+def test_a_follow_up_answered_with_the_question_it_leans_on_is_one_question() -> None:
+    ask = ("Dear council,\nFollowing the 2022 survey how many council libraries were found to have leaking roofs.\n"
+           "How many of these still have leaking roofs?\nHow many leisure centres have leaking roofs?\n"
+           "Yours faithfully,\nKim")
+    reply = ("Dear Kim,\nPlease find our response below:\n"
+             "• Following the 2022 survey how many council libraries were found to have leaking roofs. "
+             "How many of these still have leaking roofs? None.\n"
+             "• How many leisure centres have leaking roofs? Two.\nYours sincerely,\nProperty Team")
+    parsed = parse_document(SourceDocument(text=thread(("outgoing", "2024-01-02", ask),
+                                                       ("incoming", "2024-01-29", reply)),
+                                           source="thread.txt", kind="thread"))
+    assert [p.question for p in parsed.precedents] == [
+        "Following the 2022 survey how many council libraries were found to have leaking roofs. "
+        "How many of these still have leaking roofs?",
+        "How many leisure centres have leaking roofs?"]

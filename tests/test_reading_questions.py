@@ -393,3 +393,11 @@ def test_a_hope_not_to_be_treated_as_a_repeat_and_the_act_invoked_are_not_questi
             "How many blasting complaints did the council receive in 2024?\n")
     assert split_request_detailed(text).questions == ("How many blasting complaints did the council receive in "
                                                       "2024?",)
+
+
+def test_a_list_given_inline_after_a_colon_introduces_no_items() -> None:
+    text = ("I would like to know how much the council has paid the following firms since 2019: Alder and Birch.\n"
+            "Following the 2022 survey how many libraries were found to have leaking roofs.")
+    assert reading(text) == [
+        "I would like to know how much the council has paid the following firms since 2019: Alder and Birch.",
+        "Following the 2022 survey how many libraries were found to have leaking roofs."]

@@ -134,7 +134,32 @@ def answers_for(items: list[RequestItem], messages: list[Message],
         if source is not AnswerSource.NONE and _only_points_to_attachment(text):
             source = AnswerSource.ATTACHMENT
         answers.append(Answer(item.question, text, source, item, dates[index]))
-    return answers
+    return _with_follow_ups_joined(answers)
+
+
+# "How many of these ...", "If so, ...": a question that leans on the one before it.
+_LEANS_BACK = re.compile(r"(?i)^(?:and )?(?:if so|if not|if yes|if no|of (?:these|those|them|which)|"
+                         r"(?:how many|how much|what|which|when|where|who|why|how)\b[^.?!]{0,40}"
+                         r"\b(?:of (?:these|those|them)|these|those|they|it)\b)")
+
+
+def _with_follow_ups_joined(answers: list[Answer]) -> list[Answer]:
+    """A follow-up answered together with the question it leans on is one question with it.
+
+    "How many tower blocks had cladding? How many of these still have it?" restated together and
+    answered "None." asks one thing in two sentences: one precedent, as a caseworker would count it.
+    """
+    out: list[Answer] = []
+    for answer in answers:
+        previous = out[-1] if out else None
+        if previous is not None and answer.source is AnswerSource.QUESTION and \
+                previous.source is AnswerSource.QUESTION and answer.text.strip() and \
+                answer.text == previous.text and _LEANS_BACK.match(answer.question):
+            out[-1] = Answer(f"{previous.question} {answer.question}", previous.text, previous.source,
+                             previous.item, previous.message_date)
+            continue
+        out.append(answer)
+    return out
 
 
 def _record(texts: list[list[str]], sources: list[AnswerSource], dates: list[str], index: int, text: str,

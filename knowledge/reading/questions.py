@@ -196,7 +196,7 @@ _ASKING = re.compile(
     r"request|am requesting|are requesting|am seeking|are seeking|seek|ask|need|am looking|require|"
     r"would be grateful|be grateful|am interested|am writing to (?:request|ask))\b|"
     r"^(?:can|could|would|will|may|do|does|did|is|are|was|were|has|have|had|how|what|which|when|where|"
-    r"who|whom|whose|why|whether)\b|\b(?:can|could|would|will) you\b|\bif so\b|"
+    r"who|whom|whose|why|whether)\b|\b(?:can|could|would|will) you\b|\bif so\b|^[^,.;:?]{0,60}?\s(?:how many|how much)\b|"
     r"^(?:any|all|copies|copy|details|a copy|a list|a breakdown|the (?:number|total|amount|names?|"
     r"cost|costs|date|dates|value|list|details|minutes|policy|percentage|proportion)|number of|"
     r"total|names? of|a summary|information (?:on|about|regarding|relating)|records?|data|"
@@ -271,7 +271,7 @@ _GENERIC_ASK = re.compile(
 )
 _INTRO_END = re.compile(
     r"(?::|:\s*-|;\s*-|\s-)\s*$|\b(?:the following|as follows|below|following (?:information|details|"
-    r"questions|data|fields|areas|categories|periods))\b[^.?!]{0,200}[.?:]?\s*$|"
+    r"questions|data|fields|areas|categories|periods))\b[^.?!:]{0,200}[.?:]?\s*$|"
     r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
     r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$",
     re.IGNORECASE,
@@ -946,7 +946,9 @@ _SELF_ASKING = re.compile(
     r"(?:^|[.;:]\s*|\band\s)(?:how|what|which|when|where|who|whether|why|do you|does (?:the|your)|"
     r"is there|are there|has (?:the|your)|have you|did (?:the|you))\b|,\s*(?:how|what|whether|why|do you|does "
     r"(?:the|your)|is there|are there|has (?:the|your)|have you|did (?:the|you))\b|"
-    r"^(?:confirm|provide|identify|explain|outline|list|state|detail|disclose|send)\b"
+    r"^(?:confirm|provide|identify|explain|outline|list|state|detail|disclose|send)\b|"
+    # "Following the fire how many tower blocks were found ...": a short lead, then the question.
+    r"^[^,.;:?]{0,60}?\s(?:how many|how much)\b"
 )
 _REQUESTED_THING = re.compile(
     r"(?i)^(?:the |a |an |any |all )?(?:(?:total |overall |annual )?(?:number|numbers|amount|total|cost|costs|"
