@@ -579,7 +579,10 @@ The conference cost £3,150. We have given advice under section 16 about related
     assert _exemptions(parsed) == [("s40(2)",), ()]
 
 
-@pytest.mark.parametrize("answer", ["No information is held.", "No records are held by the council."])
+@pytest.mark.parametrize("answer", [
+    "No information is held.", "No records are held by the council.",
+    "Files about the Millbrook scheme were closed and destroyed long ago.",
+    "No information relating to the scheme has been retained."])
 def test_answer_starting_with_no_information_is_not_held(answer: str) -> None:
     assert classify_disposition(answer) is D.NOT_HELD
 
