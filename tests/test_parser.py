@@ -582,7 +582,8 @@ The conference cost £3,150. We have given advice under section 16 about related
 @pytest.mark.parametrize("answer", [
     "No information is held.", "No records are held by the council.",
     "Files about the Millbrook scheme were closed and destroyed long ago.",
-    "No information relating to the scheme has been retained."])
+    "No information relating to the scheme has been retained.",
+    "The works have not started, so this question cannot be answered."])
 def test_answer_starting_with_no_information_is_not_held(answer: str) -> None:
     assert classify_disposition(answer) is D.NOT_HELD
 

@@ -401,3 +401,12 @@ def test_a_list_given_inline_after_a_colon_introduces_no_items() -> None:
     assert reading(text) == [
         "I would like to know how much the council has paid the following firms since 2019: Alder and Birch.",
         "Following the 2022 survey how many libraries were found to have leaking roofs."]
+
+
+def test_an_if_so_follow_up_that_is_a_whole_question_stands_alone_and_a_bare_lead_line_goes() -> None:
+    text = ("Please can you provide answers to the following requests\n"
+            "Has the council bought a new housing system in the last three years?\n"
+            "If so did the project finish on the date agreed in the contract?\n"
+            "If yes, in which teams?")
+    assert reading(text) == ["Has the council bought a new housing system in the last three years?",
+                             "If so did the project finish on the date agreed in the contract? If yes, in which teams?"]

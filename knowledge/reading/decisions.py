@@ -69,6 +69,7 @@ _NOT_HELD = re.compile(
     r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?recorded|information not held|"
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
+    r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
     r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
     r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
     r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"

@@ -252,7 +252,7 @@ _FORMAT = re.compile(
 _BARE_ASK = (
     r"^(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:(?:please )?(?:could you |can you |would you )?"
     r"(?:please )?(?:provide|send|supply|tell|give|let)(?: me| us)?(?: with| know)?"
-    r"(?: the following(?: \w+)?(?: information)?)?"
+    r"(?:(?: (?:answers?|responses?|replies) to)? the following(?: \w+)?(?: information)?)?"
     r"|(?:i would|i'd|we would) (?:like|be grateful for)(?: to (?:request|ask for|know|have|receive|obtain|see))?"
     r" the following(?: information| details| data)?"
     r"|i (?:am |would like to |wish to |am writing to )?(?:request|requesting|ask for|asking for) the following"
@@ -920,7 +920,7 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
         return items, []
     first = items[0]
     sentences = sentences_of(first.text)
-    generic = [bool(_GENERIC_SENTENCE.search(s)) and not _SPECIFIC_ASK.search(s)
+    generic = [bool(_GENERIC_SENTENCE.search(s) or _BARE_LEAD.match(s)) and not _SPECIFIC_ASK.search(s)
                for s in sentences]
     # Context sentences may come with it ("My benefit was held up for months. I would like some answers.").
     if first.kind is ItemKind.PROSE and not first.parts and "?" not in first.text and any(generic) and all(
@@ -1074,9 +1074,11 @@ def _attaches_to_previous(text: str) -> bool:
 
 
 def _follow_up_stands_alone(text: str) -> bool:
-    """A conditional follow-up on its own line that is a whole question ("If it has, has it been successful?")
-    is a question of its own; a fragment ("If yes, in which parts?") finishes the one before."""
-    _condition, _, rest = text.partition(",")
+    """A conditional follow-up on its own line that is a whole question ("If it has, has it been successful?",
+    "If so did the project finish on time?") is a question of its own; a fragment ("If yes, in which parts?")
+    finishes the one before."""
+    condition = _IF_SO.match(text)
+    rest = text[condition.end():].lstrip(" ,") if condition else text.partition(",")[2]
     return bool(rest) and text.rstrip().endswith("?") and len(rest.split()) >= 4 and bool(_FULL_QUESTION.match(
         rest.strip()))
 
