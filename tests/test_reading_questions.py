@@ -410,3 +410,42 @@ def test_an_if_so_follow_up_that_is_a_whole_question_stands_alone_and_a_bare_lea
             "If yes, in which teams?")
     assert reading(text) == ["Has the council bought a new housing system in the last three years?",
                              "If so did the project finish on the date agreed in the contract? If yes, in which teams?"]
+
+
+def test_numbers_with_no_stop_are_a_list_when_they_run_in_order() -> None:
+    text = ("I would like the following:\n1 the survey reports used for the parking review.\n"
+            "2 How does the council count visitors to the park?")
+    assert reading(text) == ["the survey reports used for the parking review.",
+                             "How does the council count visitors to the park?"]
+    assert len(reading("How many drones does the force own?\n5 of them are on loan, I believe.")) == 1
+
+
+def test_the_timescales_of_the_works_are_asked_for_not_procedure() -> None:
+    text = ("Please provide details of who approved the Millbrook cycle scheme.\n"
+            "Could you also give details of the works and the timescales of doing so.")
+    assert len(reading(text)) == 2
+
+
+def test_if_possible_include_adds_to_the_question_and_a_fallback_offer_is_left_out() -> None:
+    text = ("1) The number of agency teams employed by the council in each year since 2020.\n"
+            "If possible, please include the number of managers on each team.\n"
+            "2) The spend on agency teams in each year since 2020.\n"
+            "If it is not possible to include all the information requested, please provide the information "
+            "that is available.")
+    questions = reading(text)
+    assert len(questions) == 2
+    assert "managers on each team" in questions[0]
+
+
+def test_bullets_that_finish_their_stem_are_one_question() -> None:
+    text = "I would like the number of pupils currently educated in:\n- A mainstream school\n- A special school"
+    assert len(reading(text)) == 1
+
+
+def test_answer_format_prompts_stay_with_their_question_and_a_see_below_line_goes() -> None:
+    text = ("Please see questions below (please mark multiple choice answers by typing):\n"
+            "1. Do you run a bulky waste collection service?\nPlease answer yes or no\n"
+            "2. Do you recycle mattresses?\nPlease answer yes or no")
+    questions = reading(text)
+    assert len(questions) == 2
+    assert questions[0].startswith("Do you run a bulky waste collection service?")

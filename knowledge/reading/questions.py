@@ -213,10 +213,18 @@ _PROCEDURAL = re.compile(
     r"provide|the (?:remainder|rest) of (?:the|my)|within (?:the )?(?:statutory|20|twenty)|"
     r"(?:20|twenty)[- ]working[- ]days?|"
     r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
-    r"deadline|timescale|timeframe|period)|timescales?|timeframe|time limit|cost limits?|appropriate limit|"
+    r"deadline|timescale|timeframe|period)|"
+    # The deadline for the reply, not "the timescales of the works" the requester asks about.
+    r"(?:within|outside|meet|beyond|exceed|extend) (?:the |a |your |this )?(?:\w+ )?(?:timescales?|timeframe|time limit)|"
+    r"(?:timescales?|timeframe|time limit) (?:for|to|of) (?:respond|reply|answer|your response|a response|responding|"
+    r"replying)|\btime limit\b|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
     r"(?:would|will|might|could) take too long|answer what you can|"
+    r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
+    r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
+    r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
+    r"(?:available|to hand)|"
     r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
     r"hope (?:this|my) (?:request )?(?:is not|isn't|will not be|won't be) (?:treated|considered|seen|regarded) as|"
     r"if (?:this|my|the) request is too (?:wide|broad|large|unclear|vague)|if answering [^.?]{0,40}\bis not possible|"
@@ -309,6 +317,9 @@ _IF_SO = re.compile(r"(?i)^(?:and |but )?if (?:so|yes|not|no|it (?:does|is|has|d
 _INCLUDED_TOO = re.compile(r"(?i)^[^?]{0,80}\b(?:should|must|could|can|to) (?:also )?be (?:included|attached|"
                            r"added)\b[^?]*$")
 _CONDITIONAL = re.compile(r"^(?:if|where|when|should)\b", re.IGNORECASE)
+# "If possible, please include the number of managers on each team": more detail for the question before.
+_IF_POSSIBLE_ALSO = re.compile(r"(?i)^(?:and )?(?:if (?:possible|you can|available|it is possible)|where (?:possible|"
+                               r"available)),? (?:please )?(?:also )?(?:include|add|give|break|show|state|list)\b")
 _CONDITIONAL_FALLBACK = re.compile(r"^if (?:this|that|the|such)\b[^,]{0,80}\b(?:unavailable|not (?:available|held|"
                                    r"possible|recorded))[^,]*,\s*(?:then )?(?:just|only|simply)\b", re.IGNORECASE)
 
@@ -359,9 +370,32 @@ def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:
     """The questions of a request body (greeting, headers and sign-off already removed)."""
     raw, tables = _without_tables([cells_marked(line) for line in normalise(text.replace("\t", CELL)).split("\n")])
     lines = [" ".join(line.split()) for line in raw] if reflowed else reflow(raw)
-    marked = _mark(_joined_continuations(lines))
+    marked = _mark(_joined_continuations(_bare_numbers_marked(lines)))
     items, left_out = _build(marked)
     return QuestionList(tuple(items), (*tables, *left_out))
+
+
+_BARE_NUMBER = re.compile(r"^(\d{1,2}) (?=[A-Za-z])")
+
+
+def _bare_numbers_marked(lines: list[str]) -> list[str]:
+    """ "1 information about ..." then "2 How does ...": numbers with no stop, a list all the same when
+    they run 1, 2, 3 ... line after line (a single "5 standard aircraft" is only a figure)."""
+    starts = [(index, int(match.group(1))) for index, line in enumerate(lines)
+              if (match := _BARE_NUMBER.match(line.strip()))]
+    run: list[int] = []
+    for index, number in starts:
+        if number == len(run) + 1:
+            run.append(index)
+        elif number == 1:
+            run = [index] if len(run) < 2 else run
+    if len(run) < 2:
+        return lines
+    out = list(lines)
+    for index in run:
+        stripped = out[index].strip()
+        out[index] = _BARE_NUMBER.sub(lambda match: f"{match.group(1)}. ", stripped, count=1)
+    return out
 
 
 _TABLE_ROW = re.compile(r"^[^|?]{1,60}(?: \| [^|?]{1,60})+$")
@@ -783,7 +817,9 @@ def _is_entry_of(text: str) -> bool:
 
 
 _CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle) (?:one|an?|all|the|any)?\s*"
-                            r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$")
+                            r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
+                            r"^(?:please )?(?:answer|reply|respond) (?:with )?(?:yes or no|yes/no|y/n)\W*$|"
+                            r"^(?:please )?(?:provide|give) a (?:number|figure|answer) for each (?:option|one|row)\W*$")
 _PERIOD_LABEL = re.compile(
     r"(?i)^(?:(?:financial |calendar |academic )?(?:year )?(?:19|20)\d\d(?:\s*[/-]\s*(?:19|20)?\d\d)?|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:19|20)?\d\d|q[1-4]\b[^?]{0,12})"
@@ -879,16 +915,20 @@ def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
     for item in items:
         previous = out[-1] if out else None
         lettered = item.kind in (ItemKind.LETTERED, ItemKind.ROMAN)
-        groupable = lettered or item.kind is ItemKind.LINE
+        # "The number of pupils educated in:" then "- A mainstream school", "- Home educated": the bullets
+        # finish the stem's sentence, categories of one question (split again where answered one by one).
+        finishing = item.kind is ItemKind.BULLET and bool(item.stem) and bool(_ENDS_ON_PREPOSITION.search(
+            item.stem)) and not _item_asks(item.text)
+        groupable = lettered or finishing or item.kind is ItemKind.LINE
         # Lettered parts count separately only where the reply answers them separately: by default they
         # are parts of one question, which the reader splits again when it finds them answered one by one.
         if previous is not None and previous.kind is ItemKind.PROSE and previous.parts and \
                 item.stem in ("", previous.text) and \
                 groupable and item.kind is previous.parts[-1].kind and (
-                    lettered or _MID_SENTENCE.search(previous.text) or not _item_asks(item.text)):
+                    lettered or finishing or _MID_SENTENCE.search(previous.text) or not _item_asks(item.text)):
             out[-1] = replace(previous, parts=(*previous.parts, replace(item, stem="")))
             continue
-        if lettered or (groupable and item.stem and (
+        if lettered or finishing or (groupable and item.stem and (
                 _MID_SENTENCE.search(item.stem) or not _item_asks(item.text))):
             out.append(RequestItem(item.stem, ItemKind.PROSE, parts=(replace(item, stem=""),)))
             continue
@@ -896,6 +936,7 @@ def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
     return out
 
 
+_ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:in|of|for|on|at|by|from|with|to|between|into|within)\s*:\s*$")
 _MID_SENTENCE = re.compile(r"\b(?:of|for|on|about|regarding|from|with|provide|including|include|namely|showing|"
                            r"and|or|the|your|all|any)\s*$", re.IGNORECASE)
 # "Under the Act could you tell me how many ...": the Act named, and a real question asked all the same.
@@ -1065,7 +1106,8 @@ def _attaches_to_previous(text: str) -> bool:
     if (_IF_SO.match(text) and not _follow_up_stands_alone(text)) or (
             _INCLUDED_TOO.search(text) and not _asks_itself(text)):
         return True  # "If yes, in which parts?" and "The appendices should also be included." go with the ask
-    if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)):
+    if _CONDITIONAL_FALLBACK.match(text) or (_CONDITIONAL.match(text) and _SCOPE_ONLY.search(text)) or \
+            _IF_POSSIBLE_ALSO.match(text):
         return True
     if _ANAPHORA.match(text) and _SCOPE_ONLY.search(text) and not re.search(r"(?i)broken down|breakdown", text):
         return True
