@@ -215,7 +215,8 @@ _PROCEDURAL = re.compile(
     r"the (?:freedom of information )?act (?:requires|states|allows)|section 10\b|statutory (?:time|"
     r"deadline|timescale|timeframe|period)|"
     # The deadline for the reply, not "the timescales of the works" the requester asks about.
-    r"(?:within|outside|meet|beyond|exceed|extend) (?:the |a |your |this )?(?:\w+ )?(?:timescales?|timeframe|time limit)|"
+    r"(?:within|outside|meet|beyond|exceed|extend) (?:the |a |your |this )?(?:\w+ )?"
+    r"(?:timescales?|timeframe|time limit)|"
     r"(?:timescales?|timeframe|time limit) (?:for|to|of) (?:respond|reply|answer|your response|a response|responding|"
     r"replying)|\btime limit\b|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
