@@ -780,3 +780,9 @@ The price is withheld under section 43(2) of the Act, as disclosure would prejud
     assert [p.disposition for p in parsed.precedents] == [
         Disposition.DISCLOSED, Disposition.NOT_HELD, Disposition.EXEMPT_WITHHELD]
     assert parsed.precedents[0].answer == "There were 212 cancelled sailings in 2024."
+
+
+def test_a_follow_up_answered_not_applicable_is_not_held_and_a_plain_question_is_not() -> None:
+    follow_up = "If yes, please give details of how you plan to change the service."
+    assert classify_disposition("N/A", question=follow_up) is D.NOT_HELD
+    assert classify_disposition("N/A", question="How many depots do you run?") is not D.NOT_HELD

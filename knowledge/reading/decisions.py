@@ -93,6 +93,7 @@ _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
 _YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
 _BARE_NONE = re.compile(r"(?i)^\W*(?:none|n/?a|nil|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
 _WITHHELD = re.compile(
     r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
@@ -230,6 +231,9 @@ def classify_disposition(
         # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
         # held; asked how many, or whether any, the same words are an answer (a zero, a no).
         not_held = _NONE_MADE.search(text) or _BARE_NONE.match(text)
+    if not_held is None and question and _FOLLOW_UP.match(question):
+        # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held.
+        not_held = _BARE_NONE.match(text)
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None
