@@ -81,6 +81,12 @@ def request_stance(cues: Sequence[Sequence[Cue]], candidates: Sequence[Sequence[
         return None
     exemptions = most_specific(label for _, found in carried for _, exemptions in found for label in exemptions)
     references = _references(c for _, found in carried for c, _ in found)
+    # What the stance covers: the covert or security matter the sensitive questions ask about, so that the
+    # letter's opening does not deny the counts and published policies it gives below it.
+    triggers = list(dict.fromkeys(trigger for number, question_cues_ in enumerate(cues, start=1) if number in sensitive
+                                  for cue in question_cues_ if cue.kind is CueKind.SECURITY_SENSITIVE
+                                  for trigger in cue.triggers))
+    subject = f"about {_listed([t.lower() for t in triggers[:3]])}" if triggers else ""
     numbers = tuple(number for number, _ in carried)
     resting = (f"question {numbers[0]} rests" if len(numbers) == 1
                else f"questions {_listed(map(str, numbers))} rest")
@@ -88,7 +94,10 @@ def request_stance(cues: Sequence[Sequence[Cue]], candidates: Sequence[Sequence[
               f"the whole request: neither confirm nor deny under {_listed(exemptions)}. Offer it once at the "
               f"start of the letter and answer each question within it ({resting} on those answers); the "
               "caseworker decides whether it still applies.")
-    return OpeningStance(Disposition.NCND, exemptions, references, reason)
+    if subject:
+        reason += (f" It covers information {subject}; questions that ask for anything else (counts, costs, "
+                   "published policies) are answered as usual.")
+    return OpeningStance(Disposition.NCND, exemptions, references, reason, subject=subject)
 
 
 def stance_exemptions(stance: str) -> tuple[str, ...]:
@@ -241,7 +250,8 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
         evidence = confirmed
     else:
         reason += " No precedent of the authority on this subject was found: the caseworker decides."
-    return Cue(CueKind.SECURITY_SENSITIVE, reason, sections=sections, references=_references(evidence))
+    return Cue(CueKind.SECURITY_SENSITIVE, reason, sections=sections, references=_references(evidence),
+               triggers=tuple(dict.fromkeys(triggers)))
 
 
 def _sensitive(text: str) -> bool:

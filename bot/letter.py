@@ -360,6 +360,7 @@ def refusal_notice_check(case: Case, library: ExemptionLibrary, letter: Letter,
 def _refusal_notice_findings(writer: _Writer, letter: Letter) -> list[Finding]:
     case = writer.case
     lines: list[str] = []
+    undecided: list[str] = []
     regime_name = case.regime.value.upper()
     for reliance in _reliances(writer):
         questions = reliance.questions_phrase
@@ -404,10 +405,16 @@ def _refusal_notice_findings(writer: _Writer, letter: Letter) -> list[Finding]:
             lines.append(f"Question {number} is refused as vexatious or repeated but cites no provision for it")
         if draft.placeholder and not question.decided:
             lines.append(f"Question {number} rests on no close precedent and no caseworker has decided it")
+        elif not draft.proposed and not question.decided:
+            # The letter shows the most likely option, which foibot did not propose: nobody has chosen it.
+            undecided.append(f"Question {number}'s outcome is the caseworker's call and nobody has decided it: "
+                             f"the letter shows the most likely option ({draft.disposition.label}); choose one "
+                             f"(`Q{number} use option N`, or `Q{number} <outcome>`)")
     review = letter.section(_HEADING_REVIEW)
     if review is None or REGULATOR[case.regime] not in " ".join(review.paragraphs):
         lines.append(f"The letter does not set out the right to a review and to go to the {REGULATOR[case.regime]}")
     findings = [Finding(FindingKind.REFUSAL_NOTICE, line) for line in lines]
+    findings += [Finding(FindingKind.UNDECIDED, line) for line in undecided]
     if case.stance_undecided and case.stance is not None:
         findings.append(Finding(FindingKind.UNDECIDED, (
             f"An opening stance ({case.stance.disposition.label} under {', '.join(case.stance.exemptions)}) is "

@@ -72,6 +72,8 @@ class Cue:
     outcomes: tuple[Disposition, ...] = ()
     """The outcomes it points to, where they differ from its kind's usual ones (whether a named person was
     disciplined: neither confirm nor deny)."""
+    triggers: tuple[str, ...] = ()
+    """The words of the question that set it off ("covert surveillance"), as the question writes them."""
 
     def to_json(self) -> dict[str, object]:
         """The JSON shape of `foibot draft --json`'s cues."""

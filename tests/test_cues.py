@@ -384,10 +384,13 @@ def test_one_question_of_many_with_a_stance_is_not_enough_without_a_security_cue
     candidates = [[_with_stance("f1")], [precedent("a", 0.8, "disclosed")], [precedent("b", 0.8, "disclosed")],
                   [precedent("c", 0.8, "disclosed")]]
     assert request_stance([(), (), (), ()], candidates) is None
-    security = (Cue(CueKind.SECURITY_SENSITIVE, "asks about covert tactics"),)
+    security = (Cue(CueKind.SECURITY_SENSITIVE, "asks about covert tactics", triggers=("covert tactics",)),)
     stance = request_stance([security, (), (), ()], candidates)
     assert stance is not None
     assert "question 1 rests" in stance.reason
+    # What the security question asks about bounds it: the other questions' counts are answered as usual.
+    assert stance.subject == "about covert tactics"
+    assert "answered as usual" in stance.reason
 
 
 def test_no_stance_from_distant_or_other_authorities_precedents() -> None:

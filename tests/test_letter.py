@@ -576,3 +576,14 @@ def test_findings_name_the_question_id_where_the_letter_numbers_differently(libr
     case = _case(Regime.FOIA, [_question(4, "How many?", Disposition.DISCLOSED, wording="There are [figure].")])
     [figure] = [f for f in _letter(case, library).findings if f.message.startswith("[figure]")]
     assert figure.where == ("Question 1 (Q4) ¶1",)
+
+
+def test_an_undecided_caseworkers_call_is_a_finding_and_a_proposal_or_a_decision_is_not(
+        library: ExemptionLibrary) -> None:
+    undecided = _question(1, "How many?", Disposition.DISCLOSED, author="foibot")
+    proposed = _question(2, "How much?", Disposition.DISCLOSED, author="foibot")
+    proposed.versions[-1] = replace(proposed.versions[-1], proposed=True)
+    decided = _question(3, "How often?", Disposition.NOT_HELD, author="caseworker")
+    findings = _findings(_letter(_case(Regime.FOIA, [undecided, proposed, decided]), library))
+    assert any(finding.startswith("Question 1's outcome is the caseworker's call") for finding in findings)
+    assert not any(finding.startswith(("Question 2", "Question 3")) for finding in findings)
