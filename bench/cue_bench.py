@@ -13,6 +13,7 @@ question's labels carry what it points to:
     cost_risk           s12 (reg 12(4)(b)) relied on, or the s12_cost disposition
     published           s21 (FOISA s25) relied on, or the s21_accessible disposition
     security_sensitive  ncnd, or s23, s24, s30 or s31 relied on
+    commercial          s43 (EIR reg 12(5)(e), FOISA s33) relied on
     repeat              (no label) how often the earlier answer's outcome is the question's own
 
 Precision is right / fired; recall is right / labelled. The figures are printed, never asserted:
@@ -54,6 +55,7 @@ _LABELLED = {
     CueKind.COST_RISK: lambda d, keys: d == "s12_cost" or bool(keys & {"s12", "reg 12(4)(b)"}),
     CueKind.PUBLISHED: lambda d, keys: d == "s21_accessible" or bool(keys & {"s21", "s25"}),
     CueKind.SECURITY_SENSITIVE: lambda d, keys: d == "ncnd" or bool(keys & {"s23", "s24", "s30", "s31"}),
+    CueKind.COMMERCIAL: lambda d, keys: bool(keys & {"s43", "reg 12(5)(e)", "s33"}),
 }
 
 

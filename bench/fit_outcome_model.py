@@ -56,6 +56,8 @@ GRID = {
     "sharpen": (0.7, 1.0, 1.5),
     "cue_weight": (0.25, 0.5, 1.0),
     "cost_risk_discount": (1.0, 0.7, 0.5, 0.35, 0.25, 0.15),
+    "personal_data_discount": (1.0, 0.7, 0.5, 0.35, 0.25),
+    "commercial_discount": (1.0, 0.7, 0.5, 0.35, 0.25),
 }
 
 

@@ -22,7 +22,7 @@ from datetime import date
 
 from bot.drafting import Candidate, is_own_precedent, later_period, same_period
 from bot.models import AuthorityKind, Cue, CueKind, OpeningStance
-from knowledge.citations import most_specific
+from knowledge.citations import most_specific, section_key
 from knowledge.models import Disposition, Regime
 
 REPEAT_SIMILARITY = 0.85
@@ -52,6 +52,7 @@ def question_cues(question: str, regime: Regime, kind: AuthorityKind, candidates
         _personal_data(question, regime, own),
         _cost(question, regime, kind, own, today),
         _published(question, regime, kind, own),
+        _commercial(question, regime, own),
     ]
     return tuple(cue for cue in found if cue is not None)
 
@@ -513,6 +514,40 @@ def _period_years(question: str, today: date) -> int:
         count = match.group(1).lower()
         spans.append(int(count) if count.isdigit() else _NUMBERS.get(count, 0))
     return max((s for s in spans if 0 < s < 100), default=0)
+
+
+# --- commercial interests ------------------------------------------------------------------------
+
+_COMMERCIAL = re.compile(
+    r"(?i)\b(?:unit (?:prices?|costs?|rates?)|prices? (?:paid |charged )?per \w+|(?:cost|charge)s? (?:paid )?per "
+    r"(?:unit|item|hour|day|licen[cs]e|user|device|camera|vehicle|tonne|bed|placement|session)|(?:hourly|daily|day|charge|charging|pricing|commission|"
+    r"fee|agency) rates?|(?:profit )?margins?|mark-?ups?|pricing (?:schedules?|structures?|models?|information|"
+    r"breakdowns?)|price (?:lists?|breakdowns?|schedules?)|(?:tender|bid)(?:der)?s?'? (?:submissions?|documents?|"
+    r"responses?|prices?|scores?|scoring|evaluations?)|(?:bids?|tenders?) (?:received|submitted)|evaluation scores?|"
+    r"(?:all|the|each|successful|unsuccessful) (?:bids|tenders)|bidders|discounts? (?:agreed|given|negotiated|applied)|"
+    r"commercial (?:terms|information|arrangements)|rebates?|cop(?:y|ies) of (?:the|your|this|each|all|any) "
+    r"(?:current )?contracts?|contract (?:documents?|terms|prices?|rates?|schedules?|specifications?))\b")
+_COMMERCIAL_SECTION = {Regime.FOIA: "s43(2)", Regime.EIR: "reg 12(5)(e)", Regime.FOISA: "s33(1)(b)"}
+
+
+def _commercial(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
+    """Prices, rates, margins, bids and contract terms: what s43(2) protects, if disclosure would prejudice."""
+    triggers = _matches(_COMMERCIAL, question)
+    if not triggers:
+        return None
+    section = _COMMERCIAL_SECTION[regime]
+    reason = (f"asks for {_quoted(triggers)}: prices, rates, margins and bid details can prejudice the supplier's "
+              f"or the authority's commercial interests ({section}, qualified: show the likely harm and weigh the "
+              "public interest, which favours openness on public spending). Consult the supplier before deciding "
+              "(the decision stays the authority's), check what is already published (contract notices and "
+              "values, the contracts register), and consider releasing the contract with its pricing redacted.")
+    withheld = [c for c in own if c.hit.score >= SIMILAR and any(
+        section_key(label) in ("s43", "reg 12(5)(e)", "s33") for label in c.hit.exemptions)]
+    if withheld:
+        reason += (f" The authority withheld on commercial grounds on a similar question before "
+                   f"({_listed(_references(withheld))}).")
+    return Cue(CueKind.COMMERCIAL, reason, sections=(section,), references=_references(withheld),
+               triggers=tuple(triggers))
 
 
 # --- already published ---------------------------------------------------------------------------

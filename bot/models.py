@@ -55,6 +55,9 @@ class CueKind(StrEnum):
     """Information the authority already publishes (s21 / FOISA s25)."""
     REPEAT = "repeat"
     """The same question asked before, by anyone (a repeat or a round robin: answer consistently)."""
+    COMMERCIAL = "commercial"
+    """Prices, rates, margins, bids and contract terms (s43(2) / reg 12(5)(e) / FOISA s33(1)(b): consult the
+    supplier, check what is published, consider the contract with its pricing redacted)."""
 
 
 @dataclass(frozen=True)

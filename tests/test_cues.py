@@ -12,7 +12,7 @@ from bot.cues import (
     request_stance,
     stance_exemptions,
 )
-from bot.drafting import Candidate
+from bot.drafting import Candidate, cue_outcomes
 from bot.models import AuthorityKind, Cue, CueKind, authority_kind
 from knowledge.models import Disposition, Regime
 from knowledge.store import SearchHit
@@ -439,3 +439,27 @@ def test_the_requesters_own_call_and_notes_about_them_are_their_own_data() -> No
                POLICE)[CueKind.PERSONAL_DATA]
     assert cue.sections == ("s40(1)",)
     assert "subject access request" in cue.reason
+
+
+@pytest.mark.parametrize("question", [
+    "What is the unit price the council pays for each wheelie bin?",
+    "Please provide the hourly charge rates and the agency's margin in your staffing contract.",
+    "Please send copies of all the bids received for the grounds maintenance tender.",
+    "A copy of the contract with the company that supplies your body worn cameras.",
+])
+def test_prices_rates_margins_and_bids_are_a_commercial_cue(question: str) -> None:
+    cue = cues(question)[CueKind.COMMERCIAL]
+    assert cue.sections == ("s43(2)",)
+    assert "Consult the supplier" in cue.reason
+    assert Disposition.PARTIALLY_DISCLOSED in cue_outcomes(cue)
+
+
+def test_the_commercial_cue_names_the_regimes_section_and_the_authoritys_own_withholding() -> None:
+    assert cues("What is the price per tonne in the waste contract?", regime=Regime.EIR)[
+        CueKind.COMMERCIAL].sections == ("reg 12(5)(e)",)
+    assert cues("What are the pricing schedules of the catering contract?", regime=Regime.FOISA)[
+        CueKind.COMMERCIAL].sections == ("s33(1)(b)",)
+    before = precedent("c1", 0.8, "exempt_withheld", ("s43(2)",), question="What is the unit price of each bin?")
+    cue = cues("What is the unit price of each wheelie bin?", candidates=[before])[CueKind.COMMERCIAL]
+    assert "withheld on commercial grounds" in cue.reason
+    assert CueKind.COMMERCIAL not in cues("How much did the council spend on wheelie bins in 2024?")
