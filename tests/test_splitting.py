@@ -208,3 +208,10 @@ def test_questions_are_capped_at_max_questions_keeping_the_first_in_order() -> N
     assert len(questions) == MAX_QUESTIONS
     assert questions[0] == "How many benches were installed in ward 1?"
     assert questions[-1] == f"How many benches were installed in ward {MAX_QUESTIONS}?"
+
+
+def test_a_second_ask_joined_by_and_could_you_also_is_a_question_of_its_own() -> None:
+    text = ("Please could you tell me how many pothole claims the council received in 2025, and could you also "
+            "send me a copy of the current grounds maintenance contract. Thank you.")
+    assert split_request(text) == ["Please could you tell me how many pothole claims the council received in 2025",
+                                   "Could you also send me a copy of the current grounds maintenance contract."]

@@ -147,9 +147,15 @@ _ADDITIONAL = re.compile(
 )
 
 
+# "..., and could you also send me a copy of the contract": a second ask joined to the first by a comma.
+_JOINED_ASK = re.compile(r"(?i),?\s+and\s+(?=(?:(?:could|can|would) you (?:please )?also|please also|"
+                         r"i(?: would|'d) also like|i also (?:want|wish|request))\b)|;\s+(?=(?:could|can|would) you\b)")
+
+
 def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     """A prose paragraph as one question per asking sentence; context goes with the ask after it."""
-    sentences = sentences_of(item.text)
+    sentences = [_capitalised(part) for sentence in sentences_of(item.text) for part in _JOINED_ASK.split(sentence)
+                 if part.strip()]
     out: list[RequestItem] = []
     context: list[str] = []
     for sentence in sentences:
@@ -171,6 +177,10 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     if out and item.stem:
         out[0] = replace(out[0], stem=item.stem)
     return out
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # --- Lines --------------------------------------------------------------------------------------------------------
