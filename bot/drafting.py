@@ -544,11 +544,19 @@ class Drafter:
         return "\n\n".join(paragraphs) or "[Explain which exemption applies and why.]"
 
     def _ncnd_wording(self, exemptions: Sequence[str], question: str, regime: Regime) -> str:
-        paragraphs = []
+        """The NCND said once, then each provision's reasons: each card opens with the same statement."""
+        paragraphs: list[str] = []
+        opening = ""
         for label in exemptions:
             card = self.library.get(label, regime)
-            if card is not None and card.ncnd_wording:
-                paragraphs.append(_fill(card.ncnd_wording, self.policy.authority, _INFORMATION))
+            if card is None or not card.ncnd_wording:
+                continue
+            paragraph = _fill(card.ncnd_wording, self.policy.authority, _INFORMATION)
+            first = (sentences_of(paragraph) or [""])[0]
+            if opening and first == opening and paragraph.startswith(first):
+                paragraph = paragraph[len(first):].strip() or paragraph
+            opening = opening or first
+            paragraphs.append(paragraph)
         return "\n\n".join(paragraphs) or "[Neither confirm nor deny, citing the NCND provision relied on.]"
 
     def _unprecedented(self, question: str, regime: Regime, nearest: Candidate | None,

@@ -895,3 +895,11 @@ def test_a_councils_own_unnamed_reasoning_about_its_officers_stays_its_own(
                      "their names to stay private.", 0.5, "")
     [chosen] = council.reasoning_for("s31(1)(a)", "Names of the planning officers", Regime.FOIA, {"s31": [own]})
     assert chosen.text == own.text
+
+
+def test_an_ncnd_on_several_provisions_says_it_once_then_gives_each_ones_reasons(drafter: Drafter) -> None:
+    wording = drafter.compose(QUESTION, Disposition.NCND, ["s31(3)", "s23(5)", "s24(2)"], Regime.FOIA, None)
+
+    assert wording.count("can neither confirm nor deny whether it holds") == 1
+    for provision in ("section 31(3)", "section 23(5)", "section 24(2)"):
+        assert provision.capitalize() in wording or provision in wording
