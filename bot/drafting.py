@@ -1044,7 +1044,7 @@ _PREPOSITION = re.compile(r"^(?:for|in|on|by|during|over|between|from|since|with
                           re.IGNORECASE)
 _ACCEPTANCE = re.compile(r"(?i)\b(?:would|will) (?:also )?be (?:fine|ok|okay|acceptable|sufficient|great|helpful)\b|"
                          r"\b(?:is|are) (?:fine|ok|okay|acceptable)\b")
-_RESTATED_WORDS = 40
+_RESTATED_WORDS = 50
 _DETERMINERS = frozenset({"a", "an", "the", "any", "all", "every", "each", "some"})
 _INFORMATION = "the information you asked for"
 
@@ -1091,7 +1091,10 @@ def restate_question(question: str) -> str:
     embedded = stripped != text or led
     words = stripped.split()
     if len(words) > _RESTATED_WORDS:
-        stripped = " ".join(words[:_RESTATED_WORDS]).rstrip(",;:") + " ..."
+        # Cut at the last clause boundary that keeps most of it, marked as cut ("[...]"), not mid-phrase.
+        cut = max((i + 1 for i, word in enumerate(words[:_RESTATED_WORDS]) if word.endswith((",", ";"))
+                   and i + 1 >= _RESTATED_WORDS // 2), default=_RESTATED_WORDS)
+        stripped = " ".join(words[:cut]).rstrip(",;:") + " [...]"
     if not stripped:
         return "You asked for information."
     if stripped.lower().startswith(("whether ", "if ")) or (embedded and _INTERROGATIVE.match(stripped)):

@@ -903,3 +903,14 @@ def test_an_ncnd_on_several_provisions_says_it_once_then_gives_each_ones_reasons
     assert wording.count("can neither confirm nor deny whether it holds") == 1
     for provision in ("section 31(3)", "section 23(5)", "section 24(2)"):
         assert provision.capitalize() in wording or provision in wording
+
+
+def test_a_long_question_is_restated_up_to_a_clause_boundary_and_marked_as_cut() -> None:
+    question = ("Please could you tell me how many pothole compensation claims the council received in each of the "
+                "last three financial years, how many of those claims were paid, how much was paid in total in each "
+                "of those years, how many were refused because the defect had been inspected within the timescales "
+                "set by the council's highway safety inspection policy, and how many are still open today")
+    restated = restate_question(question)
+    assert restated.endswith("[...].")
+    assert ", [...]" not in restated and "...." not in restated
+    assert restated.split(" [...]")[0].endswith("in each of those years")
