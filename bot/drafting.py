@@ -354,6 +354,7 @@ class Drafter:
         else:
             exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
                 disposition, cues, regime)
+        exemptions = _others_personal_data(list(exemptions), question)
         wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
                                reasoning=reasoning)
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
@@ -724,6 +725,19 @@ _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
 # The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
 _OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
                  Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}
+
+
+# The requester's own personal data (FOIA s40(1), FOISA s38(1)(a), EIR reg 5(3)) and its counterpart for other
+# people's: a past answer about a requester's own records lends only the second to someone else's question.
+_OWN_DATA_LIMBS = {"s40(1)": "s40(2)", "s38(1)(a)": "s38(1)(b)", "reg 5(3)": "reg 13"}
+_FIRST_PERSON = re.compile(r"(?i)\b(?:my|me|myself|mine)\b")
+
+
+def _others_personal_data(labels: list[str], question: str) -> list[str]:
+    """The own-data limb only where the question is about the requester ("my records"), else the other-people one."""
+    if _FIRST_PERSON.search(question):
+        return labels
+    return list(dict.fromkeys(_OWN_DATA_LIMBS.get(label, label) for label in labels))
 
 
 def _with_own_section(labels: list[str], disposition: Disposition, regime: Regime) -> list[str]:

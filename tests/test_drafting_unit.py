@@ -915,3 +915,11 @@ def test_a_long_question_is_restated_up_to_a_clause_boundary_and_marked_as_cut()
     assert ", [...]" not in restated
     assert "...." not in restated
     assert restated.split(" [...]")[0].endswith("in each of those years")
+
+
+def test_the_requesters_own_data_limb_is_lent_only_to_a_question_about_the_requester() -> None:
+    from bot.drafting import _others_personal_data
+
+    assert _others_personal_data(["s40(1)"], "All emails sent by the Director of Children's Services") == ["s40(2)"]
+    assert _others_personal_data(["s40(1)", "s40(2)"], "Names of the pilots") == ["s40(2)"]
+    assert _others_personal_data(["s40(1)"], "Copies of the notes you hold about me") == ["s40(1)"]
