@@ -372,12 +372,19 @@ class Drafter:
         weights: dict[str, float] = defaultdict(float)
         labels: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         close = [c for c in candidates if c.hit.score >= self.policy.min_similarity and c.hit.exemptions]
+        own = [c for c in close if self.is_own(c.hit.authority, c.hit.regime, regime)]
+        if not own and max((c.hit.score for c in close), default=0.0) < _FOREIGN_EXEMPTION_SIMILARITY:
+            # Only another authority's answer to a loosely similar question: its sections (a report due to be
+            # published, an investigation) are its own facts, so the cues and the authority's habit speak instead.
+            close = []
         top = max((c.score for c in close), default=0.0)
         for candidate in close:
             if candidate.score < top - _VOTE_WINDOW:
                 continue
             kin = 1.0 if candidate.disposition is disposition else (
                 _KIN_WEIGHT if candidate.disposition in _WITHHOLDING else 0.0)
+            if candidate not in own:
+                kin *= self.policy.model.foreign_weight
             weight = kin * math.exp((candidate.score - top) / _VOTE_TEMPERATURE)
             for label in map_exemptions(candidate.hit.exemptions, Regime(candidate.hit.regime or "foia"), regime):
                 if section_key(label) in _PROCEDURAL_SECTIONS:
@@ -713,6 +720,8 @@ _CASE_NARRATIVE = re.compile(
     r"\b(?:is|are) (?:attached|enclosed)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
+# Another authority's precedent lends its sections to a withholding option only when at least this similar.
+_FOREIGN_EXEMPTION_SIMILARITY = 0.6
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})
 # Sections that say how a request is handled, not why information is withheld.
 _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(b)", "reg 9"})

@@ -923,3 +923,14 @@ def test_the_requesters_own_data_limb_is_lent_only_to_a_question_about_the_reque
     assert _others_personal_data(["s40(1)"], "All emails sent by the Director of Children's Services") == ["s40(2)"]
     assert _others_personal_data(["s40(1)", "s40(2)"], "Names of the pilots") == ["s40(2)"]
     assert _others_personal_data(["s40(1)"], "Copies of the notes you hold about me") == ["s40(1)"]
+
+
+def test_a_loosely_similar_foreign_precedent_lends_no_sections_to_a_withholding_option(drafter: Drafter) -> None:
+    foreign = cand(hit("f", 0.5, "exempt_withheld", ("s22(1)",), question="A copy of the draft library review."))
+    option = drafter._option("All emails about vetting since 2024.", Disposition.EXEMPT_WITHHELD, 0.2, [foreign], (),
+                             Regime.FOIA, None)
+    assert "s22(1)" not in option.exemptions
+    close = cand(hit("g", 0.8, "exempt_withheld", ("s22(1)",), question="A copy of the draft library review."))
+    option = drafter._option("A copy of the draft library review report.", Disposition.EXEMPT_WITHHELD, 0.2,
+                             [close], (), Regime.FOIA, None)
+    assert option.exemptions == ("s22(1)",)
