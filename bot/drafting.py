@@ -35,7 +35,7 @@ from bot.models import (
     authority_kind,
 )
 from bot.templates import render
-from knowledge.citations import section_key
+from knowledge.citations import find_citations, section_key
 from knowledge.exemptions import ExemptionLibrary
 from knowledge.models import Disposition, Regime
 from knowledge.reading.questions import asks
@@ -498,8 +498,9 @@ class Drafter:
         """For each exemption: the authority's own harm test and public interest paragraphs, else the card's."""
         paragraphs: list[str] = []
         for label in exemptions:
+            # Withholding what is held is argued as such: a paragraph for neither confirming nor denying is not.
             own = [item.text for item in self.reasoning_for(label, question, regime, reasoning, cited=exemptions)
-                   if item.kind in ("harm_test", "public_interest")]
+                   if item.kind in ("harm_test", "public_interest") and not _NCND_FRAMED.search(item.text)]
             paragraphs.extend(own or [self._card_wording([label], question, regime)])
         # One paragraph argued for two sections (s31 and s38 together) is said once.
         distinct = list(dict.fromkeys(part for p in paragraphs for part in p.split("\n\n") if part))
@@ -520,7 +521,9 @@ class Drafter:
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
                  and not _NOT_APPLIED.search(r.text) and (weighed or r.kind != "public_interest")
                  and not _OTHER_LAW[regime].search(r.text)
-                 and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))]
+                 and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))
+                 and not _argues_other_sections(r.text, [label, *cited], regime)]
+        found = [replace(r, text=_LIST_MARK.sub("", r.text, count=1)) for r in found]
         own = [r for r in found if self.is_own(r.authority) and _other_kind(r, self.policy.authority) is None]
         best = max((r.score for r in found), default=0.0)
         # The authority's own argument first, unless it argues a plainly different case than another
@@ -720,6 +723,20 @@ _CASE_NARRATIVE = re.compile(
     r"\b(?:is|are) (?:attached|enclosed)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
+_NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?\b")
+# "3. The job titles are withheld ...": a paragraph's own list number, not a figure of the argument.
+_LIST_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h]\))\s+(?=[A-Z])")
+# Sections that say how a request is handled: named in any argument, they argue nothing themselves.
+_HANDLING_SECTIONS = frozenset({"s1", "s2", "s10", "s16", "s17"})
+
+
+def _argues_other_sections(text: str, cited: Sequence[str], regime: Regime) -> bool:
+    """A paragraph that argues an exemption the draft does not cite ("published, so exempt under section 21"
+    offered as reasoning for s40(2)) argues another case."""
+    named = {section_key(label) for label in find_citations(text, regime)} - _HANDLING_SECTIONS
+    return bool(named - {section_key(label) for label in cited})
+
+
 # Another authority's precedent lends its sections to a withholding option only when at least this similar.
 _FOREIGN_EXEMPTION_SIMILARITY = 0.6
 _WITHHOLDING = frozenset({Disposition.EXEMPT_WITHHELD, Disposition.PARTIALLY_DISCLOSED, Disposition.NCND})

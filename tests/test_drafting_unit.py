@@ -934,3 +934,15 @@ def test_a_loosely_similar_foreign_precedent_lends_no_sections_to_a_withholding_
     option = drafter._option("A copy of the draft library review report.", Disposition.EXEMPT_WITHHELD, 0.2,
                              [close], (), Regime.FOIA, None)
     assert option.exemptions == ("s22(1)",)
+
+
+def test_reasoning_that_argues_another_section_or_another_kind_of_answer_is_not_borrowed() -> None:
+    from bot.drafting import _LIST_MARK, _NCND_FRAMED, _argues_other_sections
+
+    published = "The procedure is published on our website and is therefore exempt under section 21."
+    assert _argues_other_sections(published, ["s40(2)"], Regime.FOIA)
+    assert not _argues_other_sections("Disclosure would breach the principles (section 40(2)).", ["s40(2)"],
+                                      Regime.FOIA)
+    assert not _argues_other_sections("We considered section 16 and section 40(2).", ["s40(2)"], Regime.FOIA)
+    assert _NCND_FRAMED.search("Factors favouring neither confirming nor denying")
+    assert _LIST_MARK.sub("", "3. The job titles are withheld.", count=1) == "The job titles are withheld."
