@@ -1129,6 +1129,7 @@ def restate_question(question: str) -> str:
             break
     stripped = _ASKING.sub("", text, count=1).strip(" ,")
     embedded = stripped != text or led
+    stripped = _TRAILING_ASIDE.sub("", stripped).strip(" ,")
     words = stripped.split()
     if len(words) > _RESTATED_WORDS:
         # Cut at the last clause boundary that keeps most of it, marked as cut ("[...]"), not mid-phrase.
@@ -1139,14 +1140,41 @@ def restate_question(question: str) -> str:
         return "You asked for information."
     if stripped.lower().startswith(("whether ", "if ")) or (embedded and _INTERROGATIVE.match(stripped)):
         clause = re.sub(r"^if\b", "whether", stripped[0].lower() + stripped[1:])
-        return f"You asked {clause}."
+        return f"You asked {_in_our_voice(clause)}."
     if _INTERROGATIVE.match(stripped):
         return f'You asked: "{stripped[0].upper()}{stripped[1:]}?"'
     if _PREPOSITION.match(stripped):
         mark = "?" if question.rstrip().endswith("?") else "."
         return f'You asked: "{stripped[0].upper()}{stripped[1:]}{mark}"'
     lower = stripped[1:2].islower() or stripped.split()[0].lower() in _DETERMINERS
-    return f"You asked for {stripped[0].lower() if lower else stripped[0]}{stripped[1:]}."
+    voiced = _in_our_voice(stripped)
+    return f"You asked for {voiced[0].lower() if lower else voiced[0]}{voiced[1:]}."
+
+
+# ", as I believe the pothole that damaged my car was missed", " too": the requester's aside, not the ask.
+_TRAILING_ASIDE = re.compile(r"(?i)(?:,?\s+(?:as|because|since)\s+(?:i|we)\s+(?:believe|think|understand|feel|"
+                             r"suspect|am|was|were|have|had|would)\b.*$|\s+(?:too|as well)\s*$)")
+_PRONOUNS = {"your": "our", "yours": "ours", "yourselves": "ourselves", "my": "your", "me": "you", "mine": "yours",
+             "myself": "yourself"}
+
+
+def _in_our_voice(text: str) -> str:
+    """The requester's words put back in the authority's voice: "your contract" is our contract, "my car" yours.
+
+    "You" asking about the authority becomes "we" before a verb and "us" after one ("sent to you").
+    """
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if lower == "you":
+            following = text[match.end():].lstrip()
+            replaced = "we" if following[:1].isalpha() and not re.match(
+                r"(?i)(?:and|or|in|on|at|for|by|with|from|to|about|regarding|under|since|during|before|after)\b",
+                following) else "us"
+        else:
+            replaced = _PRONOUNS[lower]
+        return replaced.capitalize() if word[:1].isupper() else replaced
+    return re.sub(r"\b(?:your|yours|yourselves|my|me|mine|myself|you)\b", swap, text, flags=re.IGNORECASE)
 
 
 def _fill(wording: str, authority: str, information: str) -> str:

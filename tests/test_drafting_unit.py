@@ -674,7 +674,13 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
     ("question", "restated"),
     [
         ("I am a researcher looking at agency staff. I would like to know how many agency social workers you "
-         "employ.", "You asked how many agency social workers you employ."),
+         "employ.", "You asked how many agency social workers we employ."),
+        # The requester's words in the authority's voice; their asides and "too" left off.
+        ("Please send me a copy of your contract with the company that supplies your cameras too.",
+         "You asked for a copy of our contract with the company that supplies our cameras."),
+        ("I would like the name of the inspector who inspected Mill Lane, as I believe the pothole that damaged "
+         "my car was missed.", "You asked for the name of the inspector who inspected Mill Lane."),
+        ("Please provide all the records you hold about me.", "You asked for all the records we hold about you."),
         ("Please could you provide the following under the Act: a copy of the drones policy.",
          "You asked for a copy of the drones policy."),
         # A question about a list is not a list's lead-in.
