@@ -194,3 +194,12 @@ def test_a_follow_up_answered_with_the_question_it_leans_on_is_one_question() ->
         "Following the 2022 survey how many council libraries were found to have leaking roofs. "
         "How many of these still have leaking roofs?",
         "How many leisure centres have leaking roofs?"]
+
+
+def test_a_reply_that_attaches_the_answer_amid_courtesies_is_not_in_the_text() -> None:
+    reply = ("1 Attachment\nFOI 7781 response.pdf\n99K\nDear Kim,\nThe reference number for your request can be "
+             "found above. We are sorry for the lengthy delay in replying and now attach the information you "
+             "requested. We hope this is helpful.\nThe information provided in this response is available for "
+             "re-use under the terms of the Open Government Licence v3.0.")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", reply))
+    assert {(a[1], a[3]) for a in answers} == {(D.OTHER, False)}

@@ -223,8 +223,16 @@ def _only_points_to_attachment(text: str) -> bool:
         and len(s.split()) <= 20)]
     # A short line with no full stop ("Environmental Enforcement Team Manager") signs the reply off.
     substantive = [s for s in sentences if s not in pointing and len(re.findall(r"[A-Za-z]{2,}", s)) > 3
-                   and (re.search(r"[.!?:;]\s*$", s) or len(s.split()) > 6)]
+                   and (re.search(r"[.!?:;]\s*$", s) or len(s.split()) > 6) and not _COURTESY.search(s)]
     return bool(pointing) and not substantive
+
+
+# What every reply says around its answer: the reference, apologies, hopes, re-use and review rights.
+_COURTESY = re.compile(
+    r"(?i)\b(?:reference number for your request|sorry for (?:the |any )?(?:\w+ )?delay|apologi[sz]e for (?:the |any )?"
+    r"(?:\w+ )?delay|we hope (?:this|that|the)|hope (?:this|that) (?:is|helps)|re-?use|open government licen[cs]e|"
+    r"\bogl\b|attribution statement|public sector information|if you are (?:unhappy|dissatisfied|not satisfied)|"
+    r"internal review|information commissioner|further details|do not hesitate)\b")
 
 
 # --- Locating answers in one reply -------------------------------------------------------------------------------
