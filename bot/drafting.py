@@ -354,7 +354,7 @@ class Drafter:
         else:
             exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
                 disposition, cues, regime)
-        exemptions = _others_personal_data(list(exemptions), question)
+        exemptions = _limbs_for(_others_personal_data(list(exemptions), question), disposition, regime)
         wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
                                reasoning=reasoning)
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
@@ -723,7 +723,8 @@ _CASE_NARRATIVE = re.compile(
     r"\b(?:is|are) (?:attached|enclosed)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
-_NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?\b")
+_NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?\b|\bconfirm(?:ing)?\s+or\s+"
+                          r"deny(?:ing)?\b")
 # "3. The job titles are withheld ...": a paragraph's own list number, not a figure of the argument.
 _LIST_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h]\))\s+(?=[A-Z])")
 # Sections that say how a request is handled: named in any argument, they argue nothing themselves.
@@ -751,6 +752,41 @@ _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
 # The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
 _OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
                  Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}
+
+
+# Under the Act each exemption has a limb for withholding what is held and one for neither confirming nor denying
+# (s31(1) and s31(3)): an option cites the limb of its own kind, as its wording does.
+_NCND_LIMB = {"s22": "s22(2)", "s22A": "s22A(2)", "s23": "s23(5)", "s24": "s24(2)", "s26": "s26(3)", "s27": "s27(4)",
+              "s28": "s28(3)", "s29": "s29(2)", "s30": "s30(3)", "s31": "s31(3)", "s32": "s32(3)", "s33": "s33(3)",
+              "s34": "s34(2)", "s35": "s35(3)", "s36": "s36(3)", "s37": "s37(2)", "s38": "s38(2)", "s39": "s39(2)",
+              "s40": "s40(5B)(a)(i)", "s41": "s41(2)", "s42": "s42(2)", "s43": "s43(3)"}
+_WITHHOLDING_LIMB = {"s22": "s22(1)", "s22A": "s22A(1)", "s23": "s23(1)", "s24": "s24(1)", "s26": "s26(1)",
+                     "s27": "s27(1)", "s28": "s28(1)", "s29": "s29(1)", "s30": "s30(1)", "s31": "s31(1)(a)",
+                     "s32": "s32(1)", "s33": "s33(2)", "s34": "s34(1)", "s35": "s35(1)", "s36": "s36(2)",
+                     "s37": "s37(1)", "s38": "s38(1)", "s39": "s39(1)", "s40": "s40(2)", "s41": "s41(1)",
+                     "s42": "s42(1)", "s43": "s43(2)"}
+
+
+def _limbs_for(labels: list[str], disposition: Disposition, regime: Regime) -> list[str]:
+    """FOIA labels put in the limb an outcome cites: s31(3) for neither confirm nor deny, s31(1)(a) to withhold."""
+    if regime is not Regime.FOIA or disposition not in _WITHHOLDING:
+        return labels
+    out = []
+    for label in labels:
+        key = section_key(label)
+        ncnd_limb = _NCND_LIMB.get(key)
+        if ncnd_limb is None:
+            out.append(label)
+        elif disposition is Disposition.NCND:
+            out.append(label if _is_ncnd_limb(label, ncnd_limb) else ncnd_limb)
+        else:
+            out.append(_WITHHOLDING_LIMB[key] if _is_ncnd_limb(label, ncnd_limb) else label)
+    return list(dict.fromkeys(out))
+
+
+def _is_ncnd_limb(label: str, ncnd_limb: str) -> bool:
+    # s40(5), s40(5A) and s40(5B) are all neither confirm nor deny; elsewhere the limb is exact.
+    return label.startswith(ncnd_limb) or (ncnd_limb.startswith("s40(5") and label.startswith("s40(5"))
 
 
 # The requester's own personal data (FOIA s40(1), FOISA s38(1)(a), EIR reg 5(3)) and its counterpart for other
@@ -1072,6 +1108,8 @@ _ASKING = re.compile(
     r"i(?: would|'d)(?: also| further)? (?:like|wish|want)(?: to know| to understand| to find out| to request| "
     r"to ask(?: for)?| to be provided with| to receive| to see| to obtain)?|"
     r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know)|"
+    r"(?:i|we) (?:am|are) (?:also )?(?:asking|writing to ask)(?: you)?(?: for| to)?|"
+    r"(?:i|we) (?:would )?(?:also )?ask (?:that )?you(?: to)?|"
     r"(?:this is )?a request for|requesting)(?:\s*:\s*|\s+)",
     re.IGNORECASE,
 )
@@ -1115,8 +1153,17 @@ def restate_question(question: str) -> str:
         led = not question.rstrip().endswith("?")  # "how many X the council arranged", not a direct question
     else:
         led = False
-    inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$", text,
-                      re.IGNORECASE)
+    asked = re.search(r"(?:,|\band|\bso)\s+(?:i|we)\s+(?:would\s+)?(?:also\s+)?ask\s+(?:that\s+)?you\s+(?:to\s+)?"
+                      r"(?:confirm|tell (?:me|us)|state|say|advise)?\s*(.*)$", text, re.IGNORECASE)
+    if asked and asked.start() > 0 and not asks(text[: asked.start()]):
+        # "Some of us believe X, and I ask you to confirm whether this is the case": what they said, then the ask.
+        said = _in_our_voice(text[: asked.start()].strip(" ,"))
+        clause = _in_our_voice(re.sub(r"^if\b", "whether", asked.group(1).rstrip("?.;:, "), flags=re.IGNORECASE))
+        clause = clause if re.match(r"(?i)(?:whether|how|what|which|when|where|who|why)\b", clause) else \
+            f"for {clause}"
+        return f"You said that {said[0].lower()}{said[1:]}, and asked {clause}."
+    inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$",
+                      text, re.IGNORECASE)
     if inner and re.match(r"(?i)(?:i|we)\b", text) and not asks(text[: inner.start()]):
         text = inner.group(1)  # "I have been following this, and I would like to know ..."
     text = text.rstrip("?.;:, ")
@@ -1129,7 +1176,8 @@ def restate_question(question: str) -> str:
             break
     stripped = _ASKING.sub("", text, count=1).strip(" ,")
     embedded = stripped != text or led
-    stripped = _TRAILING_ASIDE.sub("", stripped).strip(" ,")
+    stripped = re.sub(r"^(?:(?:last|first|next|final) (?:one|question|point)\s*)?[-\u2013\u2014:]+\s*", "",
+                      _TRAILING_ASIDE.sub("", stripped).strip(" ,"), flags=re.IGNORECASE)
     words = stripped.split()
     if len(words) > _RESTATED_WORDS:
         # Cut at the last clause boundary that keeps most of it, marked as cut ("[...]"), not mid-phrase.
@@ -1155,17 +1203,22 @@ def restate_question(question: str) -> str:
 _TRAILING_ASIDE = re.compile(r"(?i)(?:,?\s+(?:as|because|since)\s+(?:i|we)\s+(?:believe|think|understand|feel|"
                              r"suspect|am|was|were|have|had|would)\b.*$|\s+(?:too|as well)\s*$)")
 _PRONOUNS = {"your": "our", "yours": "ours", "yourselves": "ourselves", "my": "your", "me": "you", "mine": "yours",
-             "myself": "yourself"}
+             "myself": "yourself", "our": "your", "ours": "yours", "ourselves": "yourselves", "us": "you",
+             "we": "you", "i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd"}
 
 
 def _in_our_voice(text: str) -> str:
-    """The requester's words put back in the authority's voice: "your contract" is our contract, "my car" yours.
-
-    "You" asking about the authority becomes "we" before a verb and "us" after one ("sent to you").
+    """The requester's words put back in the authority's voice: "your contract" is our contract, "my car" and "our
+    group" yours. "You" asking about the authority becomes "we" before a verb and "us" after one ("sent to you").
     """
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
+        if lower in ("we", "i", "i'm", "i've", "i'd", "us") and match.start() > 0 and text[match.start() - 1] == "'":
+            return word
+        if lower.startswith("i"):  # "I", "I am": capital only where the sentence starts
+            replaced = _PRONOUNS[lower]
+            return replaced.capitalize() if match.start() == 0 else replaced
         if lower == "you":
             following = text[match.end():].lstrip()
             replaced = "we" if following[:1].isalpha() and not re.match(
@@ -1174,7 +1227,10 @@ def _in_our_voice(text: str) -> str:
         else:
             replaced = _PRONOUNS[lower]
         return replaced.capitalize() if word[:1].isupper() else replaced
-    return re.sub(r"\b(?:your|yours|yourselves|my|me|mine|myself|you)\b", swap, text, flags=re.IGNORECASE)
+    voiced = re.sub(r"\b(?:your|yours|yourselves|my|me|mine|myself|you|our|ours|ourselves|us|we|i'm|i've|i'd|i)\b",
+                    swap, text, flags=re.IGNORECASE)
+    # "I am" became "you am": the verb follows its new subject.
+    return re.sub(r"\b([Yy]ou) (?:am|is)\b", r"\1 are", re.sub(r"\b([Yy]ou) was\b", r"\1 were", voiced))
 
 
 def _fill(wording: str, authority: str, information: str) -> str:

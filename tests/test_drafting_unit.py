@@ -690,7 +690,11 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
         ("I have been following this in the paper, and I would like to know how many officers were dismissed.",
          "You asked how many officers were dismissed."),
         ("I would like the 2023 budget, and I would like the staff list.",
-         "You asked for the 2023 budget, and I would like the staff list."),
+         "You asked for the 2023 budget, and you would like the staff list."),
+        ("Some of our members believe that the force filmed our group, and I ask you to confirm whether this is "
+         "the case.", "You said that some of your members believe that the force filmed your group, and asked "
+         "whether this is the case."),
+        ("I am asking for all emails you sent us.", "You asked for all emails we sent you."),
         # A lead-in that only asks ("Could you let me know:") is left off, with the Act it names.
         ("I would be grateful if you could provide, under the Freedom of Information Act 2000: how many "
          "harbour berths were let in 2024;", "You asked how many harbour berths were let in 2024."),
@@ -952,3 +956,14 @@ def test_reasoning_that_argues_another_section_or_another_kind_of_answer_is_not_
     assert not _argues_other_sections("We considered section 16 and section 40(2).", ["s40(2)"], Regime.FOIA)
     assert _NCND_FRAMED.search("Factors favouring neither confirming nor denying")
     assert _LIST_MARK.sub("", "3. The job titles are withheld.", count=1) == "The job titles are withheld."
+
+
+def test_each_option_cites_the_limb_of_its_own_kind() -> None:
+    from bot.drafting import _limbs_for
+
+    assert _limbs_for(["s31(3)", "s23(5)", "s40(2)"], Disposition.EXEMPT_WITHHELD, Regime.FOIA) == [
+        "s31(1)(a)", "s23(1)", "s40(2)"]
+    assert _limbs_for(["s31(1)(a)", "s24(1)", "s40(5B)(a)(i)"], Disposition.NCND, Regime.FOIA) == [
+        "s31(3)", "s24(2)", "s40(5B)(a)(i)"]
+    assert _limbs_for(["s12"], Disposition.S12_COST, Regime.FOIA) == ["s12"]
+    assert _limbs_for(["reg 12(5)(a)"], Disposition.NCND, Regime.EIR) == ["reg 12(5)(a)"]
