@@ -215,3 +215,10 @@ def test_a_second_ask_joined_by_and_could_you_also_is_a_question_of_its_own() ->
             "send me a copy of the current grounds maintenance contract. Thank you.")
     assert split_request(text) == ["Please could you tell me how many pothole claims the council received in 2025",
                                    "Could you also send me a copy of the current grounds maintenance contract."]
+
+
+def test_a_second_question_word_after_and_starts_a_second_ask() -> None:
+    text = ("Could you tell me how many people were arrested at the Millbrook protest site in 2025 and for which "
+            "offences, and what the total cost of the policing operation at the site has been?")
+    assert len(split_request(text)) == 2
+    assert len(split_request("How many complaints were received in 2024, and what were they about?")) == 1

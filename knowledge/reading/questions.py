@@ -154,8 +154,7 @@ _JOINED_ASK = re.compile(r"(?i),?\s+and\s+(?=(?:(?:could|can|would) you (?:pleas
 
 def _asking_sentences(item: RequestItem) -> list[RequestItem]:
     """A prose paragraph as one question per asking sentence; context goes with the ask after it."""
-    sentences = [_capitalised(part) for sentence in sentences_of(item.text) for part in _JOINED_ASK.split(sentence)
-                 if part.strip()]
+    sentences = [_capitalised(part) for sentence in sentences_of(item.text) for part in _joined_asks(sentence)]
     out: list[RequestItem] = []
     context: list[str] = []
     for sentence in sentences:
@@ -176,6 +175,23 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
         out[-1] = replace(out[-1], text=" ".join([out[-1].text, *context]))
     if out and item.stem:
         out[0] = replace(out[0], stem=item.stem)
+    return out
+
+
+# "... how many people were arrested and for which offences, and what the total cost of the operation has been":
+# a second question word after ", and" starts a second ask when both halves are asks of some length.
+_SECOND_QUESTION = re.compile(r"(?i),\s+and\s+(?=(?:what|how many|how much|how often|whether)\s)")
+
+
+def _joined_asks(sentence: str) -> list[str]:
+    parts = [part for part in _JOINED_ASK.split(sentence) if part.strip()]
+    out: list[str] = []
+    for part in parts:
+        pieces = _SECOND_QUESTION.split(part)
+        if len(pieces) > 1 and all(len(piece.split()) >= 6 for piece in pieces) and _asks_itself(pieces[0]):
+            out.extend(pieces)
+        else:
+            out.append(part)
     return out
 
 
