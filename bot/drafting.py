@@ -11,6 +11,7 @@ the authority's established stance (the consistency guard).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import re
 from collections import defaultdict
@@ -734,8 +735,12 @@ _HANDLING_SECTIONS = frozenset({"s1", "s2", "s10", "s16", "s17"})
 def _argues_other_sections(text: str, cited: Sequence[str], regime: Regime) -> bool:
     """A paragraph that argues an exemption the draft does not cite ("published, so exempt under section 21"
     offered as reasoning for s40(2)) argues another case."""
-    named = {section_key(label) for label in find_citations(text, regime)} - _HANDLING_SECTIONS
-    return bool(named - {section_key(label) for label in cited})
+    return bool(_sections_argued(text, regime) - {section_key(label) for label in cited})
+
+
+@functools.lru_cache(maxsize=4096)
+def _sections_argued(text: str, regime: Regime) -> frozenset[str]:
+    return frozenset({section_key(label) for label in find_citations(text, regime)} - _HANDLING_SECTIONS)
 
 
 # Another authority's precedent lends its sections to a withholding option only when at least this similar.

@@ -50,9 +50,19 @@ class ExemptionLibrary:
 
     def __init__(self, cards: list[ExemptionCard]) -> None:
         self.cards = cards
+        self._by_key: dict[str, list[ExemptionCard]] = {}
+        for card in cards:
+            self._by_key.setdefault(section_key(card.section), []).append(card)
+        self._found: dict[tuple[str, Regime | None], list[ExemptionCard]] = {}
 
     def find(self, query: str, regime: Regime | None = None) -> list[ExemptionCard]:
         """Cards matching `s31`, `31(3)`, `reg 12(4)(a)`, `foisa:s35` or a title word."""
+        cached = self._found.get((query, regime))
+        if cached is None:
+            cached = self._found[(query, regime)] = self._find(query, regime)
+        return list(cached)
+
+    def _find(self, query: str, regime: Regime | None) -> list[ExemptionCard]:
         text = query.strip()
         if ":" in text:
             prefix, _, text = text.partition(":")
@@ -64,7 +74,7 @@ class ExemptionLibrary:
             key = section_key(label)
             order = list(Regime)
             matches = sorted(
-                (card for card in self.cards if section_key(card.section) == key),
+                self._by_key.get(key, []),
                 # FOIA, EIR, FOISA; within a regime the card for the exact limb or NCND
                 # provision cited comes first (s40(5B) is s40(2)'s), then the usual one.
                 key=lambda card: (order.index(card.regime),
