@@ -79,7 +79,7 @@ def measure(corpus: Path, embeddings: SentenceEmbeddings, history: Path | None =
                 document = load_labelled(corpus, entry, settings.max_file_bytes)
             except LoadError:
                 continue
-            regime = detect_regime(document.text + "\n" + document.request)
+            regime = detect_regime(document.request + "\n" + document.text)
             source = document.source if "#" in document.source else str(Path(document.source).resolve())
             if history is not None:
                 source = str((history / entry.file).resolve())

@@ -69,7 +69,7 @@ def collect(corpora: list[Path], service: CaseService) -> list[Case]:
         excluded = _records_matching(corpus, settings)
         for entry in read_manifest(corpus):
             document = load_labelled(corpus, entry, settings.max_file_bytes)
-            regime = entry.regime or detect_regime(document.text + "\n" + document.request)
+            regime = entry.regime or detect_regime(document.request + "\n" + document.text)
             for question, label in zip(entry.questions, entry.dispositions, strict=True):
                 vector = service.embeddings.embed_array([question])
                 found = service.drafter.retrieve([question], exclude_ids=excluded.get(entry.file, frozenset()),

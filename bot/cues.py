@@ -521,11 +521,12 @@ def _period_years(question: str, today: date) -> int:
 _COMMERCIAL = re.compile(
     r"(?i)\b(?:unit (?:prices?|costs?|rates?)|prices? (?:paid |charged )?per \w+|(?:cost|charge)s? (?:paid )?per "
     r"(?:unit|item|hour|day|licen[cs]e|user|device|camera|vehicle|tonne|bed|placement|session)|(?:hourly|daily|day|charge|charging|pricing|commission|"
-    r"fee|agency) rates?|(?:profit )?margins?|mark-?ups?|pricing (?:schedules?|structures?|models?|information|"
+    r"fee|agency) rates?|(?:profit|gross|agency'?s?|supplier'?s?|their|its) margins?|margins? (?:charged|applied|made)|"
+    r"mark-?ups?|pricing (?:schedules?|structures?|models?|information|"
     r"breakdowns?)|price (?:lists?|breakdowns?|schedules?)|(?:tender|bid)(?:der)?s?'? (?:submissions?|documents?|"
     r"responses?|prices?|scores?|scoring|evaluations?)|(?:bids?|tenders?) (?:received|submitted)|evaluation scores?|"
-    r"(?:all|the|each|successful|unsuccessful) (?:bids|tenders)|bidders|discounts? (?:agreed|given|negotiated|applied)|"
-    r"commercial (?:terms|information|arrangements)|rebates?|cop(?:y|ies) of (?:the|your|this|each|all|any) "
+    r"(?:all|the|each|successful|unsuccessful) (?:bids|tenders)|bidders|discounts? (?:agreed|negotiated)|"
+    r"commercial (?:terms|information|arrangements)|cop(?:y|ies) of (?:the|your|this|each|all|any) "
     r"(?:current )?contracts?|contract (?:documents?|terms|prices?|rates?|schedules?|specifications?))\b")
 _COMMERCIAL_SECTION = {Regime.FOIA: "s43(2)", Regime.EIR: "reg 12(5)(e)", Regime.FOISA: "s33(1)(b)"}
 

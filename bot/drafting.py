@@ -729,7 +729,8 @@ _NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?
 # "3. The job titles are withheld ...": a paragraph's own list number, not a figure of the argument.
 _LIST_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h]\))\s+(?=[A-Z])")
 # Sections that say how a request is handled: named in any argument, they argue nothing themselves.
-_HANDLING_SECTIONS = frozenset({"s1", "s2", "s10", "s16", "s17"})
+# Reg 12 without its (4) or (5) limb is the EIR's public interest test, presumption and personal-data link.
+_HANDLING_SECTIONS = frozenset({"s1", "s2", "s10", "s16", "s17", "reg 12"})
 
 
 def _argues_other_sections(text: str, cited: Sequence[str], regime: Regime) -> bool:
@@ -783,9 +784,12 @@ def _limbs_for(labels: list[str], disposition: Disposition, regime: Regime) -> l
         if ncnd_limb is None:
             out.append(label)
         elif disposition is Disposition.NCND:
-            out.append(label if _is_ncnd_limb(label, ncnd_limb) else ncnd_limb)
+            # The requester's own data has its own limb each way: s40(1) withheld, s40(5A) neither confirmed.
+            own = "s40(5A)" if label.startswith("s40(1)") else ncnd_limb
+            out.append(label if _is_ncnd_limb(label, ncnd_limb) else own)
         else:
-            out.append(_WITHHOLDING_LIMB[key] if _is_ncnd_limb(label, ncnd_limb) else label)
+            own = "s40(1)" if label.startswith("s40(5A)") else _WITHHOLDING_LIMB[key]
+            out.append(own if _is_ncnd_limb(label, ncnd_limb) else label)
     return list(dict.fromkeys(out))
 
 
@@ -797,7 +801,7 @@ def _is_ncnd_limb(label: str, ncnd_limb: str) -> bool:
 # The requester's own personal data (FOIA s40(1), FOISA s38(1)(a), EIR reg 5(3)) and its counterpart for other
 # people's: a past answer about a requester's own records lends only the second to someone else's question.
 _OWN_DATA_LIMBS = {"s40(1)": "s40(2)", "s38(1)(a)": "s38(1)(b)", "reg 5(3)": "reg 13"}
-_FIRST_PERSON = re.compile(r"(?i)\b(?:my|me|myself|mine)\b")
+_FIRST_PERSON = re.compile(r"(?i)\b(?:my|myself)\b|\b(?:about|on|concerning|regarding|of|to) me\b")
 
 
 def _others_personal_data(labels: list[str], question: str) -> list[str]:
@@ -1159,13 +1163,14 @@ def restate_question(question: str) -> str:
     else:
         led = False
     asked = re.search(r"(?:,|\band|\bso)\s+(?:i|we)\s+(?:would\s+)?(?:also\s+)?ask\s+(?:that\s+)?you\s+(?:to\s+)?"
-                      r"(?:confirm|tell (?:me|us)|state|say|advise)?\s*(.*)$", text, re.IGNORECASE)
-    if asked and asked.start() > 0 and not asks(text[: asked.start()]):
+                      r"(?:confirm|tell (?:me|us)|state|say|advise|explain|let (?:me|us) know)?\s*(.*)$", text,
+                      re.IGNORECASE)
+    if asked and text[: asked.start()].strip(" ,") and asked.group(1).strip() and not asks(text[: asked.start()]):
         # "Some of us believe X, and I ask you to confirm whether this is the case": what they said, then the ask.
         said = _in_our_voice(text[: asked.start()].strip(" ,"))
         clause = _in_our_voice(re.sub(r"^if\b", "whether", asked.group(1).rstrip("?.;:, "), flags=re.IGNORECASE))
         clause = clause if re.match(r"(?i)(?:whether|how|what|which|when|where|who|why)\b", clause) else \
-            f"for {clause}"
+            f"us to {clause}"
         return f"You said that {said[0].lower()}{said[1:]}, and asked {clause}."
     inner = re.search(r"(?:,|\band|\bso)\s+((?:i|we)(?: would|'d)(?: also| further)? (?:like|wish|want)\b.*)$",
                       text, re.IGNORECASE)
@@ -1205,37 +1210,47 @@ def restate_question(question: str) -> str:
 
 
 # ", as I believe the pothole that damaged my car was missed", " too": the requester's aside, not the ask.
-_TRAILING_ASIDE = re.compile(r"(?i)(?:,?\s+(?:as|because|since)\s+(?:i|we)\s+(?:believe|think|understand|feel|"
-                             r"suspect|am|was|were|have|had|would)\b.*$|\s+(?:too|as well)\s*$)")
-_PRONOUNS = {"your": "our", "yours": "ours", "yourselves": "ourselves", "my": "your", "me": "you", "mine": "yours",
+_TRAILING_ASIDE = re.compile(r"(?i)(?:,?\s+(?:as|because)\s+(?:i|we)\s+(?:believe|think|understand|feel|"
+                             r"suspect)\b.*$|\s+(?:too|as well)\s*$)")
+_PRONOUNS = {"your": "our", "yours": "ours", "yourselves": "ourselves", "my": "your", "me": "you",
              "myself": "yourself", "our": "your", "ours": "yours", "ourselves": "yourselves", "us": "you",
              "we": "you", "i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd"}
 
 
 def _in_our_voice(text: str) -> str:
     """The requester's words put back in the authority's voice: "your contract" is our contract, "my car" and "our
-    group" yours. "You" asking about the authority becomes "we" before a verb and "us" after one ("sent to you").
+    group" yours. "You" asking about the authority becomes "we" as a subject and "us" after a preposition or a
+    verb ("sent to you", "told you"); abbreviations ("US", "i.e.", "(i)", "ME") are left alone.
     """
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if lower in ("we", "i", "i'm", "i've", "i'd", "us") and match.start() > 0 and text[match.start() - 1] == "'":
+        before = text[: match.start()]
+        after = text[match.end():]
+        if (len(word) > 1 and word.isupper()) or before.endswith(("'", "(", ".")) or after.startswith((".", ")")):
             return word
         if lower.startswith("i"):  # "I", "I am": capital only where the sentence starts
             replaced = _PRONOUNS[lower]
             return replaced.capitalize() if match.start() == 0 else replaced
         if lower == "you":
-            following = text[match.end():].lstrip()
-            replaced = "we" if following[:1].isalpha() and not re.match(
-                r"(?i)(?:and|or|in|on|at|for|by|with|from|to|about|regarding|under|since|during|before|after)\b",
-                following) else "us"
+            previous = re.search(r"(\w+)\W*$", before)
+            object_ = previous is not None and (previous.group(1).lower() in _TAKES_OBJECT
+                                                or previous.group(1).lower().endswith("ed"))
+            replaced = "us" if object_ or not after.strip(" ,.;:?!") else "we"
         else:
             replaced = _PRONOUNS[lower]
         return replaced.capitalize() if word[:1].isupper() else replaced
-    voiced = re.sub(r"\b(?:your|yours|yourselves|my|me|mine|myself|you|our|ours|ourselves|us|we|i'm|i've|i'd|i)\b",
+    voiced = re.sub(r"\b(?:your|yours|yourselves|my|me|myself|you|our|ours|ourselves|us|we|i'm|i've|i'd|i)\b",
                     swap, text, flags=re.IGNORECASE)
     # "I am" became "you am": the verb follows its new subject.
     return re.sub(r"\b([Yy]ou) (?:am|is)\b", r"\1 are", re.sub(r"\b([Yy]ou) was\b", r"\1 were", voiced))
+
+
+# Words after which "you" is an object ("sent to you", "ask you"), not the subject of what follows.
+_TAKES_OBJECT = frozenset({
+    "to", "for", "with", "by", "from", "about", "of", "on", "at", "than", "between", "and", "or", "tell", "ask", "give",
+    "send", "show", "let", "help", "contact", "email", "inform", "told", "gave", "sent", "showed", "asked", "paid",
+    "pay", "owe", "thank", "via"})
 
 
 def _fill(wording: str, authority: str, information: str) -> str:

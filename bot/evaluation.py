@@ -126,7 +126,7 @@ def _drafting(corpus: Path, settings: Settings, service: CaseService, llm: LLMDr
             document = load_labelled(corpus, entry, settings.max_file_bytes)
         except LoadError:
             continue
-        regime = entry.regime or detect_regime(document.text + "\n" + document.request)
+        regime = entry.regime or detect_regime(document.request + "\n" + document.text)
         source = document.source if "#" in document.source else str(Path(document.source).resolve())
         exclude_ids = (excluded or {}).get(entry.file, frozenset())
         exclude_source = None if excluded is not None else source

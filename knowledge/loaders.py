@@ -532,7 +532,7 @@ def _export_rows(
         reference = cell(row, "reference") or f"row {index}"
         when = cell(row, "date")
         request = cell(row, "request")
-        regime = detect_regime(response + "\n" + request)
+        regime = detect_regime(request + "\n" + response)
         labels = (normalise(part.strip(), regime) for part in re.split(r"[,;/&\n]|\band\b", cell(row, "exemptions")))
         documents.append(
             SourceDocument(

@@ -463,3 +463,9 @@ def test_the_commercial_cue_names_the_regimes_section_and_the_authoritys_own_wit
     cue = cues("What is the unit price of each wheelie bin?", candidates=[before])[CueKind.COMMERCIAL]
     assert "withheld on commercial grounds" in cue.reason
     assert CueKind.COMMERCIAL not in cues("How much did the council spend on wheelie bins in 2024?")
+
+
+@pytest.mark.parametrize("question", ["How many council tax rebates were paid in 2024?",
+                                      "How often are the road margins and verges cut?"])
+def test_rebates_and_road_margins_are_no_commercial_cue(question: str) -> None:
+    assert CueKind.COMMERCIAL not in cues(question)

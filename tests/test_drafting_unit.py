@@ -967,3 +967,23 @@ def test_each_option_cites_the_limb_of_its_own_kind() -> None:
         "s31(3)", "s24(2)", "s40(5B)(a)(i)"]
     assert _limbs_for(["s12"], Disposition.S12_COST, Regime.FOIA) == ["s12"]
     assert _limbs_for(["reg 12(5)(a)"], Disposition.NCND, Regime.EIR) == ["reg 12(5)(a)"]
+
+
+@pytest.mark.parametrize(("text", "voiced"), [
+    ("flights to the US you paid for", "flights to the US we paid for"),
+    ("letters sent to you last year", "letters sent to us last year"),
+    ("whether you and the police share data", "whether we and the police share data"),
+    ("section 1(i), i.e. the first", "section 1(i), i.e. the first"),
+])
+def test_the_voice_swap_leaves_abbreviations_and_puts_you_as_object_or_subject(text: str, voiced: str) -> None:
+    from bot.drafting import _in_our_voice
+
+    assert _in_our_voice(text) == voiced
+
+
+def test_the_requesters_own_data_limbs_map_each_way_and_send_me_is_not_about_the_requester() -> None:
+    from bot.drafting import _limbs_for, _others_personal_data
+
+    assert _others_personal_data(["s40(1)"], "Please send me the names of the pilots") == ["s40(2)"]
+    assert _limbs_for(["s40(1)"], Disposition.NCND, Regime.FOIA) == ["s40(5A)"]
+    assert _limbs_for(["s40(5A)"], Disposition.EXEMPT_WITHHELD, Regime.FOIA) == ["s40(1)"]

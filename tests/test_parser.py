@@ -786,3 +786,18 @@ def test_a_follow_up_answered_not_applicable_is_not_held_and_a_plain_question_is
     follow_up = "If yes, please give details of how you plan to change the service."
     assert classify_disposition("N/A", question=follow_up) is D.NOT_HELD
     assert classify_disposition("N/A", question="How many depots do you run?") is not D.NOT_HELD
+
+
+def test_records_of_things_destroyed_are_figures_and_a_zero_for_a_follow_up_count_is_an_answer() -> None:
+    assert classify_disposition("Our records show that 1,200 tonnes of waste were disposed of in 2023.") \
+        is not D.NOT_HELD
+    assert classify_disposition("None.", question="If so, how many of these complaints were upheld?") \
+        is not D.NOT_HELD
+
+
+def test_the_authoritys_word_on_the_regime_outweighs_the_requesters() -> None:
+    request = "This request is made under the Freedom of Information Act 2000."
+    reply = "Your request has been handled under the Environmental Information Regulations 2004."
+    assert detect_regime(request + "\n" + reply) is Regime.EIR
+    cost = "Under regulation 5(2) of the Fees Regulations we may aggregate requests (section 12(4))."
+    assert detect_regime(cost) is Regime.FOIA

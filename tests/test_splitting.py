@@ -222,3 +222,10 @@ def test_a_second_question_word_after_and_starts_a_second_ask() -> None:
             "offences, and what the total cost of the policing operation at the site has been?")
     assert len(split_request(text)) == 2
     assert len(split_request("How many complaints were received in 2024, and what were they about?")) == 1
+
+
+def test_a_follow_up_that_points_back_stays_with_its_ask() -> None:
+    assert len(split_request("Please provide the number of staff in the parks team, and could you also break this "
+                             "down by grade.")) == 1
+    assert len(split_request("How many complaints were received about the refuse service in 2024, and how many "
+                             "of these were upheld by the council?")) == 1

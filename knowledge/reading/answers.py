@@ -230,9 +230,10 @@ def _only_points_to_attachment(text: str) -> bool:
 # What every reply says around its answer: the reference, apologies, hopes, re-use and review rights.
 _COURTESY = re.compile(
     r"(?i)\b(?:reference number for your request|sorry for (?:the |any )?(?:\w+ )?delay|apologi[sz]e for (?:the |any )?"
-    r"(?:\w+ )?delay|we hope (?:this|that|the)|hope (?:this|that) (?:is|helps)|re-?use|open government licen[cs]e|"
-    r"\bogl\b|attribution statement|public sector information|if you are (?:unhappy|dissatisfied|not satisfied)|"
-    r"internal review|information commissioner|further details|do not hesitate)\b")
+    r"(?:\w+ )?delay|we hope (?:this|that|the)|hope (?:this|that) (?:is|helps)|available for re-?use|"
+    r"re-?use under|open government licen[cs]e|\bogl\b|attribution statement|public sector information|"
+    r"if you are (?:unhappy|dissatisfied|not satisfied)|internal review|information commissioner|for further details|"
+    r"do not hesitate)\b")
 
 
 # --- Locating answers in one reply -------------------------------------------------------------------------------

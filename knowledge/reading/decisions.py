@@ -60,8 +60,8 @@ _NOT_HELD = re.compile(
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
     r"available|found|located)|"
     # "Files relating to the scheme were closed down and disposed of some time ago."
-    r"\b(?:files|records|documents|papers|information|data|emails)\b[^.]{0,80}?\b(?:was|were|has been|have been) "
-    r"(?:closed (?:down )?and )?(?:disposed of|destroyed|shredded)|"
+    r"\b(?:files|records|documents|papers|emails)(?: (?:relating to|about|on|for|of|from) [^.,;]{0,60}?)? "
+    r"(?:was|were|has been|have been) (?:closed (?:down )?and )?(?:disposed of|destroyed|shredded|deleted)|"
     r"(?:has|have) not (?:yet )?been (?:developed|produced|written|drafted|finalised|created)|once (?:it|they) "
     r"(?:has|have) been (?:developed|drafted|written|finalised)|(?:is|are) (?:currently |still )?being "
     r"(?:developed|drafted|written)\b|"
@@ -93,6 +93,7 @@ _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
 _YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_NOT_APPLICABLE = re.compile(r"(?i)^\W*(?:n/?a|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
 _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
 _BARE_NONE = re.compile(r"(?i)^\W*(?:none|n/?a|nil|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
 _WITHHELD = re.compile(
@@ -231,9 +232,10 @@ def classify_disposition(
         # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
         # held; asked how many, or whether any, the same words are an answer (a zero, a no).
         not_held = _NONE_MADE.search(text) or _BARE_NONE.match(text)
-    if not_held is None and question and _FOLLOW_UP.match(question):
-        # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held.
-        not_held = _BARE_NONE.match(text)
+    if not_held is None and question and _FOLLOW_UP.match(question) and not _QUANTITY_ASKED.search(question):
+        # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held
+        # (asked how many, "None" is a zero).
+        not_held = _NOT_APPLICABLE.match(text)
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None

@@ -50,7 +50,7 @@ _HANDLED = (r"(?:logged|dealt with|handled|processed|considered|treated|answered
 _HANDLED_UNDER_EIR = re.compile(
     rf"{_HANDLED} (?:the )?(?:environmental information regulations|eirs?\b)"
     r"|request (?:for|of) (?:information relating to the environment|environmental information)"
-    r"|\b(?:regulations?|reg\.?) ?(?:1[23]|[5-9])\(\d\)|\bregulation 13\b|\bsection 39\b"
+    r"|\b(?:regulations?|reg\.?) ?1[23]\(\d\)|\bregulation 13\b|\bsection 39\b"
     r"|\bregulation \d{1,2}(?:\(\d\))? of (?:the )?(?:environmental information regulations|eir)")
 _HANDLED_UNDER_FOIA = re.compile(
     rf"{_HANDLED} (?:the |section 1 of the )?(?:freedom of information act|foia?\b)"

@@ -183,12 +183,25 @@ def _asking_sentences(item: RequestItem) -> list[RequestItem]:
 _SECOND_QUESTION = re.compile(r"(?i),\s+and\s+(?=(?:what|how many|how much|how often|whether)\s)")
 
 
+_POINTS_BACK = re.compile(r"(?i)^\W*(?:\w+\W+){0,6}?(?:this|these|those|it|them|they|their|such)\b")
+
+
 def _joined_asks(sentence: str) -> list[str]:
-    parts = [part for part in _JOINED_ASK.split(sentence) if part.strip()]
+    """A sentence's asks joined by ", and could you also" or ", and what"; a follow-up that points back
+    ("and could you also break this down by grade") stays with the ask it follows."""
+    parts: list[str] = []
+    for part in _JOINED_ASK.split(sentence):
+        if not part.strip():
+            continue
+        if parts and _POINTS_BACK.match(part):
+            parts[-1] = f"{parts[-1]}, and {part[:1].lower()}{part[1:]}"
+        else:
+            parts.append(part)
     out: list[str] = []
     for part in parts:
         pieces = _SECOND_QUESTION.split(part)
-        if len(pieces) > 1 and all(len(piece.split()) >= 6 for piece in pieces) and _asks_itself(pieces[0]):
+        if len(pieces) > 1 and all(len(piece.split()) >= 6 for piece in pieces) and _asks_itself(pieces[0]) and \
+                not any(_POINTS_BACK.match(piece) for piece in pieces[1:]):
             out.extend(pieces)
         else:
             out.append(part)

@@ -188,7 +188,7 @@ def _read_letter(source: SourceDocument, default_authority: str) -> ParsedDocume
     request_text = redact_requester(source.request, written_by_requester=True)
     letter = letter_message(text)
     lines = list(letter.lines)
-    regime = detect_regime(text + "\n" + request_text)
+    regime = detect_regime(request_text + "\n" + text)  # the authority's word last: it decides
     reference = source.reference or find_reference(lines)
     when = source.date or find_date(lines)
     authority = source.authority or find_authority(lines) or default_authority
