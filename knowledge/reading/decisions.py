@@ -93,9 +93,11 @@ _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
 _YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
-_NOT_APPLICABLE = re.compile(r"(?i)^\W*(?:n/?a|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
 _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
-_BARE_NONE = re.compile(r"(?i)^\W*(?:none|n/?a|nil|not applicable)\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)")
+# The whole answer is the word, or the word and a pointer ("N/A - see Q2").
+_ALONE = r"\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)"
+_NOT_APPLICABLE = re.compile(rf"(?i)^\W*(?:n/?a|not applicable){_ALONE}")
+_BARE_NONE = re.compile(rf"(?i)^\W*(?:none|n/?a|nil|not applicable){_ALONE}")
 _WITHHELD = re.compile(
     r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
