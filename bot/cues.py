@@ -22,6 +22,7 @@ from datetime import date
 
 from bot.drafting import Candidate, is_own_precedent, later_period, same_period
 from bot.models import AuthorityKind, Cue, CueKind, OpeningStance
+from bot.subject_access import OWN_DATA_SECTION, own_data_asked
 from knowledge.citations import most_specific, section_key
 from knowledge.models import Disposition, Regime
 
@@ -316,16 +317,8 @@ _IDENTIFIED_ROLE = re.compile(
     r"(?i)\bthe (?:head ?teacher|headmistress|headmaster|principal|chief executive|director|manager|officer|"
     r"sergeant|inspector|constable|consultant|doctor|nurse|social worker|teacher|warden|driver|caretaker)"
     r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
-_OWN_DATA = re.compile(
-    r"\bmy (?:own )?(?:personal (?:data|information|details)|(?:case )?files?|records?)\b|"
-    r"\bmy (?:own )?(?:999 |101 )?(?:calls?|call recordings?|recordings?|statements?|interviews?|complaints? file)\b|"
-    r"\b(?:notes?|records?|recordings?|reports?|statements?|correspondence|emails?)\b[^.?]{0,40}\b(?:about|on|"
-    r"concerning|regarding) me\b|"
-    r"\b(?:information|data|records?) (?:that )?(?:you hold|is held|are held|held) (?:about|on) me\b|"
-    r"\bmy (?:own )?subject access\b", re.IGNORECASE)
 
 _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
-_OWN = {Regime.FOIA: "s40(1)", Regime.EIR: "reg 5(3)", Regime.FOISA: "s38(1)(a)"}
 _PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA: "s18"}
 # Whether someone was disciplined, suspended, investigated or complained about: the answer itself is their
 # personal data, so confirming or denying that the information is held discloses it.
@@ -344,11 +337,11 @@ _LIVING = re.compile(r"(?i)\b(?:next of kin|relatives?|family|families|living|st
 
 
 def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> Cue | None:
-    if _OWN_DATA.search(question):
+    if asked := own_data_asked(question):
         return Cue(CueKind.PERSONAL_DATA,
-                   f"asks for the requester's own personal data ({_quoted(_matches(_OWN_DATA, question))}): that is "
-                   f"exempt from FOI ({_OWN[regime]}) and is handled as a subject access request under the UK GDPR.",
-                   sections=(_OWN[regime],))
+                   f"asks for the requester's own personal data ({_quoted(asked)}): that is exempt from FOI "
+                   f"({OWN_DATA_SECTION[regime]}) and is handled as a subject access request under the UK GDPR.",
+                   sections=(OWN_DATA_SECTION[regime],))
     triggers = []
     for match in _NAMES_OF.finditer(question):
         who = match.group("who")

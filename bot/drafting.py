@@ -35,6 +35,7 @@ from bot.models import (
     WarningKind,
     authority_kind,
 )
+from bot.subject_access import others_limbs
 from bot.templates import render
 from knowledge.citations import find_citations, section_key
 from knowledge.exemptions import ExemptionLibrary
@@ -355,7 +356,7 @@ class Drafter:
         else:
             exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
                 disposition, cues, regime)
-        exemptions = _limbs_for(_others_personal_data(list(exemptions), question), disposition, regime)
+        exemptions = _limbs_for(others_limbs(exemptions, question), disposition, regime)
         wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
                                reasoning=reasoning)
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
@@ -796,19 +797,6 @@ def _limbs_for(labels: list[str], disposition: Disposition, regime: Regime) -> l
 def _is_ncnd_limb(label: str, ncnd_limb: str) -> bool:
     # s40(5), s40(5A) and s40(5B) are all neither confirm nor deny; elsewhere the limb is exact.
     return label.startswith(ncnd_limb) or (ncnd_limb.startswith("s40(5") and label.startswith("s40(5"))
-
-
-# The requester's own personal data (FOIA s40(1), FOISA s38(1)(a), EIR reg 5(3)) and its counterpart for other
-# people's: a past answer about a requester's own records lends only the second to someone else's question.
-_OWN_DATA_LIMBS = {"s40(1)": "s40(2)", "s38(1)(a)": "s38(1)(b)", "reg 5(3)": "reg 13"}
-_FIRST_PERSON = re.compile(r"(?i)\b(?:my|myself)\b|\b(?:about|on|concerning|regarding|of|to) me\b")
-
-
-def _others_personal_data(labels: list[str], question: str) -> list[str]:
-    """The own-data limb only where the question is about the requester ("my records"), else the other-people one."""
-    if _FIRST_PERSON.search(question):
-        return labels
-    return list(dict.fromkeys(_OWN_DATA_LIMBS.get(label, label) for label in labels))
 
 
 def _with_own_section(labels: list[str], disposition: Disposition, regime: Regime) -> list[str]:

@@ -928,11 +928,14 @@ def test_a_long_question_is_restated_up_to_a_clause_boundary_and_marked_as_cut()
 
 
 def test_the_requesters_own_data_limb_is_lent_only_to_a_question_about_the_requester() -> None:
-    from bot.drafting import _others_personal_data
+    from bot.subject_access import others_limbs
 
-    assert _others_personal_data(["s40(1)"], "All emails sent by the Director of Children's Services") == ["s40(2)"]
-    assert _others_personal_data(["s40(1)", "s40(2)"], "Names of the pilots") == ["s40(2)"]
-    assert _others_personal_data(["s40(1)"], "Copies of the notes you hold about me") == ["s40(1)"]
+    assert others_limbs(["s40(1)"], "All emails sent by the Director of Children's Services") == ["s40(2)"]
+    assert others_limbs(["s40(1)", "s40(2)"], "Names of the pilots") == ["s40(2)"]
+    assert others_limbs(["s40(1)"], "Copies of the notes you hold about me") == ["s40(1)"]
+    assert others_limbs(["s40(1)"], "Any emails mentioning me since May") == ["s40(1)"]
+    # "my" alone is no request for the requester's own data: a street or a council is not a person
+    assert others_limbs(["s40(1)"], "How many potholes were reported on my street in 2025?") == ["s40(2)"]
 
 
 def test_a_loosely_similar_foreign_precedent_lends_no_sections_to_a_withholding_option(drafter: Drafter) -> None:
@@ -982,8 +985,9 @@ def test_the_voice_swap_leaves_abbreviations_and_puts_you_as_object_or_subject(t
 
 
 def test_the_requesters_own_data_limbs_map_each_way_and_send_me_is_not_about_the_requester() -> None:
-    from bot.drafting import _limbs_for, _others_personal_data
+    from bot.drafting import _limbs_for
+    from bot.subject_access import others_limbs
 
-    assert _others_personal_data(["s40(1)"], "Please send me the names of the pilots") == ["s40(2)"]
+    assert others_limbs(["s40(1)"], "Please send me the names of the pilots") == ["s40(2)"]
     assert _limbs_for(["s40(1)"], Disposition.NCND, Regime.FOIA) == ["s40(5A)"]
     assert _limbs_for(["s40(5A)"], Disposition.EXEMPT_WITHHELD, Regime.FOIA) == ["s40(1)"]

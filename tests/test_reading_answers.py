@@ -203,3 +203,16 @@ def test_a_reply_that_attaches_the_answer_amid_courtesies_is_not_in_the_text() -
              "re-use under the terms of the Open Government Licence v3.0.")
     answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", reply))
     assert {(a[1], a[3]) for a in answers} == {(D.OTHER, False)}
+
+
+def test_a_reply_that_repeats_the_requesters_own_list_is_not_decided_by_the_words_it_repeats() -> None:
+    ask = ("Dear council,\nPlease tell me whether you employ a play safety officer.\n"
+           "Notes: the role may be defined as any of the following duties:\n"
+           "\u2022 inspect play equipment where no inspection regime does not exist\n"
+           "\u2022 keep the register of play areas and their surfaces up to date\n"
+           "If someone holds these duties, please clarify which of them they hold.\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nWe do employ a Play Safety Officer.\nThe role has these duties from your list:\n"
+             "\u2022 inspect play equipment where no inspection regime does not exist\n"
+             "Yours sincerely,\nParks Team")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.DISCLOSED]

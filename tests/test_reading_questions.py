@@ -449,3 +449,43 @@ def test_answer_format_prompts_stay_with_their_question_and_a_see_below_line_goe
     questions = reading(text)
     assert len(questions) == 2
     assert questions[0].startswith("Do you run a bulky waste collection service?")
+
+
+def test_a_list_that_defines_a_word_in_the_question_asks_nothing() -> None:
+    text = ("Please tell me whether you employ a play safety officer.\n"
+            "Notes: the job title may differ. The role may be defined as having any of the following duties:\n"
+            "- inspect play equipment each week\n- prepare repair programmes and their budgets\n"
+            "- advise on the surfaces of new play areas\n"
+            "If someone holds these duties, please clarify which of them they hold.")
+    assert reading(text) == ["Please tell me whether you employ a play safety officer.",
+                             "If someone holds these duties, please clarify which of them they hold."]
+
+
+def test_the_topics_of_the_requesters_research_are_no_questions() -> None:
+    text = ("We are conducting some research on behalf of a trade body into:\n"
+            "- Spending on battery recycling points\n- Awareness campaigns about battery recycling\n"
+            "1. Where do you offer battery drop-off points?\n2. How much have you spent on them since 2022?")
+    assert reading(text) == ["Where do you offer battery drop-off points?",
+                             "How much have you spent on them since 2022?"]
+
+
+def test_the_options_of_a_tick_box_question_are_its_choices() -> None:
+    text = ("1. Where do you offer battery drop-off points? (Please answer each option as appropriate)\n"
+            "- Household waste site yes/no\n- Libraries yes/no\n- Other, please specify\n"
+            "2. Have you got plans to add more points next year? (Please answer each option as appropriate)\n"
+            "- Yes, please specify\n- No")
+    assert len(reading(text)) == 2
+
+
+def test_a_fallback_about_years_not_held_is_no_question() -> None:
+    text = ("We are interested in the following from your council. If the information is not available for all "
+            "years listed, please provide for years you can.\n1. How many battery fires were there in 2022?\n"
+            "2. How many in 2023?")
+    assert reading(text) == ["How many battery fires were there in 2022?", "How many in 2023?"]
+
+
+def test_information_on_whether_something_is_done_is_a_question_not_an_opening() -> None:
+    text = ("Please provide information on whether or not you employ a play safety officer.\n\n"
+            "How many play areas did they inspect in 2024?")
+    assert reading(text) == ["Please provide information on whether or not you employ a play safety officer.",
+                             "How many play areas did they inspect in 2024?"]

@@ -228,7 +228,7 @@ _MARKER_ONLY = re.compile(r"^(?:\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3})\s?[.):]?\
 
 _ASKING = re.compile(
     r"\?|\b(?:please|kindly)\b[^.?!]{0,40}\b(?:provide|produce|send|supply|tell|disclose|confirm|give|list|state|"
-    r"advise|detail|identify|outline|explain|indicate|share|forward|inform|let (?:me|us) (?:know|have)|"
+    r"advise|clarify|detail|identify|outline|explain|indicate|share|forward|inform|let (?:me|us) (?:know|have)|"
     r"include|specify|break|can|could|would)\b|\b(?:i|we)(?:'d| would| should| will)?"
     r"(?: also| further| additionally| now| therefore| hereby)? "
     r"(?:like|wish|want|hope|"
@@ -263,6 +263,8 @@ _PROCEDURAL = re.compile(
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
+    r"if (?:the |this |that )?(?:information|data|figures?) (?:is|are) not (?:available|held|recorded) for (?:all|"
+    r"every|each|the whole|some|any)\b|"
     r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
     r"(?:available|to hand)|"
     r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
@@ -648,6 +650,20 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if _REFERENCE_LINE.match(text) and roots:
             roots[-1].text = f"{roots[-1].text} {text}".strip()  # "Tender reference: 59992" goes with its item
             continue
+        if _introduces(text) and _next_is_item(lines, index) and _describes_what_follows(text):
+            # "The role may be defined as having any of the following responsibilities:" then its duties, "By
+            # 'incident' we mean any of the following:", "We are conducting research into:" then its topics:
+            # what a word covers or what the research is about, not questions.
+            left_out.append(text)
+            entry_kind = lines[index].kind if index < len(lines) else None
+            while index < len(lines) and (lines[index].kind is entry_kind is not None or (
+                    lines[index].text and lines[index].kind is None and lines[index - 1].kind is not None and
+                    _continues_definition(lines[index].text))):
+                left_out.append(lines[index].text)
+                index += 1
+            _release(stem, stem_used, roots, left_out)
+            stem, stem_used, after_item = "", False, False
+            continue
         if _is_procedural(text) or _quotes(text):
             left_out.append(text)
             _release(stem, stem_used, roots, left_out)
@@ -763,6 +779,27 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
     return items, [*generic, *left_out]
 
 
+_DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:defined|described|understood|"
+                      r"characterised) as\b|\bby\b[^.?!]{1,60}\b(?:I|we) mean\b|\bfor the purposes? of (?:this|my|the) "
+                      r"(?:request|question)s?\b[^.?!]{0,60}\b(?:includes?|means?|covers?)\b|^notes?\s*:")
+
+
+_CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducting|carrying out|undertaking|doing|"
+                           r"researching|compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|"
+                           r"report|review|investigation|dissertation|thesis|article)?\b[^.?!]{0,60}:\s*$")
+
+
+def _describes_what_follows(text: str) -> bool:
+    """A lead whose list defines a word or sets the research's scope, so its entries ask nothing."""
+    last = (sentences_of(text) or [text])[-1]
+    return bool(_DEFINES.search(last) or _CONTEXT_LEAD.match(last))
+
+
+def _continues_definition(text: str) -> bool:
+    """A wrapped line of a definition's entry: it starts in lower case and asks nothing of its own."""
+    return text[:1].islower() and not _asks_itself(text)
+
+
 _EXAMPLE_LEAD = re.compile(r"(?i)^(?:for (?:example|instance)|e\.g\.|examples?|an example|a sample|sample "
                            r"(?:answer|response|row))\b[^.?!]{0,40}:?\s*$")
 # "- this would make collecting the data easier": a remark set out as a list entry, not an item.
@@ -836,8 +873,8 @@ def _labels_answer_to(question: str, text: str) -> bool:
     label = re.sub(r"\s*\([^)]*\)", "", text).strip()  # "Destroyed (if yes, please specify how)" is a choice
     if _PERIOD_LABEL.match(label) and question.rstrip().endswith((":", "?")):
         return True  # "... for the years:" then "- 2022", "- 2023"
-    if _CHOICE_PROMPT.search(question) and 0 < len(label.split()) <= 12 and not _asks_itself(label):
-        return True  # "Please select one option:" then "a) Sent for recycling"
+    if _CHOICE_PROMPT.search(question) and 0 < len(label.split()) <= 20:
+        return True  # "Please select one option:" then "a) Sent for recycling", "b) Other, please specify"
     return question.rstrip().endswith("?") and _asks_itself(question) and 0 < len(label.split()) <= 8 and \
         not _asks_itself(label) and not label.endswith("?")
 
@@ -858,6 +895,8 @@ def _is_entry_of(text: str) -> bool:
 
 _CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle) (?:one|an?|all|the|any)?\s*"
                             r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
+                            r"\b(?:please )?(?:answer|complete|tick|mark) (?:each|every|all|any) (?:options?|boxe?s?|"
+                            r"(?:that|which) apply)\b[^?]{0,30}$|"
                             r"^(?:please )?(?:answer|reply|respond) (?:with )?(?:yes or no|yes/no|y/n)\W*$|"
                             r"^(?:please )?(?:provide|give) a (?:number|figure|answer) for each (?:option|one|row)\W*$")
 _PERIOD_LABEL = re.compile(
@@ -979,9 +1018,10 @@ def _group_parts(items: list[RequestItem]) -> list[RequestItem]:
 _ENDS_ON_PREPOSITION = re.compile(r"(?i)\b(?:in|of|for|on|at|by|from|with|to|between|into|within)\s*:\s*$")
 _MID_SENTENCE = re.compile(r"\b(?:of|for|on|about|regarding|from|with|provide|including|include|namely|showing|"
                            r"and|or|the|your|all|any)\s*$", re.IGNORECASE)
-# "Under the Act could you tell me how many ...": the Act named, and a real question asked all the same.
+# "Under the Act could you tell me how many ...", "information on whether you employ ...": the Act named, or
+# information asked for, and a real question asked all the same.
 _SPECIFIC_ASK = re.compile(r"(?i)\b(?:how many|how much|how often|how long|the number of|the (?:total )?"
-                           r"cost of|a copy of|copies of|a list of)\b")
+                           r"cost of|a copy of|copies of|a list of|whether)\b")
 _GENERIC_SENTENCE = re.compile(
     r"(?i)\b(?:writing to|would like to|wish to|want to|am|are)?\s*(?:request|requesting|submit|submitting|make|"
     r"making|seek|seeking|looking to (?:receive|obtain)|obtain)\b[^.?!]{0,60}\b(?:information|data|details|"

@@ -37,7 +37,7 @@ from knowledge.reading.structure import (
     letter_message,
     thread_messages,
 )
-from knowledge.reading.text import containment, content_words, stem
+from knowledge.reading.text import containment, content_words, stem, without_copied_pieces
 
 MAX_QUESTION = 2_000
 MAX_ANSWER = 12_000
@@ -84,7 +84,8 @@ def _read_thread(source: SourceDocument, default_authority: str) -> ParsedDocume
     reference = source.reference or _thread_reference(source.text)
     when = source.date or next((m.date for m in replies if m.date), "") or request.date
     reply_text = "\n".join(reply.text for reply in replies)
-    precedents = _precedents(answers, stance, regime, reference, when, authority, source.source, reply_text)
+    precedents = _precedents(answers, stance, regime, reference, when, authority, source.source, reply_text,
+                             request.text)
     paragraphs = [line for reply in replies for line in reply.lines]
     relied = [label for p in precedents for label in p.exemptions] + list(stance.exemptions if stance else ())
     reasoning = exemption_reasoning(paragraphs, regime, source.source, reference, when, authority, relied)
@@ -205,7 +206,8 @@ def _read_letter(source: SourceDocument, default_authority: str) -> ParsedDocume
     reply = Message(Sender.AUTHORITY, when, authority, tuple(response_lines), MessageKind.RESPONSE)
     answers = answers_for(items, [reply], lambda text: _settled(text, regime))
     stance = _stance([reply], items, regime)
-    precedents = _precedents(answers, stance, regime, reference, when, authority, source.source, "\n".join(lines))
+    precedents = _precedents(answers, stance, regime, reference, when, authority, source.source, "\n".join(lines),
+                             request_text)
     relied = [label for p in precedents for label in p.exemptions] + list(stance.exemptions if stance else ())
     reasoning = exemption_reasoning([*lines, *letter.closing], regime, source.source, reference, when, authority,
                                     relied)
@@ -239,10 +241,10 @@ def _stance(replies: list[Message], items: list[RequestItem], regime: Regime) ->
 
 
 def _precedents(answers: list[Answer], stance: RequestStance | None, regime: Regime, reference: str, when: str,
-                authority: str, source: str, reply_text: str = "") -> list[Precedent]:
+                authority: str, source: str, reply_text: str = "", request_text: str = "") -> list[Precedent]:
     shared = [label for label in find_citations(reply_text or "\n".join(a.text for a in answers), regime)
               if section_key(label) not in ("s16", "s17", "s1", "s10", "s50")]
-    decisions = [_decide(answer, regime, stance, shared) for answer in answers]
+    decisions = [_decide(answer, regime, stance, shared, request_text) for answer in answers]
     for position, answer in enumerate(answers):
         target = cross_reference(answer.text) if answer.source is AnswerSource.QUESTION else None
         index = (position - 1 if target == 0 else _question_index(answers, target)) if target is not None else None
@@ -300,13 +302,17 @@ def _question_index(answers: list[Answer], number: int) -> int | None:
 
 
 def _decide(answer: Answer, regime: Regime, stance: RequestStance | None,
-            shared: list[str]) -> tuple[Disposition, list[str], bool, str]:
-    """Disposition, exemptions relied on, whether the text carries the answer, and why not."""
+            shared: list[str], request_text: str = "") -> tuple[Disposition, list[str], bool, str]:
+    """Disposition, exemptions relied on, whether the text carries the answer, and why not.
+
+    What the reply repeats of the request word for word (its own list, quoted back) decides nothing.
+    """
     if answer.source is AnswerSource.NONE or not answer.text.strip():
         return Disposition.OTHER, [], False, NOT_ANSWERED
-    disposition = classify_disposition(answer.text, regime, context_ncnd=stance is not None,
+    decided = without_copied_pieces(answer.text, request_text)
+    disposition = classify_disposition(decided, regime, context_ncnd=stance is not None,
                                        document_cites=bool(shared), question=answer.question)
-    exemptions = exemptions_relied_on(answer.text, disposition, regime, shared)
+    exemptions = exemptions_relied_on(decided, disposition, regime, shared)
     if answer.source is AnswerSource.ATTACHMENT:
         # The text may still state the outcome ("names withheld under s40(2), see attached"), or say that
         # what was asked for is the attachment ("The readings are attached"): otherwise it is unknown.

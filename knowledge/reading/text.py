@@ -131,3 +131,22 @@ def cells_marked(line: str) -> str:
 _MARKER_CELL = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*\-o]|"
                           r"\(?(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.):]*\)?|q(?:uestion)?\s?\d{1,2}[.:)]?)$", re.IGNORECASE)
 
+
+
+_PIECE_BREAK = re.compile(r"\n|[\u2022\u25cf\u25aa\u25e6]|(?<=[.;!?])\s+")
+_QUOTED_WORDS = 6
+
+
+def without_copied_pieces(text: str, source: str) -> str:
+    """`text` less the lines, bullets and sentences copied word for word from `source`.
+
+    A reply that repeats the requester's own list ("the role has these duties from the list you provided: ...
+    where one does not exist") decides nothing by the words it repeats. Pieces under six words stay (a
+    repeated "Not held." is the reply's own), and so does the whole text when all of it is copied.
+    """
+    if not source.strip() or not text.strip():
+        return text
+    quoted = f" {' '.join(words(source))} "
+    kept = [piece for piece in _PIECE_BREAK.split(text) if piece.strip() and not (
+        len(piece_words := words(piece)) >= _QUOTED_WORDS and f" {' '.join(piece_words)} " in quoted)]
+    return "\n".join(kept) if kept else text
