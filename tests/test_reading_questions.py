@@ -489,3 +489,9 @@ def test_information_on_whether_something_is_done_is_a_question_not_an_opening()
             "How many play areas did they inspect in 2024?")
     assert reading(text) == ["Please provide information on whether or not you employ a play safety officer.",
                              "How many play areas did they inspect in 2024?"]
+
+
+def test_a_lead_about_a_list_that_is_no_research_still_introduces_questions() -> None:
+    text = ("We are working on the following list of:\n- How many battery drop-off points do you run?\n"
+            "- How much have you spent on them since 2022?")
+    assert len(reading(text)) == 2

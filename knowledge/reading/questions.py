@@ -785,8 +785,9 @@ _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:de
 
 
 _CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducting|carrying out|undertaking|doing|"
-                           r"researching|compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|"
-                           r"report|review|investigation|dissertation|thesis|article)?\b[^.?!]{0,60}:\s*$")
+                           r"compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|report|review|"
+                           r"investigation|dissertation|thesis|article)\b[^.?!]{0,60}:\s*$|^(?:i|we) (?:am|are) "
+                           r"(?:currently )?researching\b[^.?!]{0,80}:\s*$")
 
 
 def _describes_what_follows(text: str) -> bool:
