@@ -216,3 +216,35 @@ def test_a_reply_that_repeats_the_requesters_own_list_is_not_decided_by_the_word
              "Yours sincerely,\nParks Team")
     answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
     assert [a[1] for a in answers] == [D.DISCLOSED, D.DISCLOSED]
+
+
+def test_withholding_stated_as_done_is_read_though_no_section_is_named() -> None:
+    answer = ("Details of the teams are provided below. Names and contact details of staff below director level "
+              "have been withheld under our current policy.")
+    assert classify_disposition(answer, question="A list of the teams and their staff") is D.PARTIALLY_DISCLOSED
+    assert classify_disposition("If any information is withheld you may ask for a review. The team has 4 staff.",
+                                question="How many staff?") is D.DISCLOSED
+
+
+def test_a_reply_that_restates_the_list_then_answers_it_in_one_paragraph_answers_every_question() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. A list of the council's tree teams and their managers\n"
+           "2. The names of all the tree surgeons in each team\n3. The names of all the tree inspectors in each "
+           "team\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nWe have now attached a full reply to your request for:\n"
+             "A list of the council's tree teams and their managers\n"
+             "The names of all the tree surgeons in each team The names of all the tree inspectors in each team\n"
+             "The details are in the attached spreadsheet. Some names of junior staff have been withheld under "
+             "our policy.\nYours sincerely,\nTrees Team")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
+    assert all("withheld" in a[0] for a in answers)
+
+
+def test_a_reply_the_authority_withdrew_as_sent_in_error_answers_nothing() -> None:
+    wrong = "Dear Kim,\nThe council holds no information on any of your questions.\nYours sincerely,\nTrees Team"
+    withdrawn = ("Dear Kim,\nThe email we sent yesterday was sent to you in error. A full reply will follow.\n"
+                 "Yours sincerely,\nTrees Team")
+    right = ("Dear Kim,\n1. The council felled 312 street trees in 2023.\n2. The names are withheld under "
+             "section 40(2).\n3. The policy is published on our website.\nYours sincerely,\nTrees Team")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-20", wrong),
+                          ("incoming", "2024-01-21", withdrawn), ("incoming", "2024-01-29", right))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]

@@ -495,3 +495,21 @@ def test_a_lead_about_a_list_that_is_no_research_still_introduces_questions() ->
     text = ("We are working on the following list of:\n- How many battery drop-off points do you run?\n"
             "- How much have you spent on them since 2022?")
     assert len(reading(text)) == 2
+
+
+def test_a_numbered_list_run_into_one_paragraph_is_still_a_list() -> None:
+    text = ("I would like to ask about respite beds as follows; 1. Does the council commission respite beds? "
+            "2. How many beds were commissioned in 2024? 3. What is the weekly cost of one bed?")
+    assert reading(text) == [
+        "I would like to ask about respite beds as follows; Does the council commission respite beds?",
+        "How many beds were commissioned in 2024?", "What is the weekly cost of one bed?"]
+
+
+def test_figures_and_section_numbers_in_prose_are_no_list() -> None:
+    text = "Please provide the 2. 5 metre verge budget and the section 3. Rules for 2024. And 1. Reasons why?"
+    assert len(reading(text)) == 1
+
+
+def test_asking_to_have_the_answer_in_a_format_is_no_question() -> None:
+    text = "I would like a list of the bridges you inspected in 2024.\nCan I have this in excel format please."
+    assert reading(text) == ["I would like a list of the bridges you inspected in 2024."]

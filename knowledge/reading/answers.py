@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from knowledge.reading.questions import ItemKind, RequestItem
 from knowledge.reading.structure import Message, MessageKind
-from knowledge.reading.text import LIST_MARKER, containment, content_words, stem
+from knowledge.reading.text import LIST_MARKER, containment, content_words, stem, wholly_copied
 
 
 class AnswerSource(StrEnum):
@@ -98,7 +98,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
     question in particular goes to the questions still unsettled (a review of a refusal, a late
     supplement), not over answers already given.
     """
-    replies = [m for m in messages if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)]
+    replies = _not_withdrawn([m for m in messages if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)])
     questions = _split_where_answered_separately(items, replies)
     texts: list[list[str]] = [[] for _ in questions]
     sources: list[AnswerSource] = [AnswerSource.NONE for _ in questions]
@@ -135,6 +135,26 @@ def answers_for(items: list[RequestItem], messages: list[Message],
             source = AnswerSource.ATTACHMENT
         answers.append(Answer(item.question, text, source, item, dates[index]))
     return _with_follow_ups_joined(answers)
+
+
+# "This email is incomplete and was sent to you in error. Please disregard this response."
+_WITHDRAWS_PREVIOUS = re.compile(
+    r"(?i)\b(?:(?:was|were|been) sent (?:to you )?in error|please (?:disregard|ignore) (?:the|our|my) (?:previous|"
+    r"earlier|last) (?:response|reply|e-?mail|message|letter)|(?:response|reply|e-?mail|letter) (?:was|is) "
+    r"(?:incomplete|withdrawn)\b)")
+
+
+def _not_withdrawn(replies: list[Message]) -> list[Message]:
+    """The replies less any the authority withdrew in the next one (which, saying only that, answers nothing)."""
+    kept: list[Message] = []
+    for position, reply in enumerate(replies):
+        following = replies[position + 1] if position + 1 < len(replies) else None
+        if _WITHDRAWS_PREVIOUS.search(reply.text) and len(reply.text.split()) < 120:
+            continue  # the withdrawal notice itself
+        if following is not None and _WITHDRAWS_PREVIOUS.search(following.text) and len(following.text.split()) < 120:
+            continue
+        kept.append(reply)
+    return kept
 
 
 # "How many of these ...", "If so, ...": a question that leans on the one before it.
@@ -272,7 +292,7 @@ def _locate_lines(questions: list[RequestItem], lines: list[str]) -> tuple[list[
         return _by_topic(questions, lines), set()
     found = _co_restated(questions, lines, found)
     used = {line for span in found if span is not None for line in lines[span.start : span.end]}
-    return _segments(found, lines), used
+    return _segments(found, lines, "\n".join(item.question for item in questions)), used
 
 
 def _table_row(line: str) -> str | None:
@@ -452,8 +472,12 @@ def _co_restated(questions: list[RequestItem], lines: list[str], found: list[_Sp
     return out
 
 
-def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
-    """The text after each located question up to the next one; consecutive ones share what follows."""
+def _segments(found: list[_Span | None], lines: list[str], asked: str = "") -> list[str | None]:
+    """The text after each located question up to the next one; consecutive ones share what follows.
+
+    Text under a restatement that only restates other questions (the reply restates the list, then answers
+    it in one paragraph) is no answer of its own.
+    """
     order = sorted((span.start, index) for index, span in enumerate(found) if span is not None)
     out: list[str | None] = [None for _ in found]
     for position, (_, index) in enumerate(order):
@@ -474,7 +498,7 @@ def _segments(found: list[_Span | None], lines: list[str]) -> list[str | None]:
     # Restatements with nothing under them are answered together by the next answer.
     pending: list[int] = []
     for _, index in order:
-        if not (out[index] or "").strip():
+        if not (out[index] or "").strip() or wholly_copied(out[index] or "", asked):
             pending.append(index)
             continue
         for waiting in pending:

@@ -123,6 +123,12 @@ _POINTER_NEGATED = re.compile(
     r"not yet (?:been )?published",
     re.IGNORECASE,
 )
+# "Names of staff below Assistant Director level have been withheld under our policy": withholding stated as
+# done, though no section is named (not "if any information is withheld, you may ask for a review").
+_WITHHELD_DONE = re.compile(
+    r"(?i)(?<![\w,] if )(?<!where )(?<!should )(?<!any )\b(?:information|details|names?|data|figures?|parts?|"
+    r"some|it|they)\b[^.?!]{0,120}\b(?:has|have|had|was|were|are|is) (?:been )?(?:withheld|redacted)\b"
+    r"(?![^.?!]{0,20}\b(?:from you|by you)\b)")
 _NOT_WITHHOLDING = re.compile(
     r"(?:no|not (?:identified|found) any|not (?:any|a)) (?:reason|grounds?|basis) to withh|(?:has|have|was|were) not "
     r"(?:been )?withheld|nothing (?:has been|is|was) withheld|not (?:be|being) withheld|without (?:any )?redaction",
@@ -238,7 +244,8 @@ def classify_disposition(
         # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held
         # (asked how many, "None" is a zero).
         not_held = _NOT_APPLICABLE.match(text)
-    withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)) else None
+    withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)
+                                         or _WITHHELD_DONE.search(text)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None
     pointer = _points_elsewhere(text)

@@ -16,6 +16,7 @@ returned as `left_out`, so a surface can show them and let a person add one back
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -412,12 +413,31 @@ def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:
     """The questions of a request body (greeting, headers and sign-off already removed)."""
     raw, tables = _without_tables([cells_marked(line) for line in normalise(text.replace("\t", CELL)).split("\n")])
     lines = [" ".join(line.split()) for line in raw] if reflowed else reflow(raw)
-    marked = _mark(_joined_continuations(_bare_numbers_marked(lines)))
+    marked = _mark(_joined_continuations(_bare_numbers_marked(_inline_numbers_split(lines))))
     items, left_out = _build(marked)
     return QuestionList(tuple(items), (*tables, *left_out))
 
 
 _BARE_NUMBER = re.compile(r"^(\d{1,2}) (?=[A-Za-z])")
+# "... on the following; 1. Does the council ...? 2. Does it ...? 3. What is ...": a numbered list whose line
+# breaks were lost. A number counts only after a sentence's end (or the line's start) and before a capital.
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[.?!;:]) )(\d{1,2})[.)] (?=[A-Z\"'‘“])")
+
+
+def _inline_numbers_split(lines: list[str]) -> list[str]:
+    """A paragraph holding "1. ... 2. ... 3. ..." in order, one line per item (the lead, if any, first)."""
+    out: list[str] = []
+    for line in lines:
+        starts: list[int] = []
+        for match in _INLINE_NUMBER.finditer(line):
+            if int(match.group(1)) == len(starts) + 1:
+                starts.append(match.start(1))
+        if len(starts) < 3:
+            out.append(line)
+            continue
+        cuts = [0, *starts, len(line)] if line[: starts[0]].strip() else [*starts, len(line)]
+        out.extend(line[a:b].strip() for a, b in itertools.pairwise(cuts) if line[a:b].strip())
+    return out
 
 
 def _bare_numbers_marked(lines: list[str]) -> list[str]:
@@ -876,10 +896,13 @@ def _labels_answer_to(question: str, text: str) -> bool:
         return True  # "... for the years:" then "- 2022", "- 2023"
     if _CHOICE_PROMPT.search(question) and 0 < len(label.split()) <= 20:
         return True  # "Please select one option:" then "a) Sent for recycling", "b) Other, please specify"
+    if _WHICH_OF_THE_FOLLOWING.search(question) and 0 < len(label.split()) <= 8 and not _asks_itself(label):
+        return True  # "which of the following do you require of each animal" then "o Name", "o Breed"
     return question.rstrip().endswith("?") and _asks_itself(question) and 0 < len(label.split()) <= 8 and \
         not _asks_itself(label) and not label.endswith("?")
 
 
+_WHICH_OF_THE_FOLLOWING = re.compile(r"(?i)\bwhich (?:one )?of the following\b[^.?!]{0,120}[:?]?\s*$")
 _TEMPLATE_ROW = re.compile(r"(?i)^[a-z][\w /&()'-]{0,40}:\s*(?:£\s?x+|x+|\?+|_{2,}|\[\s*\w{0,10}\s*\]|\.{3,}|"
                            r"£\s?_+|n)\s*$")
 _LAYOUT_NOTE = re.compile(r"(?i)^(?:a |the )?(?:breakdown|format|layout|table|response)\b[^?]{0,40}\b"
@@ -1135,7 +1158,8 @@ def _procedural_sentence(sentence: str) -> bool:
         rest = _FORMAT.sub(" ", sentence)
         return bool(_ANAPHORA.search(rest) or re.search(r"(?i)\b(?:this|the|that|all|your|any)\b[^.]{0,25}\b(?:data|"
                                                        r"information|response|reply|answer|figures)\b", rest)
-                    or re.search(r"(?i)\b(?:provide|send|supply|give)\s+(?:it|them|this|these)\b", rest)) \
+                    or re.search(r"(?i)\b(?:provide|send|supply|give|(?:can|could|may) (?:i|we) (?:have|get|receive))"
+                                 r"\s+(?:it|them|this|these)\b", rest)) \
             or not _asks(rest)
     return not _asks(sentence) and bool(re.match(r"(?i)^(?:request for information|freedom of information)", sentence))
 

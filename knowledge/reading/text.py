@@ -150,3 +150,13 @@ def without_copied_pieces(text: str, source: str) -> str:
     kept = [piece for piece in _PIECE_BREAK.split(text) if piece.strip() and not (
         len(piece_words := words(piece)) >= _QUOTED_WORDS and f" {' '.join(piece_words)} " in quoted)]
     return "\n".join(kept) if kept else text
+
+
+def wholly_copied(text: str, source: str) -> bool:
+    """Whether every line and sentence of `text` is copied word for word from `source` (six words or more each)."""
+    if not source.strip() or not text.strip():
+        return False
+    quoted = f" {' '.join(words(source))} "
+    pieces = [piece for piece in _PIECE_BREAK.split(text) if piece.strip()]
+    return bool(pieces) and all(len(piece_words := words(piece)) >= _QUOTED_WORDS
+                                and f" {' '.join(piece_words)} " in quoted for piece in pieces)
