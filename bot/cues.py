@@ -399,7 +399,8 @@ _RECORDS = (r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats
             r"memos?|memoranda|documents?|records?|notes?|minutes|reports?|papers?|files?|information|data|"
             r"briefings?|submissions?|surveys?|assessments?|photographs?|drawings?|charts?|folders?|manuals?)")
 _ALL_CORRESPONDENCE = re.compile(
-    r"\b(?:all|any and all|every|each|copies of all|any)\s+(?:the\s+|of\s+(?:the|your)\s+)?(?:internal\s+|external\s+)?"
+    r"\b(?:all|any and all|every|each|copies of all|any)\s+(?:the\s+|of\s+(?:the|your)\s+)?"
+    r"(?:(?:internal|external|written|electronic|e-?mail)\s+)?"
     r"(?:e-?mails?|correspondence|communications?|messages?|texts?|whats ?app messages?|letters?)\b", re.IGNORECASE)
 _ALL_RECORDS = re.compile(
     rf"\b(?:all|any and all|every)\s+(?:the\s+|of\s+the\s+)?{_RECORDS}\s+(?:held|relating|related|regarding|"
@@ -422,7 +423,9 @@ _NARRATIVE = re.compile(
 _BROKEN_DOWN = re.compile(r"\b(?:broken down|breakdown|split|categorised)\b[^.?]*", re.IGNORECASE)
 _YEAR = r"((?:19|20)\d\d)"
 _SINCE = re.compile(rf"\b(?:since|from|after|starting)\s+(?:(?:the\s+)?(?:start|beginning) of\s+)?"
-                    rf"(?:\w+\s+)?{_YEAR}\b(?!\s*(?:to|until|and|-|–)\s*(?:\w+\s+)?(?:19|20)\d\d)", re.IGNORECASE)
+                    rf"(?:\w+\s+)?{_YEAR}\b(?!\s*(?:to|until|and|-|–)\s*(?:\w+\s+)?(?:19|20)\d\d)|"
+                    rf"\bbetween\s+(?:\w+\s+)?{_YEAR}\s+and\s+(?:the\s+)?(?:present|now|today|(?:the\s+)?date)\b",
+                    re.IGNORECASE)
 _DATE_SPAN = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2}|\d{4})\s*(?:to|until|and|-|–)\s*\d{1,2}/\d{1,2}/(\d{2}|\d{4})\b")
 _SPAN = re.compile(rf"\b{_YEAR}\s*(?:/\d\d)?\s*(?:to|until|and|-|–|through)\s*(?:\w+\s+)?(?:\d{{1,2}}\s+)?"
                    rf"{_YEAR}\b", re.IGNORECASE)
@@ -495,7 +498,7 @@ def _cost_limit(regime: Regime, kind: AuthorityKind) -> str:
 
 def _period_years(question: str, today: date) -> int:
     """The longest period the question spans, in whole years (0 when it names none)."""
-    spans = [today.year - int(m.group(1)) for m in _SINCE.finditer(question)]
+    spans = [today.year - int(m.group(1) or m.group(2)) for m in _SINCE.finditer(question)]
     spans += [int(m.group(2)) - int(m.group(1)) + 1 for m in _SPAN.finditer(question) if m.group(2) >= m.group(1)]
     for match in _DATE_SPAN.finditer(question):
         first, last = (int(y) % 100 for y in match.groups())

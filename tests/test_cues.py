@@ -229,6 +229,8 @@ def test_all_emails_over_a_long_period_are_a_cost_risk_with_aggregation_and_advi
     "The number of complaints received in each of the last ten years.",
     "Every report, memo, survey and note about the library roof.",
     "The number of laptops held by every department of the council.",
+    "Copies of all written communications from the lottery board.",
+    "The minutes of the harbour board dated between March 2009 and the present.",
 ])
 def test_one_strong_sign_is_enough_for_a_cost_cue(question: str) -> None:
     assert CueKind.COST_RISK in cues(question)

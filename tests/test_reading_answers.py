@@ -248,3 +248,14 @@ def test_a_reply_the_authority_withdrew_as_sent_in_error_answers_nothing() -> No
     answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-20", wrong),
                           ("incoming", "2024-01-21", withdrawn), ("incoming", "2024-01-29", right))
     assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
+
+
+def test_a_section_named_to_explain_more_time_is_not_relied_on() -> None:
+    from knowledge.models import Regime
+    from knowledge.reading.decisions import citations_relied_on
+
+    text = ("We are extending the deadline for our final response by 20 working days. Section 10 of the Act allows "
+            "such an extension where an exemption is engaged, in this case section 42 (legal professional "
+            "privilege), which needs the public interest test.")
+    assert citations_relied_on(text, Regime.FOIA) == []
+    assert citations_relied_on("The advice is withheld under section 42 of the Act.", Regime.FOIA) == ["s42"]

@@ -513,3 +513,19 @@ def test_figures_and_section_numbers_in_prose_are_no_list() -> None:
 def test_asking_to_have_the_answer_in_a_format_is_no_question() -> None:
     text = "I would like a list of the bridges you inspected in 2024.\nCan I have this in excel format please."
     assert reading(text) == ["I would like a list of the bridges you inspected in 2024."]
+
+
+def test_the_columns_asked_for_in_a_format_line_belong_to_the_question_before() -> None:
+    text = ("I would like the following information:\nDetails of any current contracts with Northwind Ltd.\n"
+            "I would like you to provide this information in the following format:\nName of contract\n"
+            "Service provided\nStart date\nValue of contract")
+    assert reading(text) == ["Details of any current contracts with Northwind Ltd. Name of contract; Service provided; "
+                             "Start date; Value of contract"]
+
+
+def test_years_marked_with_a_dash_are_the_periods_of_their_question() -> None:
+    text = ("1) The number of pupils newly registered for home education in each academic year for:\n"
+            "-2021-22\n-2022-23\n-2023-24\n2) The number who returned to school in the same years.")
+    assert reading(text) == [
+        "The number of pupils newly registered for home education in each academic year for: 2021-22; 2022-23; "
+        "2023-24", "The number who returned to school in the same years."]

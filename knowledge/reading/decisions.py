@@ -411,6 +411,11 @@ def _scrub(text: str) -> str:
     return re.sub(r"https?://\S+|\S+\.(?:pdf|docx?|xlsx?)\b", " ", text)
 
 
+def citations_relied_on(text: str, regime: Regime) -> list[str]:
+    """The sections a text cites, less those it says were considered and not applied, or are still being weighed."""
+    return [label for label in find_citations(text, regime) if not _not_applied_near(text, label)]
+
+
 def _not_applied_near(text: str, label: str) -> bool:
     """A section the authority considered and did not apply ("we considered s42 but ...")."""
     number = re.escape(section_key(label)[1:]) if label.startswith("s") else re.escape(label[4:])
@@ -418,7 +423,17 @@ def _not_applied_near(text: str, label: str) -> bool:
         window = text[max(0, match.start() - 160) : match.end() + 200]
         if _NOT_APPLIED.search(window):
             return True
+        start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        stops = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+        if _UNDER_CONSIDERATION.search(text[start : min(stops, default=len(text))]):
+            return True  # "we are extending the deadline ... in this case section 42": not yet relied on
     return False
+
+
+# A section named to explain more time to weigh the public interest is under consideration, not relied on.
+_UNDER_CONSIDERATION = re.compile(
+    r"(?i)\b(?:extend(?:ing|ed)?|extension (?:of|to))\b[^.]{0,60}\b(?:deadline|time limit|time for|response "
+    r"(?:date|time))|\bsection 10\b[^.]{0,80}\bextension\b|\b(?:extra|additional|more) time to consider\b")
 
 
 def _first_disclosure_signal(text: str) -> int | None:

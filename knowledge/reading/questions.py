@@ -554,7 +554,9 @@ def _marker(line: str, previous_letter: str) -> tuple[ItemKind | None, str, str]
         if body.strip() and not re.match(r"(?i)^[a-z]\.[a-z]\.", line):
             return ItemKind.LETTERED, label, body.strip()
     bullet = _BULLET.match(line)
-    if bullet and bullet.group(1).strip() and not re.match(r"^-?\d", line) and not line.startswith("--"):
+    if bullet and bullet.group(1).strip() and not line.startswith("--") and (
+            not re.match(r"^-?\d", line) or _PERIOD_LABEL.match(bullet.group(1).strip())):
+        # "-2019-20" under "for each academic year:" is an entry; "-5 degrees" is a figure
         return ItemKind.BULLET, line[0], bullet.group(1).strip()
     return None, "", line
 
@@ -580,6 +582,17 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
     while index < len(lines):
         line = lines[index]
         index += 1
+        if line.text and roots and after_item and not stack and _FORMAT_LEAD.search(line.text) and (
+                len(_FORMAT_LEAD.sub("", line.text).split()) <= 4
+                or _ENDS_POINTING_BACK.search(_FORMAT_LEAD.sub("", line.text))):
+            # "Please provide this in the following format:" then "Name of contract", "Start date": the
+            # columns the answer to the question before should have, not questions of their own.
+            left_out.append(line.text)
+            while index < len(lines) and lines[index].text and len(lines[index].text.split()) <= 8 and \
+                    not _asks_itself(lines[index].text) and not _is_procedural(lines[index].text):
+                roots[-1].children.append(_Node(ItemKind.DIMENSION, "", lines[index].text))
+                index += 1
+            continue
         if line.kind is None and line.text and roots and after_item and not stack and \
                 _LISTING.search(roots[-1].text) and all(c.kind is ItemKind.DIMENSION for c in roots[-1].children) \
                 and _is_entry_of(line.text):
@@ -903,6 +916,10 @@ def _labels_answer_to(question: str, text: str) -> bool:
 
 
 _WHICH_OF_THE_FOLLOWING = re.compile(r"(?i)\bwhich (?:one )?of the following\b[^.?!]{0,120}[:?]?\s*$")
+_FORMAT_LEAD = re.compile(r"(?i)\b(?:in|using|with|under) (?:the following|these|this) (?:format|layout|headings|"
+                          r"columns|fields|template)\s*:\s*$")
+_ENDS_POINTING_BACK = re.compile(r"(?i)\b(?:it|them|(?:this|these|the|that|such) (?:information|data|details|answers?|"
+                                 r"figures)|this|these|your (?:response|answers?|reply))\s*$")
 _TEMPLATE_ROW = re.compile(r"(?i)^[a-z][\w /&()'-]{0,40}:\s*(?:£\s?x+|x+|\?+|_{2,}|\[\s*\w{0,10}\s*\]|\.{3,}|"
                            r"£\s?_+|n)\s*$")
 _LAYOUT_NOTE = re.compile(r"(?i)^(?:a |the )?(?:breakdown|format|layout|table|response)\b[^?]{0,40}\b"

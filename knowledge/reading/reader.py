@@ -23,7 +23,13 @@ from knowledge.models import (
 from knowledge.personal_data import SIGN_OFF
 from knowledge.personal_data import redact_correspondence as redact_requester
 from knowledge.reading.answers import Answer, AnswerSource, answers_for, locate_lines
-from knowledge.reading.decisions import NCND_WORDING, classify_disposition, cross_reference, exemptions_relied_on
+from knowledge.reading.decisions import (
+    NCND_WORDING,
+    citations_relied_on,
+    classify_disposition,
+    cross_reference,
+    exemptions_relied_on,
+)
 from knowledge.reading.letters import letter_layout, without_quoted_documents
 from knowledge.reading.metadata import detect_regime, find_authority, find_date, find_reference
 from knowledge.reading.questions import RequestItem, asks, read_questions
@@ -242,7 +248,7 @@ def _stance(replies: list[Message], items: list[RequestItem], regime: Regime) ->
 
 def _precedents(answers: list[Answer], stance: RequestStance | None, regime: Regime, reference: str, when: str,
                 authority: str, source: str, reply_text: str = "", request_text: str = "") -> list[Precedent]:
-    shared = [label for label in find_citations(reply_text or "\n".join(a.text for a in answers), regime)
+    shared = [label for label in citations_relied_on(reply_text or "\n".join(a.text for a in answers), regime)
               if section_key(label) not in ("s16", "s17", "s1", "s10", "s50")]
     decisions = [_decide(answer, regime, stance, shared, request_text) for answer in answers]
     for position, answer in enumerate(answers):
