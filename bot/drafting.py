@@ -521,7 +521,8 @@ class Drafter:
         card = self.library.get(label, regime)
         weighed = card is None or card.qualified  # an absolute exemption has no public interest test to argue
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
-                 and not _NOT_APPLIED.search(r.text) and (weighed or r.kind != "public_interest")
+                 and not _NOT_APPLIED.search(r.text) and not _FAVOURS_RELEASE.search(r.text)
+                 and (weighed or r.kind != "public_interest")
                  and not _OTHER_LAW[regime].search(r.text)
                  and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))
                  and not _argues_other_sections(r.text, [label, *cited], regime)]
@@ -647,6 +648,13 @@ _FOREIGN_REASONING_FLOOR = 0.5
 # A paragraph explaining why a section does not apply argues for release, not for the exemption.
 _NOT_APPLIED = re.compile(r"(?i)\b(?:does|do|did|would|will) not (?:apply|engage|be engaged)|(?:is|are) not "
                           r"(?:engaged|personal data)|cannot be relied on|not (?:been )?applied\b")
+# A paragraph that concludes for release ("on balance it is in the public interest to disclose") argues against
+# the withholding it would be cited for.
+_FAVOURS_RELEASE = re.compile(
+    r"(?i)\bbalance\b[^.]{0,80}\b(?:in favour of|favou?rs?) (?:the )?(?:disclos|releas)|"
+    r"\bpublic interest (?:is best served by|lies in|favou?rs|is in favour of) (?:the )?(?:disclos|releas)|"
+    r"(?<!not )\bin the public interest to (?:disclose|release)\b|\b(?:have|has) (?:therefore )?decided\b[^.]{0,60}"
+    r"\bto (?:disclose|release)\b")
 _OWN_REASONING_MARGIN = 0.15
 # Reasoning that names another regime's law argues under it ("section 30(c) of FOISA" in an English letter).
 _OTHER_LAW = {
@@ -1119,6 +1127,7 @@ _PREPOSITION = re.compile(r"^(?:for|in|on|by|during|over|between|from|since|with
                           re.IGNORECASE)
 _ACCEPTANCE = re.compile(r"(?i)\b(?:would|will) (?:also )?be (?:fine|ok|okay|acceptable|sufficient|great|helpful)\b|"
                          r"\b(?:is|are) (?:fine|ok|okay|acceptable)\b")
+_SHORT_TAIL = 8
 _RESTATED_WORDS = 50
 _DETERMINERS = frozenset({"a", "an", "the", "any", "all", "every", "each", "some"})
 _INFORMATION = "the information you asked for"
@@ -1177,7 +1186,7 @@ def restate_question(question: str) -> str:
     stripped = re.sub(r"^(?:(?:last|first|next|final) (?:one|question|point)\s*)?[-\u2013\u2014:]+\s*", "",
                       _TRAILING_ASIDE.sub("", stripped).strip(" ,"), flags=re.IGNORECASE)
     words = stripped.split()
-    if len(words) > _RESTATED_WORDS:
+    if len(words) > _RESTATED_WORDS + _SHORT_TAIL:  # a short tail ("since January 2022") is its scope: kept
         # Cut at the last clause boundary that keeps most of it, marked as cut ("[...]"), not mid-phrase.
         cut = max((i + 1 for i, word in enumerate(words[:_RESTATED_WORDS]) if word.endswith((",", ";"))
                    and i + 1 >= _RESTATED_WORDS // 2), default=_RESTATED_WORDS)

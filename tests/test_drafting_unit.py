@@ -705,6 +705,14 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
         ("I'd like to ask the following under the Freedom of Information Act please. A list of the gifts "
          "declared by councillors since 2022.", "You asked for a list of the gifts declared by councillors since "
          "2022."),
+        # A long ask keeps its short closing scope rather than cutting it ("since January 2022").
+        ("all emails between the harbour master and anyone else in the council about mooring fees or charges for "
+         "visiting yachts or for the resident fishing fleet, and about any plans to change those fees in the "
+         "coming years, and any briefing notes prepared about them for the harbour board since January 2022",
+         "You asked for all emails between the harbour master and anyone else in the council about mooring fees "
+         "or charges for visiting yachts or for the resident fishing fleet, and about any plans to change those "
+         "fees in the coming years, and any briefing notes prepared about them for the harbour board since "
+         "January 2022."),
         # What will do is not asked back.
         ("How many moorings are let, and on which pontoons? Berth numbers would be fine if that is easier.",
          'You asked: "How many moorings are let, and on which pontoons?"'),
@@ -991,3 +999,13 @@ def test_the_requesters_own_data_limbs_map_each_way_and_send_me_is_not_about_the
     assert others_limbs(["s40(1)"], "Please send me the names of the pilots") == ["s40(2)"]
     assert _limbs_for(["s40(1)"], Disposition.NCND, Regime.FOIA) == ["s40(5A)"]
     assert _limbs_for(["s40(5A)"], Disposition.EXEMPT_WITHHELD, Regime.FOIA) == ["s40(1)"]
+
+
+def test_reasoning_that_concludes_for_release_is_not_cited_for_withholding(drafter: Drafter) -> None:
+    question = "Copies of all correspondence about the harbour closure."
+    release = _reasoning("There is a strong public interest in the harbour closure. We have therefore decided that "
+                         "on balance it is in the public interest to disclose the information.", 0.6, OUR_NAME)
+    keep = _reasoning("Disclosing the correspondence about the harbour closure would prejudice the prevention of "
+                      "crime at the harbour.", 0.5, OUR_NAME)
+    chosen = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [release, keep]})
+    assert [item.text for item in chosen] == [keep.text]

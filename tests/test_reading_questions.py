@@ -529,3 +529,25 @@ def test_years_marked_with_a_dash_are_the_periods_of_their_question() -> None:
     assert reading(text) == [
         "The number of pupils newly registered for home education in each academic year for: 2021-22; 2022-23; "
         "2023-24", "The number who returned to school in the same years."]
+
+
+def test_asks_joined_by_also_or_plus_are_questions_as_the_public_writes_them() -> None:
+    text = ("Can you tell me how many gritting runs you made on Mill Lane last winter.\n\n"
+            "Also the total paid out in compensation for slips on icy pavements in each of the last 3 years.\n\n"
+            "Plus the number of complaints about gritting you got last winter, and what they were about.\n\n"
+            "Also do the gritter drivers use a route tracker, and if they do how long is the data kept.")
+    assert len(reading(text)) == 4
+
+
+def test_background_ending_in_a_bare_lead_is_carried_by_no_item() -> None:
+    text = ("My bin was missed three weeks running and my complaint got nowhere, so under FOI please send me the "
+            "following:\n\n- the number of missed bins reported on my street in 2024\n"
+            "- a copy of the missed-bin policy")
+    assert reading(text) == ["the number of missed bins reported on my street in 2024",
+                             "a copy of the missed-bin policy"]
+
+
+def test_wanting_to_know_whats_going_on_is_background() -> None:
+    text = ("The streetlight outside my house has been out for months so I want to know whats going on.\n\n"
+            "How many streetlight faults were reported in my ward in 2024?")
+    assert reading(text) == ["How many streetlight faults were reported in my ward in 2024?"]

@@ -861,7 +861,7 @@ def _release(stem: str, used: bool, roots: list[_Node], left_out: list[str]) -> 
     """A stem no item took is not lost: a question if it asks, else shown as left out."""
     if not stem or used:
         return
-    if _asks_itself(stem) and not _GENERIC_ASK.match(stem):
+    if _asks_itself(stem) and not _GENERIC_ASK.match(stem) and not _is_bare_lead(stem):
         roots.append(_Node(ItemKind.PROSE, "", stem))
     else:
         left_out.append(stem)
@@ -999,9 +999,19 @@ def _stem_for(stem: str, text: str, used: bool) -> str:
 
     A bare lead ("Please tell me:") is carried by none: it adds nothing to any question.
     """
-    if not stem or _BARE_LEAD.match(stem):
+    if not stem or _is_bare_lead(stem):
         return ""
     return stem if not used or _needs_stem(text) else ""
+
+
+def _is_bare_lead(stem: str) -> bool:
+    """A lead that asks for nothing in particular, after any background ("I got a ticket there last month, so
+    under FOI please send me the following:")."""
+    return bool(_BARE_LEAD.match(stem) or _BARE_LEAD.match(_LAST_CLAUSE.split(stem)[-1].strip()))
+
+
+_LAST_CLAUSE = re.compile(r"(?i)(?<=[.;!])\s+|,?\s+(?:and so|so|therefore|hence)\s+"
+                          r"(?=(?:under|in accordance|please|could|can|would|i)\b)")
 
 
 def _without_label(text: str) -> str:
@@ -1092,12 +1102,21 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
 
 
 def _asks(text: str) -> bool:
-    return _ASKING.search(text) is not None and not _STATEMENT.match(text)
+    bare = _LEADING_CONNECTIVE.sub("", text)
+    # "Plus the number of complaints ...", "Also do the wardens wear cameras, and if so ...".
+    led = bare != text and bool(_REQUESTED_THING.match(bare) or _ASKING.match(bare))
+    return (_ASKING.search(text) is not None or led) and not _STATEMENT.match(bare)
 
 
 def _asks_itself(text: str) -> bool:
     """A self-contained question: a question mark, an asking verb, or a question word leading the sentence."""
-    return "?" in text or bool(_SELF_ASKING.search(text))
+    return "?" in text or bool(_SELF_ASKING.search(text) or _SELF_ASKING.search(_LEADING_CONNECTIVE.sub("", text)))
+
+
+# "Also the total paid out ...", "Plus the number of complaints ...", "Also do the wardens wear cameras": the
+# connective joins the ask to the ones before; what follows it is read as the ask.
+_LEADING_CONNECTIVE = re.compile(r"(?i)^(?:and|also|plus|additionally|furthermore|further|finally|lastly|secondly|"
+                                 r"thirdly|next)\b,?\s+(?:also\b,?\s+)?")
 
 
 _SELF_ASKING = re.compile(
@@ -1122,7 +1141,8 @@ _REQUESTED_THING = re.compile(
 
 def _item_asks(text: str) -> bool:
     """An item that stands as a question by itself: it asks, or names what is wanted ("The number of ...")."""
-    return _asks_itself(text) or (bool(_REQUESTED_THING.match(text)) and not _STATEMENT.match(text))
+    bare = _LEADING_CONNECTIVE.sub("", text)
+    return _asks_itself(text) or (bool(_REQUESTED_THING.match(bare)) and not _STATEMENT.match(bare))
 
 
 # "The minutes are published on our website.": a thing named, then said of it; an answer, not an ask.
@@ -1210,6 +1230,7 @@ _BACKGROUND = re.compile(
     r"(?:find out|know|understand|learn) (?:how (?:much|often|far|widespread)|whether|the extent (?:to which|of)) "
     r"(?:of )?(?:this|it|that|these|such)\b[^.?!]{0,30}\b(?:goes on|go on|happens?|is happening|is going on|"
     r"occurs?|is (?:done|used))\b)|"
+    r"\b(?:know|find out|understand) (?:what'?s|what is|what has been) (?:going on|happening|being done)\b|"
     r"\b(?:would|'d) like (?:more )?(?:up[- ]to[- ]date|recent|current|newer|fresh) (?:figures|information|data)"
     r"\s*[.!]?\s*$"
 )
