@@ -70,7 +70,10 @@ def collect(corpora: list[Path], service: CaseService) -> list[Case]:
         for entry in read_manifest(corpus):
             document = load_labelled(corpus, entry, settings.max_file_bytes)
             regime = entry.regime or detect_regime(document.request + "\n" + document.text)
-            for question, label in zip(entry.questions, entry.dispositions, strict=True):
+            known = entry.answer_in_text or (True,) * len(entry.questions)
+            for question, label, in_text in zip(entry.questions, entry.dispositions, known, strict=True):
+                if label == Disposition.OTHER.value and not in_text:
+                    continue  # "see attached", the attachment absent: the outcome is unknown, as in `foibot eval`
                 vector = service.embeddings.embed_array([question])
                 found = service.drafter.retrieve([question], exclude_ids=excluded.get(entry.file, frozenset()),
                                                  vectors=vector)[0]

@@ -318,6 +318,10 @@ _IDENTIFIED_ROLE = re.compile(
     r"sergeant|inspector|constable|consultant|doctor|nurse|social worker|teacher|warden|driver|caretaker)"
     r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
 
+# "the name of the civil enforcement officer who gave me my ticket": one person, picked out by what they did.
+_ONE_PERSON = re.compile(rf"(?i)\b(?:the\s+)?(?:full\s+)?(?:name|identity)\s+of\s+the\s+(?:[\w-]+\s+){{0,3}}?"
+                         rf"(?:{_PEOPLE})\s+(?:who|that|which)\b[^.?;]{{0,80}}")
+_STAFF_TITLE = re.compile(r"(?:PC|PCSO|DC|DS|DI|DCI|DSI|Sgt|Sergeant|Inspector|Constable|Nurse|Detective|Dr)\b")
 _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
 _PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA: "s18"}
 # Whether someone was disciplined, suspended, investigated or complained about: the answer itself is their
@@ -374,6 +378,22 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
                   "all staff may be given instead.")
         return Cue(CueKind.PERSONAL_DATA, reason, sections=(section, provision),
                    outcomes=(Disposition.NCND,))
+    one = [m.group(0) for m in _ONE_PERSON.finditer(question) if not _SENIOR.search(m.group(0))]
+    about = [m.group(0) for m in _NAMED_PERSON.finditer(question)
+             if not _STAFF_TITLE.match(m.group(0))] if _DOCUMENTS.search(question) else []
+    if one or about:
+        # One identifiable person: the officer who issued a ticket, the records about a named resident. What
+        # is asked is that person's own data, so the whole answer is usually withheld, not redacted.
+        if one:
+            reason = (f"asks who one identifiable person is ({_quoted(one)}): naming an individual officer below "
+                      f"senior level is their personal data, and such names are withheld under {section}; a role, "
+                      "a team or an officer number may answer the question instead.")
+        else:
+            reason = (f"asks for records about a named private individual ({_quoted(about)}): the records are that "
+                      f"person's personal data and disclosure under FOI is to the world, so they are withheld under "
+                      f"{section}. The person can ask for their own records in a subject access request under the "
+                      "UK GDPR; someone acting for them needs their written consent.")
+        return Cue(CueKind.PERSONAL_DATA, reason, sections=(section,), outcomes=(Disposition.EXEMPT_WITHHELD,))
     if triggers:
         reason = (f"asks for named or identifiable people ({_quoted(triggers)}): names and details of staff below "
                   f"senior level, and of other people, are usually withheld under {section}, as disclosure would "
@@ -572,7 +592,10 @@ _TRANSPARENCY = re.compile(
     r"(?:current )?(?:names?|salar(?:y|ies)|remuneration) of (?:the|your) (?:chief executive|(?:\w+ )?director|"
     r"head of|senior)|organi[sz]ation(?:al)? (?:structure|chart)s?|"
     r"senior (?:staff|officers?|managers?)(?:'s?)? (?:salar\w*|pay|names)|"
-    r"penalty charge notices?|pcns?\b|parking (?:account|revenue|income|surplus)|trade union facility time|"
+    r"parking (?:account|revenue|income|surplus)|trade union facility time|"
+    r"what (?:each|the|every) contract is worth|(?:each|the) contracts?'?s? (?:value|worth)|"
+    r"which (?:companies|firms|suppliers|providers|operators) (?:have|hold|run) (?:them|the contracts?|"
+    r"these contracts?)|"
     r"grants? (?:paid |awarded |given )?to (?:voluntary|community|charit\w*))")
 _TRANSPARENCY_DUTY = {
     AuthorityKind.COUNCIL: "the Local Government Transparency Code 2015 has English councils publish (contracts "

@@ -146,6 +146,12 @@ class OutcomeModel:
     stance_weight: float = 4.0
     """For NCND kept where the authority's own precedents on a covert or security subject took it; a rule
     of consistency, not a fitted number (none of the real threads is a police force's)."""
+    one_person_discount: float = 0.2
+    one_person_weight: float = 1.0
+    """For a question about one identifiable person (the name of the officer who issued a ticket, the records about
+    a named resident): a plain disclosure's weight is multiplied by the discount and withholding gains the weight.
+    A rule of law, not a fitted number: what is asked is that person's own data (s40(2)); none of the labelled real
+    questions asks about one person, so there is nothing to fit it on."""
     sharpen: float = 1.5
     propose_at: float = 0.7
     """A single disposition is proposed only at or above this probability, and only with a basis: on 386
@@ -311,6 +317,12 @@ class Drafter:
             # such asks are seldom simply answered in full (only a disclosure's own answer is discounted).
             if Disposition.DISCLOSED in weights:
                 weights[Disposition.DISCLOSED] *= discounts[kind]
+        if any(cue.kind.value == "personal_data" and Disposition.EXEMPT_WITHHELD in cue.outcomes for cue in cues):
+            # "The name of the officer who gave me my ticket": that person's data, withheld as a whole.
+            if Disposition.DISCLOSED in weights:
+                weights[Disposition.DISCLOSED] *= model.one_person_discount
+            weights[Disposition.EXEMPT_WITHHELD] = weights.get(Disposition.EXEMPT_WITHHELD, 0.0) + \
+                model.one_person_weight
         for cue in cues:
             for disposition in cue_outcomes(cue):
                 weights[disposition] = weights.get(disposition, 0.0) + model.cue_weight

@@ -471,3 +471,24 @@ def test_the_commercial_cue_names_the_regimes_section_and_the_authoritys_own_wit
                                       "How often are the road margins and verges cut?"])
 def test_rebates_and_road_margins_are_no_commercial_cue(question: str) -> None:
     assert CueKind.COMMERCIAL not in cues(question)
+
+
+@pytest.mark.parametrize("question", [
+    "the name of the traffic warden who gave me my parking ticket last Tuesday",
+    "Please send me copies of all the notes and emails about my neighbour's flat (Mr Tobias Wren, 3 Elm Row).",
+])
+def test_one_identifiable_person_points_to_withholding_the_whole_answer(question: str) -> None:
+    cue = cues(question)[CueKind.PERSONAL_DATA]
+    assert cue.outcomes == (Disposition.EXEMPT_WITHHELD,)
+    assert cue.sections == ("s40(2)",)
+
+
+def test_the_names_of_a_group_of_staff_or_a_senior_officer_are_not_one_person() -> None:
+    assert cues("The names of the wardens who patrol the market.")[CueKind.PERSONAL_DATA].outcomes == ()
+    assert CueKind.PERSONAL_DATA not in cues("The name of the director who approved the scheme.")
+
+
+def test_a_count_of_parking_tickets_on_a_street_is_not_published_data() -> None:
+    assert CueKind.PUBLISHED not in cues("The number of PCNs issued on Mill Street in 2023, by month.")
+    assert CueKind.PUBLISHED in cues("Which companies hold the contracts for school taxis, and what each contract "
+                                     "is worth?")

@@ -670,6 +670,17 @@ def test_an_outcome_a_cue_points_to_is_always_offered(drafter: Drafter) -> None:
     assert "appropriate limit" in cost_option.wording
 
 
+def test_a_question_about_one_identifiable_person_leads_with_withholding(drafter: Drafter) -> None:
+    candidates = [cand(hit(name, score, "disclosed")) for name, score in (("a", 0.6), ("b", 0.58))]
+    one = Cue(CueKind.PERSONAL_DATA, "asks who one identifiable person is", sections=("s40(2)",),
+              outcomes=(Disposition.EXEMPT_WITHHELD,))
+    draft = drafter.draft("The name of the warden who gave me my ticket.", candidates, Regime.FOIA, (one,))
+    assert draft.options[0].disposition is Disposition.EXEMPT_WITHHELD
+    assert draft.options[0].exemptions == ("s40(2)",)
+    plain = drafter.draft("The name of the warden who gave me my ticket.", candidates, Regime.FOIA)
+    assert plain.options[0].disposition is Disposition.DISCLOSED
+
+
 @pytest.mark.parametrize(
     ("question", "restated"),
     [
