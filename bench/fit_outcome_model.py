@@ -17,6 +17,7 @@ import itertools
 import math
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -169,6 +170,11 @@ def main() -> int:
     service = CaseService(settings, KnowledgeStore(settings), embeddings, load_library(), CaseStore("sqlite://"))
     drafter = service.drafter
     cases = collect(args.corpora, service)
+    commonest = [label for label, _ in Counter(case.truth for case in cases).most_common(3)]
+    print(f"{len(cases)} questions; always the commonest outcome: "
+          f"{sum(case.truth is commonest[0] for case in cases) / len(cases):.3f}, the three commonest: "
+          f"{sum(case.truth in commonest for case in cases) / len(cases):.3f}")
+    score("defaults as shipped (no fitting here)", predictions(drafter, cases, OutcomeModel()), cases, drafter)
     documents = sorted({case.document for case in cases})
     folds = [documents[i :: args.folds] for i in range(args.folds)]
     out_of_fold: list[dict[Disposition, float]] = [{} for _ in cases]

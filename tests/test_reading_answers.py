@@ -162,6 +162,8 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
          D.NOT_HELD),
         ("Please share your drone policy.", "The drone policy will be published once it has been developed and "
          "approved.", D.NOT_HELD),
+        ("Please provide proof that the bypass was consulted on.", "We have taken two months to reply, for which we "
+         "apologise. I can confirm that the council holds no relevant information.", D.NOT_HELD),
         ("How many ferry sailings were cancelled each month?",
          "We do not record cancellations by sailing; the closest data we can provide is that of cancellation "
          "notices issued: 14 in May and 9 in June.", D.PARTIALLY_DISCLOSED),
@@ -259,3 +261,16 @@ def test_a_section_named_to_explain_more_time_is_not_relied_on() -> None:
             "privilege), which needs the public interest test.")
     assert citations_relied_on(text, Regime.FOIA) == []
     assert citations_relied_on("The advice is withheld under section 42 of the Act.", Regime.FOIA) == ["s42"]
+
+
+def test_a_reminder_after_the_request_was_validated_is_no_new_request() -> None:
+    ask = "Dear council,\nPlease provide the minutes of the 2023 bypass consultation meetings.\nYours faithfully,\nKim"
+    clarify = ("Dear Kim,\nWe cannot process your request because you have not given your full name. Could you "
+               "please let us know your full name?\nYours sincerely,\nFOI Team")
+    reminder = ("I am still awaiting information. Please provide this as per the FOI guidelines.")
+    reply = "Dear Kim,\nThe minutes are attached.\nYours sincerely,\nFOI Team"
+    parsed = parse_document(SourceDocument(text=thread(
+        ("outgoing", "2024-01-02", ask), ("incoming", "2024-01-03", clarify), ("outgoing", "2024-01-04", "Kim Lowe"),
+        ("outgoing", "2024-02-20", reminder), ("incoming", "2024-03-01", reply)), source="thread.txt", kind="thread"))
+    assert [p.question for p in parsed.precedents] == ["Please provide the minutes of the 2023 bypass consultation "
+                                                       "meetings."]

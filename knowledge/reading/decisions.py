@@ -54,7 +54,7 @@ _OTHER = re.compile(
 _NOT_HELD = re.compile(
     r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+)?(?:hold|record|collect|capture|"
     r"retain|keep|possess|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
-    r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+)?"
+    r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
@@ -403,10 +403,15 @@ def _scrub(text: str) -> str:
                   flags=re.IGNORECASE)
     text = re.sub(r"\b[A-Za-z]+\d[\w-]*|\b\w*\d+(?:[/.-]\w+)+\b|\(\d{1,2}\)", " ", text)  # FS50681336, EA/2018/0055
     text = re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
-                  r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,
+                  r"aug|sep|oct|nov|dec)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+                  r"\d{1,2}(?:st|nd|rd|th)?\b|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b", " ", text,
                   flags=re.IGNORECASE)
     text = re.sub(r"\[\d+\]|\b\d+\s?(?:working )?days?\b|\b(?:18|24) hours\b|£\s?(?:450|600)\b|\b\d+\s?hours\b",
                   " ", text, flags=re.IGNORECASE)
+    # How long the handling took ("we have taken two months to reply") is no figure disclosed.
+    text = re.sub(r"\b(?:within|taken|take|takes|took|over|after|a further|an additional)\s+(?:a |the )?(?:one|two|"
+                  r"three|four|five|six|several|a few|\d{1,2})\s+(?:working\s+)?(?:days?|weeks?|months?)\b", " ", text,
+                  flags=re.IGNORECASE)
     text = PHONE.sub(" ", POSTCODE.sub(" ", re.sub(r"(?i)\bp\.?\s?o\.? box \d+\b", " ", text)))  # contact details
     return re.sub(r"https?://\S+|\S+\.(?:pdf|docx?|xlsx?)\b", " ", text)
 

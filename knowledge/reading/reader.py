@@ -122,7 +122,8 @@ def _answered_request(messages: list[Message]) -> int | None:
         asked = [item for item in read_questions(message.text, reflowed=True).flat(split_parts=False)
                  if asks(item.question)]
         if not ((asked_to_clarify or narrowing) and answered_after and before is not None and
-                before.sender is Sender.AUTHORITY and asked) or _QUERYING_REPLY.search(message.text):
+                before.sender is Sender.AUTHORITY and asked) or _QUERYING_REPLY.search(message.text) or (
+                _CHASER.search(message.text) and len(message.text.split()) < 80):
             continue
         if narrowing and all(_SAME_INFORMATION.search(item.question) for item in asked):
             continue  # "the same information, but for the last two years": the questions stand, narrowed
@@ -136,6 +137,10 @@ def _answered_request(messages: list[Message]) -> int | None:
 _SAME_INFORMATION = re.compile(r"(?i)\b(?:the same (?:information|data|figures|details|questions)|the above "
                                r"(?:information|questions)|(?:my|the) (?:original|previous|initial) (?:request|"
                                r"questions))\b")
+# "I am still awaiting information. Please provide this as per FOI guidelines.": a reminder, no new request.
+_CHASER = re.compile(r"(?i)\bstill (?:awaiting|waiting (?:for|on))\b|\b(?:have|has) (?:still )?not (?:yet )?"
+                     r"(?:received|had) (?:a |any |your )?(?:response|reply|answer)|\bno (?:response|reply) "
+                     r"(?:has been |was )?received\b|\b(?:is|now) overdue\b")
 _QUERYING_REPLY = re.compile(r"(?i)clarification (?:on|about|of) (?:this|your|the) (?:response|reply|answer)|"
                              r"(?:does not|doesn't|did not|didn't) (?:appear to )?answer|your (?:response|reply) "
                              r"(?:does not|doesn't)")
