@@ -190,6 +190,7 @@ class Drafter:
         self.policy = policy
         self._base_rates = base_rates
         self._section_rates: dict[Disposition, dict[str, float]] | None = None
+        self._cites_s21: bool | None = None
 
     @property
     def base_rates(self) -> dict[Disposition, float]:
@@ -219,6 +220,20 @@ class Drafter:
                     rates[Disposition(outcome)] = {label: n / total for label, n in keyed.items()} if total else {}
             self._section_rates = rates
         return self._section_rates
+
+    @property
+    def cites_s21(self) -> bool:
+        """Whether the authority's answers pointing to published information usually cite s21 (FOISA s25, EIR
+        reg 6(1)(b)); with too few of them to tell, they are taken to."""
+        if self._cites_s21 is None:
+            counted: dict[str, Any] = {}
+            with contextlib.suppress(AttributeError, StoreError):
+                counted = dict(self.store.counts())
+            pointed = int((counted.get("by_disposition_in_text") or {}).get(Disposition.S21_ACCESSIBLE.value, 0))
+            cited = sum(count for label, count in ((counted.get("exemptions_by_disposition_in_text") or {}).get(
+                Disposition.S21_ACCESSIBLE.value) or {}).items() if section_key(label) in _PUBLISHED_SECTIONS)
+            self._cites_s21 = pointed < _HABIT_MINIMUM or cited / pointed >= 0.5
+        return self._cites_s21
 
     def retrieve_reasoning(self, vector: NDArray[np.float32], sections: Sequence[str],
                            exclude_source: str | None = None) -> dict[str, list[Reasoning]]:
@@ -369,6 +384,10 @@ class Drafter:
             exemptions = self._exemptions(backing, disposition, regime) if backing else self._cue_exemptions(
                 disposition, cues, regime)
         exemptions = _limbs_for(others_limbs(exemptions, question), disposition, regime)
+        if disposition is Disposition.S21_ACCESSIBLE and not self.cites_s21 and not any(
+                section_key(label) in _PUBLISHED_SECTIONS for c in backing for label in c.hit.exemptions):
+            # The authority points to what it publishes without citing s21: its answer does the same.
+            exemptions = [label for label in exemptions if section_key(label) not in _PUBLISHED_SECTIONS]
         wording = self.compose(question, disposition, exemptions, regime, backing[0] if backing else None,
                                reasoning=reasoning)
         evidence = _distinct_evidence(self._evidence(c, candidates) for c in backing[:3])
@@ -505,7 +524,13 @@ class Drafter:
             "cost_advice": "[Advise how the request could be narrowed to fall within the limit.]",
             "section": _describe(section),
         }
-        return render(f"draft/{disposition.value}_default.md", **values).strip()
+        name = disposition.value
+        if disposition is Disposition.S21_ACCESSIBLE and not any(section_key(label) in _PUBLISHED_SECTIONS
+                                                                 for label in exemptions):
+            name = "s21_accessible_pointer"  # where the authority points to its publication without citing s21
+        else:
+            name = f"{name}_default"
+        return render(f"draft/{name}.md", **values).strip()
 
     def reasoning_wording(self, exemptions: Sequence[str], question: str, regime: Regime,
                            reasoning: dict[str, list[Reasoning]] | None) -> str:
@@ -777,6 +802,8 @@ _ADVICE_SECTIONS = {Regime.FOIA: "s16", Regime.EIR: "reg 9", Regime.FOISA: "s15"
 # Not held is no exemption; these are the notices an authority may cite with it.
 _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
 # The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
+_PUBLISHED_SECTIONS = frozenset({"s21", "s25", "reg 6(1)(b)", "reg 6"})
+_HABIT_MINIMUM = 10  # fewer of the authority's answers of a kind than this say nothing about its habit
 _OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
                  Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}
 

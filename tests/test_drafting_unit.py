@@ -1020,3 +1020,26 @@ def test_reasoning_that_concludes_for_release_is_not_cited_for_withholding(draft
                       "crime at the harbour.", 0.5, OUR_NAME)
     chosen = drafter.reasoning_for("s31(1)(a)", question, Regime.FOIA, {"s31": [release, keep]})
     assert [item.text for item in chosen] == [keep.text]
+
+
+class CountingStore(FakeStore):
+    """A store whose counts say how often the authority's published-elsewhere answers cite s21."""
+
+    def __init__(self, pointed: int, cited: int) -> None:
+        super().__init__()
+        self.pointed, self.cited = pointed, cited
+
+    def counts(self) -> dict[str, object]:
+        return {"by_disposition_in_text": {"disclosed": 100, "s21_accessible": self.pointed},
+                "exemptions_by_disposition_in_text": {"s21_accessible": {"s21": self.cited}}}
+
+
+@pytest.mark.parametrize(("pointed", "cited", "expected"), [(40, 10, ()), (40, 30, ("s21",)), (4, 0, ("s21",))])
+def test_a_published_answer_cites_s21_as_the_authority_usually_does(
+        embed: FakeEmbed, library: ExemptionLibrary, pointed: int, cited: int, expected: tuple[str, ...]) -> None:
+    drafter = Drafter(CountingStore(pointed, cited), embed, library,  # type: ignore[arg-type]
+                      DraftingPolicy(authority=OUR_NAME, today=TODAY))
+    candidates = [cand(hit("a", 0.8, "s21_accessible"))]
+    draft = drafter.draft("A copy of the parking annual report.", candidates, Regime.FOIA)
+    option = next(o for o in draft.options if o.disposition is Disposition.S21_ACCESSIBLE)
+    assert option.exemptions == expected
