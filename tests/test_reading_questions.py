@@ -551,3 +551,16 @@ def test_wanting_to_know_whats_going_on_is_background() -> None:
     text = ("The streetlight outside my house has been out for months so I want to know whats going on.\n\n"
             "How many streetlight faults were reported in my ward in 2024?")
     assert reading(text) == ["How many streetlight faults were reported in my ward in 2024?"]
+
+
+def test_lettered_parts_run_into_one_line_are_still_parts() -> None:
+    text = ("1. Please state the number of berths.\n2. Please confirm A) how many berth requests you refused in 2024 "
+            "and B) How many of those refusals were appealed.")
+    assert reading(text) == ["Please state the number of berths.",
+                             "Please confirm how many berth requests you refused in 2024",
+                             "Please confirm How many of those refusals were appealed."]
+
+
+def test_a_single_letter_and_bracket_in_prose_is_no_list() -> None:
+    text = "Please provide the figures for plan a) as agreed in 2023 at the harbour board."
+    assert len(reading(text)) == 1

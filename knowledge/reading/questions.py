@@ -424,8 +424,13 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2}) (?=[A-Za-z])")
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=[.?!;:]) )(\d{1,2})[.)] (?=[A-Z\"'‘“])")
 
 
+# "7. Please confirm A) how many requests ... and B) how many times ...": lettered parts run into one line.
+_INLINE_LETTER = re.compile(r"(?:(?<=\s)|^)([A-Ha-h])\) (?=[A-Za-z\"'\u2018\u201c])")
+
+
 def _inline_numbers_split(lines: list[str]) -> list[str]:
-    """A paragraph holding "1. ... 2. ... 3. ..." in order, one line per item (the lead, if any, first)."""
+    """A paragraph holding "1. ... 2. ... 3. ..." (or "A) ... B) ...") in order, one line per item (the lead,
+    if any, first)."""
     out: list[str] = []
     for line in lines:
         starts: list[int] = []
@@ -433,10 +438,18 @@ def _inline_numbers_split(lines: list[str]) -> list[str]:
             if int(match.group(1)) == len(starts) + 1:
                 starts.append(match.start(1))
         if len(starts) < 3:
-            out.append(line)
-            continue
+            letters = [m for m in _INLINE_LETTER.finditer(line)]
+            starts = []
+            for match in letters:
+                if match.group(1).lower() == "abcdefgh"[len(starts)] and (
+                        not starts or match.group(1).isupper() == line[starts[0]].isupper()):
+                    starts.append(match.start(1))
+            if len(starts) < 2:
+                out.append(line)
+                continue
         cuts = [0, *starts, len(line)] if line[: starts[0]].strip() else [*starts, len(line)]
-        out.extend(line[a:b].strip() for a, b in itertools.pairwise(cuts) if line[a:b].strip())
+        pieces = [re.sub(r",?\s+(?:and|or)$", "", line[a:b].strip()) for a, b in itertools.pairwise(cuts)]
+        out.extend(piece for piece in pieces if piece)
     return out
 
 
