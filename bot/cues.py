@@ -327,10 +327,11 @@ _PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA
 # Whether someone was disciplined, suspended, investigated or complained about: the answer itself is their
 # personal data, so confirming or denying that the information is held discloses it.
 _CONDUCT = re.compile(
-    r"(?i)\b(?:whether|if|has|have|is|was|were|are)\b[^?.]{0,80}?\b(?:been |being |is |was |currently )?"
+    r"(?i)\b(?:whether|if|has|have|is|was|were|are)\b(?:[^?.]|(?<=\s[A-Z])\.){0,80}?\b(?:been |being |is |was |"
+    r"currently )?"
     r"(?:suspended|disciplined|dismissed|sacked|investigated|under investigation|the subject of (?:an? )?"
     r"(?:investigation|complaints?|disciplinary)|complained about|reprimanded|arrested|charged|cautioned|"
-    r"convicted|struck off|referred to (?:the )?(?:police|lado|regulator))\b")
+    r"convicted|prosecuted|fined|struck off|referred to (?:the )?(?:police|lado|regulator))\b")
 
 
 _DECEASED = re.compile(r"(?i)\b(?:the deceased|deceased (?:people|persons?|individuals)|(?:people|persons?|those|"

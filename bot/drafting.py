@@ -767,7 +767,10 @@ _CASE_NARRATIVE = re.compile(
     r"(?:have|has) (?:now |also )?(?:redacted|removed|released|disclosed|provided|attached|enclosed|withheld)\b|"
     r"\b(?:has|have) (?:now |also |not )?been (?:released|disclosed|provided|attached|redacted|enclosed|sent|"
     r"withheld)\b|"
-    r"\b(?:is|are) (?:attached|enclosed)\b")
+    r"\b(?:is|are) (?:attached|enclosed)\b|"
+    r"\b(?:was|were|has been|have been) (?:investigated|prosecuted|fined|charged|convicted|cautioned|upheld)\b|"
+    r"\bproceedings (?:are|were|have been|has been) (?:in preparation|under ?way|issued|commenced|brought|started)\b|"
+    r"\bin preparation\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?\b|\bconfirm(?:ing)?\s+or\s+"
@@ -1151,7 +1154,7 @@ _ASKING = re.compile(
     rf"(?: if you (?:could|would)(?: please)?(?: also)? {_ASK_VERB}| for)?|"
     r"i(?: would|'d)(?: also| further)? (?:like|wish|want)(?: to know| to understand| to find out| to request| "
     r"to ask(?: for)?| to be provided with| to receive| to see| to obtain)?|"
-    r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know)|"
+    r"i (?:also )?(?:request|am requesting|would request|want to know|wish to know|need to know|want|need)|"
     r"(?:i|we) (?:am|are) (?:also )?(?:asking|writing to ask)(?: you)?(?: for| to)?|"
     r"(?:i|we) (?:would )?(?:also )?ask (?:that )?you(?: to)?|"
     r"(?:this is )?a request for|requesting)(?:\s*:\s*|\s+)",
@@ -1178,7 +1181,7 @@ def restate_question(question: str) -> str:
     Only the asking part is put back: context before it ("I am a researcher looking at ...") and a
     list's lead-in ("Please provide the following under the Act:") are left off.
     """
-    text = " ".join(question.split())
+    text = _ASIDE.sub("", " ".join(question.split()))
     sentences = [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if part.strip()]
     sentences = [_UNDER_THE_ACT.sub("", sentence) for sentence in sentences]
     asking = next((i for i, sentence in enumerate(sentences) if asks(sentence) and not (
@@ -1246,6 +1249,9 @@ def restate_question(question: str) -> str:
 
 
 # ", as I believe the pothole that damaged my car was missed", " too": the requester's aside, not the ask.
+# "(I think she is the community safety manager?)": the requester's own guess, not part of the ask.
+_ASIDE = re.compile(r"\s*\((?:i think|i believe|i'm not sure|i am not sure|not sure|if i'm right|i understand)\b"
+                    r"[^()]{0,120}\)", re.IGNORECASE)
 _TRAILING_ASIDE = re.compile(r"(?i)(?:,?\s+(?:as|because)\s+(?:i|we)\s+(?:believe|think|understand|feel|"
                              r"suspect)\b.*$|\s+(?:too|as well)\s*$)")
 _PRONOUNS = {"your": "our", "yours": "ours", "yourselves": "ourselves", "my": "your", "me": "you",

@@ -492,3 +492,8 @@ def test_a_count_of_parking_tickets_on_a_street_is_not_published_data() -> None:
     assert CueKind.PUBLISHED not in cues("The number of PCNs issued on Mill Street in 2023, by month.")
     assert CueKind.PUBLISHED in cues("Which companies hold the contracts for school taxis, and what each contract "
                                      "is worth?")
+
+
+def test_whether_a_named_landlord_was_prosecuted_points_to_ncnd() -> None:
+    cue = cues("Has the landlord Mr J. Barrow ever been prosecuted or fined by the council?")[CueKind.PERSONAL_DATA]
+    assert cue.outcomes == (Disposition.NCND,)

@@ -724,6 +724,9 @@ def test_a_question_about_one_identifiable_person_leads_with_withholding(drafter
          "or charges for visiting yachts or for the resident fishing fleet, and about any plans to change those "
          "fees in the coming years, and any briefing notes prepared about them for the harbour board since "
          "January 2022."),
+        # The requester's own guess in brackets is no part of the ask.
+        ("Also I want all emails between Sam Reid (I think he is the harbour master?) and the coastguard.",
+         "You asked for all emails between Sam Reid and the coastguard."),
         # What will do is not asked back.
         ("How many moorings are let, and on which pontoons? Berth numbers would be fine if that is easier.",
          'You asked: "How many moorings are let, and on which pontoons?"'),

@@ -564,3 +564,19 @@ def test_lettered_parts_run_into_one_line_are_still_parts() -> None:
 def test_a_single_letter_and_bracket_in_prose_is_no_list() -> None:
     text = "Please provide the figures for plan a) as agreed in 2023 at the harbour board."
     assert len(reading(text)) == 1
+
+
+def test_a_lead_asking_to_make_a_request_for_the_following_is_carried_by_no_item() -> None:
+    text = ("Our shed was broken into in May. So I would like to make a freedom of information request for the "
+            "following please.\n\n1) How many burglaries were reported in the park in 2024\n\n"
+            "2) a list of the park's gates, just the names is fine")
+    assert reading(text) == ["How many burglaries were reported in the park in 2024",
+                             "a list of the park's gates, just the names is fine"]
+
+
+def test_i_would_like_to_know_then_a_blank_line_then_the_ask_is_one_question() -> None:
+    text = ("My uncle had his car clamped last week. I would like to know\n\nhow many cars the council clamped in "
+            "2024\n\nWhat fees does the council pay the clamping firm?")
+    questions = reading(text)
+    assert len(questions) == 2
+    assert questions[0].endswith("I would like to know how many cars the council clamped in 2024")

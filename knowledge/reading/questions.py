@@ -301,13 +301,16 @@ _FORMAT = re.compile(
 # "Please provide the following information:", "Under the Freedom of Information Act please tell me:": a lead
 # that asks for nothing in particular and names no subject.
 _BARE_ASK = (
-    r"^(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:(?:please )?(?:could you |can you |would you )?"
+    r"^(?:(?:so|and|therefore),?\s+)?(?:(?:under|in accordance with) [^.?!:]{0,60}?,?\s)?(?:(?:please )?"
+    r"(?:could you |can you |would you )?"
     r"(?:please )?(?:provide|send|supply|tell|give|let)(?: me| us)?(?: with| know)?"
     r"(?:(?: (?:answers?|responses?|replies) to)? the following(?: \w+)?(?: information)?)?"
     r"|(?:i would|i'd|we would) (?:like|be grateful for)(?: to (?:request|ask for|know|have|receive|obtain|see))?"
     r" the following(?: information| details| data)?"
     r"|i (?:am |would like to |wish to |am writing to )?(?:request|requesting|ask for|asking for) the following"
-    r"(?: information| details| data)?)"
+    r"(?: information| details| data)?"
+    r"|(?:i would|i'd|we would) like to (?:make|submit|put in|raise) (?:a |an )?(?:freedom of information |foi |"
+    r"foia )?request (?:for|about|regarding|on|asking for) the following(?: information| details| data)?)"
     r"(?:,? (?:please|if possible))?(?:,? (?:under|in accordance with)[^.?!:]{0,60})?\s*[.:;\-\s]*$"
 )
 _BARE_LEAD = re.compile(_BARE_ASK, re.IGNORECASE)
@@ -325,7 +328,8 @@ _INTRO_END = re.compile(
     r"(?::|:\s*-|;\s*-|\s-)\s*$|\b(?:the following|as follows|below|following (?:information|details|"
     r"questions|data|fields|areas|categories|periods))\b[^.?!:]{0,200}[.?:]?\s*$|"
     r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
-    r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$",
+    r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$|"
+    r"\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*[:,-]?\s*$",
     re.IGNORECASE,
 )
 _BREAKDOWN = re.compile(
@@ -438,7 +442,7 @@ def _inline_numbers_split(lines: list[str]) -> list[str]:
             if int(match.group(1)) == len(starts) + 1:
                 starts.append(match.start(1))
         if len(starts) < 3:
-            letters = [m for m in _INLINE_LETTER.finditer(line)]
+            letters = list(_INLINE_LETTER.finditer(line))
             starts = []
             for match in letters:
                 if match.group(1).lower() == "abcdefgh"[len(starts)] and (
@@ -508,9 +512,16 @@ def _joined_continuations(lines: list[str]) -> list[str]:
         if out and out[-1] and (line[:1].islower() or short_tail) and not re.search(r"[.?!:;]$", out[-1]) and \
                 _marker(line, "")[0] is None:
             out[-1] = f"{out[-1]} {line}"
+        elif len(out) >= 2 and not out[-1] and out[-2] and line[:1].islower() and _UNFINISHED_ASK.search(out[-2]) \
+                and _marker(line, "")[0] is None:
+            out.pop()  # "I would like to know", a blank line, then "how many accounts ...": one sentence
+            out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
     return out
+
+
+_UNFINISHED_ASK = re.compile(r"(?i)\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*$")
 
 
 def _mark(lines: list[str]) -> list[_Line]:
