@@ -185,6 +185,12 @@ _CYBER = re.compile(
     r"security (?:measures|arrangements|equipment|systems?|procedures|protocols)|escap(?:e|es|ing))\b",
     re.IGNORECASE)
 
+# Where the cameras are, and which are out of action: the layout of surveillance, for any authority.
+_CAMERA_LAYOUT = re.compile(
+    r"(?i)\b(?:(?:the )?locations? of (?:the |each |all |your )?(?:public[- ]space |council )?(?:cctv )?cameras?|"
+    r"where (?:each|the|all|your) (?:public[- ]space |cctv )?cameras? (?:is|are)|"
+    r"(?:cctv )?cameras? (?:that )?(?:are|is) (?:not working|not recording|broken|out of (?:action|order))|"
+    r"how many of them are not (?:working|recording))\b")
 _POLICE_NCND = {Regime.FOIA: ("s23(5)", "s24(2)", "s30(3)", "s31(3)"), Regime.EIR: ("reg 12(5)(a)",),
                 Regime.FOISA: ("s18", "s31(1)", "s35(1)")}
 _SECURITY_BODY_NCND = {Regime.FOIA: ("s23(5)", "s24(2)"), Regime.EIR: ("reg 12(5)(a)",),
@@ -216,6 +222,13 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
                   "absolutely exempt (s23), and even confirming that it is held may be exempt "
                   f"({_NCND_NAMES[Regime.FOIA] if regime is Regime.FOIA else _NCND_NAMES[regime]}).")
         default = _SECURITY_BODY_NCND[regime]
+    elif cameras := _matches(_CAMERA_LAYOUT, question):
+        triggers = cameras
+        reason = (f"asks {_quoted(triggers)}: where cameras are, and which are not working, can help offenders "
+                  f"avoid them, so {_SECURITY_PREJUDICE[regime][-1]} may apply, with the harm test and the public "
+                  "interest test. Many councils publish where their fixed public-space cameras are (signs mark "
+                  "them): check what is published, and weigh redeployable or covert cameras apart.")
+        default = _SECURITY_PREJUDICE[regime][-1:]
     elif cyber:
         triggers = cyber
         reason = (f"asks about {_quoted(triggers)}: details of security arrangements can help an attacker, so "
@@ -252,8 +265,12 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
         evidence = confirmed
     else:
         reason += " No precedent of the authority on this subject was found: the caseworker decides."
+    # Prejudice to security (a harm test, not a stance): part or all withheld, not neither confirmed nor denied,
+    # unless the authority's own past stance on the subject says otherwise.
+    outcomes = () if police and (bodies or covert) or bodies or ncnd else (
+        Disposition.PARTIALLY_DISCLOSED, Disposition.EXEMPT_WITHHELD)
     return Cue(CueKind.SECURITY_SENSITIVE, reason, sections=sections, references=_references(evidence),
-               triggers=tuple(dict.fromkeys(triggers)))
+               triggers=tuple(dict.fromkeys(triggers)), outcomes=outcomes)
 
 
 def _sensitive(text: str) -> bool:

@@ -497,3 +497,10 @@ def test_a_count_of_parking_tickets_on_a_street_is_not_published_data() -> None:
 def test_whether_a_named_landlord_was_prosecuted_points_to_ncnd() -> None:
     cue = cues("Has the landlord Mr J. Barrow ever been prosecuted or fined by the council?")[CueKind.PERSONAL_DATA]
     assert cue.outcomes == (Disposition.NCND,)
+
+
+def test_where_cameras_are_is_a_prejudice_cue_pointing_to_withholding_not_ncnd() -> None:
+    cue = cues("A list of where each CCTV camera is, street names will do.")[CueKind.SECURITY_SENSITIVE]
+    assert cue.sections == ("s31(1)(a)",)
+    assert cue.outcomes == (Disposition.PARTIALLY_DISCLOSED, Disposition.EXEMPT_WITHHELD)
+    assert "publish" in cue.reason
