@@ -267,7 +267,7 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
         reason += " No precedent of the authority on this subject was found: the caseworker decides."
     # Prejudice to security (a harm test, not a stance): part or all withheld, not neither confirmed nor denied,
     # unless the authority's own past stance on the subject says otherwise.
-    outcomes = () if police and (bodies or covert) or bodies or ncnd else (
+    outcomes = () if (police and (bodies or covert)) or bodies or ncnd else (
         Disposition.PARTIALLY_DISCLOSED, Disposition.EXEMPT_WITHHELD)
     return Cue(CueKind.SECURITY_SENSITIVE, reason, sections=sections, references=_references(evidence),
                triggers=tuple(dict.fromkeys(triggers)), outcomes=outcomes)
