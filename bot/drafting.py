@@ -441,6 +441,8 @@ class Drafter:
             chosen = [max(weights, key=lambda key: weights[key])]
         if chosen:
             return [max(labels[key].items(), key=lambda pair: pair[1])[0] for key in chosen]
+        if disposition is Disposition.PARTIALLY_DISCLOSED and _COUNT_ASKED.search(question) and not cues:
+            return []  # a count or a sum given in part: the rest is usually not held, not withheld
         habit = {label: rate for label, rate in self.section_rates.get(disposition, {}).items()
                  if section_key(label) not in _PROCEDURAL_SECTIONS}
         if not habit:
@@ -524,12 +526,12 @@ class Drafter:
             "cost_advice": "[Advise how the request could be narrowed to fall within the limit.]",
             "section": _describe(section),
         }
-        name = disposition.value
+        name = f"{disposition.value}_default"
         if disposition is Disposition.S21_ACCESSIBLE and not any(section_key(label) in _PUBLISHED_SECTIONS
                                                                  for label in exemptions):
             name = "s21_accessible_pointer"  # where the authority points to its publication without citing s21
-        else:
-            name = f"{name}_default"
+        elif disposition is Disposition.PARTIALLY_DISCLOSED and not exemptions:
+            name = "partially_disclosed_not_held"  # part given, the rest not held: nothing is withheld
         return render(f"draft/{name}.md", **values).strip()
 
     def reasoning_wording(self, exemptions: Sequence[str], question: str, regime: Regime,
@@ -805,6 +807,8 @@ _ADVICE_SECTIONS = {Regime.FOIA: "s16", Regime.EIR: "reg 9", Regime.FOISA: "s15"
 # Not held is no exemption; these are the notices an authority may cite with it.
 _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
 # The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
+_COUNT_ASKED = re.compile(r"(?i)\b(?:how many|how much|(?:the )?(?:total )?(?:number|numbers|amount|total|sum|"
+                          r"percentage|proportion) of|figures? for|statistics)\b")
 _PUBLISHED_SECTIONS = frozenset({"s21", "s25", "reg 6(1)(b)", "reg 6"})
 _HABIT_MINIMUM = 10  # fewer of the authority's answers of a kind than this say nothing about its habit
 _OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",

@@ -1046,3 +1046,11 @@ def test_a_published_answer_cites_s21_as_the_authority_usually_does(
     draft = drafter.draft("A copy of the parking annual report.", candidates, Regime.FOIA)
     option = next(o for o in draft.options if o.disposition is Disposition.S21_ACCESSIBLE)
     assert option.exemptions == expected
+
+
+def test_a_count_given_in_part_says_the_rest_is_not_held_and_cites_nothing(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.6, "disclosed"))]
+    draft = drafter.draft("How many boats used the slipway in each year since 2019?", candidates, Regime.FOIA)
+    option = next(o for o in draft.options if o.disposition is Disposition.PARTIALLY_DISCLOSED)
+    assert option.exemptions == ()
+    assert "the rest is not held" in option.wording
