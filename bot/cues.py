@@ -336,8 +336,9 @@ _IDENTIFIED_ROLE = re.compile(
     r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
 
 # "the name of the civil enforcement officer who gave me my ticket": one person, picked out by what they did.
-_ONE_PERSON = re.compile(rf"(?i)\b(?:the\s+)?(?:full\s+)?(?:name|identity)\s+of\s+the\s+(?:[\w-]+\s+){{0,3}}?"
-                         rf"(?:{_PEOPLE})\s+(?:who|that|which)\b[^.?;]{{0,80}}")
+_ONE_PERSON = re.compile(rf"(?i)\b(?:the\s+)?(?:full\s+)?(?:name|identity)(?:\s+and\s+(?:home\s+)?(?:address|contact "
+                         rf"details))?\s+of\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|complainant|neighbour)\s+"
+                         rf"(?:who|that|which)\b|whoever\b|the\s+complainant\b)[^.?;]{{0,80}}")
 _STAFF_TITLE = re.compile(r"(?:PC|PCSO|DC|DS|DI|DCI|DSI|Sgt|Sergeant|Inspector|Constable|Nurse|Detective|Dr)\b")
 _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
 _PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA: "s18"}
@@ -403,9 +404,10 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
         # One identifiable person: the officer who issued a ticket, the records about a named resident. What
         # is asked is that person's own data, so the whole answer is usually withheld, not redacted.
         if one:
-            reason = (f"asks who one identifiable person is ({_quoted(one)}): naming an individual officer below "
-                      f"senior level is their personal data, and such names are withheld under {section}; a role, "
-                      "a team or an officer number may answer the question instead.")
+            reason = (f"asks who one identifiable person is ({_quoted(one)}): who they are (an officer below senior "
+                      f"level, a complainant, a neighbour) is their personal data, and it is withheld under {section}; "
+                      "a role, a team or an officer number may answer the question instead. What the records say "
+                      "about the requester's own case is their own data, for a subject access request.")
         else:
             reason = (f"asks for records about a named private individual ({_quoted(about)}): the records are that "
                       f"person's personal data and disclosure under FOI is to the world, so they are withheld under "
@@ -611,6 +613,8 @@ _TRANSPARENCY = re.compile(
     r"head of|senior)|organi[sz]ation(?:al)? (?:structure|chart)s?|"
     r"senior (?:staff|officers?|managers?)(?:'s?)? (?:salar\w*|pay|names)|"
     r"parking (?:account|revenue|income|surplus)|trade union facility time|"
+    r"councillors?'?s?'? (?:expenses|allowances)|members'? (?:allowances|expenses)|(?:expenses|allowances) "
+    r"(?:claimed|paid) (?:by|to) (?:each |all |the )?(?:councillors?|members)|"
     r"what (?:each|the|every) contract is worth|(?:each|the) contracts?'?s? (?:value|worth)|"
     r"which (?:companies|firms|suppliers|providers|operators) (?:have|hold|run) (?:them|the contracts?|"
     r"these contracts?)|"

@@ -530,6 +530,8 @@ class Drafter:
         if disposition is Disposition.S21_ACCESSIBLE and not any(section_key(label) in _PUBLISHED_SECTIONS
                                                                  for label in exemptions):
             name = "s21_accessible_pointer"  # where the authority points to its publication without citing s21
+        elif disposition is Disposition.S12_COST and regime is Regime.EIR:
+            name = "s12_cost_eir"  # manifestly unreasonable (reg 12(4)(b)): no fixed limit, a public interest test
         elif disposition is Disposition.PARTIALLY_DISCLOSED and not exemptions:
             name = "partially_disclosed_not_held"  # part given, the rest not held: nothing is withheld
         return render(f"draft/{name}.md", **values).strip()

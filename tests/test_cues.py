@@ -504,3 +504,12 @@ def test_where_cameras_are_is_a_prejudice_cue_pointing_to_withholding_not_ncnd()
     assert cue.sections == ("s31(1)(a)",)
     assert cue.outcomes == (Disposition.PARTIALLY_DISCLOSED, Disposition.EXEMPT_WITHHELD)
     assert "publish" in cue.reason
+
+
+def test_councillors_expenses_are_published_data() -> None:
+    assert CueKind.PUBLISHED in cues("The total expenses claimed by each councillor for 2023/24.")
+
+
+def test_who_complained_about_the_requester_is_one_identifiable_person() -> None:
+    cue = cues("I want the name and address of whoever complained about my hedge.")[CueKind.PERSONAL_DATA]
+    assert cue.outcomes == (Disposition.EXEMPT_WITHHELD,)

@@ -1054,3 +1054,12 @@ def test_a_count_given_in_part_says_the_rest_is_not_held_and_cites_nothing(draft
     option = next(o for o in draft.options if o.disposition is Disposition.PARTIALLY_DISCLOSED)
     assert option.exemptions == ()
     assert "the rest is not held" in option.wording
+
+
+def test_a_cost_refusal_under_the_eir_is_manifestly_unreasonable_with_no_fixed_limit(drafter: Drafter) -> None:
+    candidates = [cand(hit("a", 0.6, "s12_cost", ("reg 12(4)(b)",), regime="eir"))]
+    draft = drafter.draft("All emails about the river dredging since 2015.", candidates, Regime.EIR)
+    option = next(o for o in draft.options if o.disposition is Disposition.S12_COST)
+    assert "manifestly unreasonable" in option.wording
+    assert "no fixed limit" in option.wording
+    assert "appropriate limit" not in option.wording

@@ -229,3 +229,15 @@ def test_a_follow_up_that_points_back_stays_with_its_ask() -> None:
                              "down by grade.")) == 1
     assert len(split_request("How many complaints were received about the refuse service in 2024, and how many "
                              "of these were upheld by the council?")) == 1
+
+
+def test_can_i_have_asks_and_a_background_paragraph_ending_in_a_bare_lead_is_no_question() -> None:
+    text = ("Hello,\n\nI live near the park and the bins are never emptied, so I want to understand whats going on. "
+            "Under the freedom of information act please can you tell me\n\n1. how many bin collections were "
+            "missed in 2024\n2. the penalties charged to the contractor since 2022\n\nCan I have a list of every "
+            "park where bins were removed since 2022. I'd also like the total spent on new bins in 2024.\n\n"
+            "Thanks,\nSam")
+    assert split_request(text) == ["how many bin collections were missed in 2024",
+                                   "the penalties charged to the contractor since 2022",
+                                   "Can I have a list of every park where bins were removed since 2022.",
+                                   "I'd also like the total spent on new bins in 2024."]

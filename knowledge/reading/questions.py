@@ -329,7 +329,8 @@ _INTRO_END = re.compile(
     r"questions|data|fields|areas|categories|periods))\b[^.?!:]{0,200}[.?:]?\s*$|"
     r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
     r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$|"
-    r"\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*[:,-]?\s*$",
+    r"\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*[:,-]?\s*$|"
+    r"\b(?:tell|send|give|provide|let)\s+(?:me|us)(?:\s+know)?(?:\s+(?:with|about))?\s*[:,-]?\s*$",
     re.IGNORECASE,
 )
 _BREAKDOWN = re.compile(
@@ -1144,7 +1145,8 @@ _LEADING_CONNECTIVE = re.compile(r"(?i)^(?:and|also|plus|additionally|furthermor
 
 
 _SELF_ASKING = re.compile(
-    r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i(?: would|'d)(?: also| further| additionally)? like|"
+    r"(?i)\b(?:please|kindly|can you|could you|would you|will you|(?:can|could|may) (?:i|we) (?:have|get|see|ask for|"
+    r"request|obtain)|i(?: would|'d)(?: also| further| additionally)? like|"
     r"i(?: also| therefore| hereby)? wish|i(?: also)? want|(?:are|is) (?:you|the council) (?:also )?able to|able to "
     r"(?:confirm|provide|tell|send|share|give)|"
     r"we would like|i request|i am requesting|i would be grateful|provide (?:me|us)|let me know)\b|"
