@@ -70,7 +70,8 @@ _ENVIRONMENTAL = re.compile(
     r"(?i)\b(?:trees?|tree felling|woodlands?|hedgerows?|flood\w*|drainage|sewage|air quality|air pollution|"
     r"pollut\w*|emissions?|contaminat\w*|noise|odou?rs?|waste|recycl\w*|landfill|fly-?tipping|biodiversity|"
     r"habitats?|wildlife|pesticides?|herbicides?|glyphosate|climate (?:change|emergency)|asbestos|radiation|"
-    r"water quality|soil)\b")
+    r"water quality|soil|potholes?|highways? (?:maintenance|repairs?|works)|road (?:maintenance|repairs?|resurfacing|"
+    r"works)|planning (?:applications?|permissions?|enforcement|consents?))\b")
 
 
 def request_regime(text: str, questions: list[str], default: Regime) -> tuple[Regime, str]:
@@ -90,6 +91,11 @@ def request_regime(text: str, questions: list[str], default: Regime) -> tuple[Re
         why = f"environmental information ({listed})" if environmental else "the request names the EIR"
         return Regime.EIR, f"handled under the EIR: {why}; questions that are not environmental stay under FOIA " \
                            "in substance, so check each one"
+    if default is Regime.FOIA and environmental:
+        listed = ", ".join(f"Q{number}" for number in environmental)
+        return default, (f"{listed} {'asks' if len(environmental) == 1 else 'ask'} for environmental information: "
+                         "that part falls under the EIR whatever the request names (reg 2(1)), with its own "
+                         "exceptions and no fixed cost limit; answer it under the EIR")
     return default, ""
 
 
