@@ -308,7 +308,7 @@ _STRUCTURE = re.compile(r"\b(?:organi[sz]ation(?:al)?|staff(?:ing)?|team|managem
                         r"(?:structure|chart)s?\b|\bstructure charts?\b|\bstaff lists?\b", re.IGNORECASE)
 _DOCUMENTS = re.compile(
     r"\b(?:cop(?:y|ies) of|provide|disclose|send|release)\b[^.?]{0,60}?\b(?:correspondence|e-?mails?|letters?|"
-    r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?)\b", re.IGNORECASE)
+    r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?|complaints?)\b", re.IGNORECASE)
 _NAME_LIST = re.compile(r"\b(?:including|with|and)\s+(?:their\s+)?(?:full\s+)?names?\b|"
                         r"\bnames?\s*(?:,|and|&|/)\s*(?:job\s+|their\s+)?(?:titles?|roles?|positions?|grades?|ranks?|"
                         r"e-?mail|contact|addresses|departments?)", re.IGNORECASE)
@@ -340,6 +340,10 @@ _ONE_PERSON = re.compile(rf"(?i)\b(?:the\s+)?(?:full\s+)?(?:name|identity)(?:\s+
                          rf"details))?\s+of\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|complainant|neighbour)\s+"
                          rf"(?:who|that|which)\b|whoever\b|the\s+complainant\b)[^.?;]{{0,80}}")
 _STAFF_TITLE = re.compile(r"(?:PC|PCSO|DC|DS|DI|DCI|DSI|Sgt|Sergeant|Inspector|Constable|Nurse|Detective|Dr)\b")
+_HEALTH = re.compile(r"(?i)\b(?:off sick|on (?:long[- ]term )?sick|sickness|sick leave|illness|medical|disabilit\w*|"
+                     r"mental health|health conditions?|diagnos\w*)\b")
+_WHO_THEY_ARE = re.compile(r"(?i)\b(?:job titles?|names?|roles?|grades?|positions?)\s+of\s+(?:those|these|the|each|"
+                           r"all)\b(?:\s+\w+){0,3}")
 _PERSONAL = {Regime.FOIA: "s40(2)", Regime.EIR: "reg 13", Regime.FOISA: "s38(1)(b)"}
 _PERSONAL_NCND = {Regime.FOIA: "s40(5B)", Regime.EIR: "reg 13(5A)", Regime.FOISA: "s18"}
 # Whether someone was disciplined, suspended, investigated or complained about: the answer itself is their
@@ -380,6 +384,8 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
     triggers += [m.group(0) for m in _NAMED_PERSON.finditer(question)]
     triggers += _matches(_INDIVIDUAL, question)
     triggers += _matches(_NOUN_NAMES, question)
+    if _HEALTH.search(question):
+        triggers += _matches(_WHO_THEY_ARE, question)  # the job titles of the staff off sick: their health data
     triggers += _matches(_STRUCTURE, question)
     if _HOLDERS.search(question):
         triggers += _matches(_WHERE_THEY_LIVE, question)
@@ -490,8 +496,10 @@ def _cost(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[Cand
         weak.append(f"a period of about {years} years")
     for match in _EVERY_PLACE.finditer(question):
         place = match.group("place").lower()
-        (strong if place.startswith(("department", "directorate", "system", "database")) else weak).append(
-            match.group(0))
+        # Searching every system is costly; every department's records too, but not a figure by directorate.
+        searched = place.startswith(("system", "database")) or (
+            place.startswith(("department", "directorate")) and _RECORD_NOUN.search(question) is not None)
+        (strong if searched else weak).append(match.group(0))
     weak += _matches(_EACH_CASE, question)
     weak += _matches(_NARRATIVE, question)
     facets = _BROKEN_DOWN.search(question)

@@ -808,11 +808,14 @@ _PROCEDURAL_SECTIONS = frozenset({"s12", "s14", "s21", "s16", "s17", "reg 12(4)(
 _ADVICE_SECTIONS = {Regime.FOIA: "s16", Regime.EIR: "reg 9", Regime.FOISA: "s15"}
 # Not held is no exemption; these are the notices an authority may cite with it.
 _NOT_HELD_NOTICES = {Regime.EIR: "reg 12(4)(a)", Regime.FOISA: "s17"}
-# The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
+# A count or a sum asked for: given in part, the rest is usually not held rather than withheld.
 _COUNT_ASKED = re.compile(r"(?i)\b(?:how many|how much|(?:the )?(?:total )?(?:number|numbers|amount|total|sum|"
-                          r"percentage|proportion) of|figures? for|statistics)\b")
+                          r"percentage|proportion) of|figures? for|statistics|"
+                          r"(?:total|amount)(?: the \w+)? (?:spent|paid)|(?:spent|spend|paid) (?:on|to))\b")
+# Pointing to a publication: FOIA s21, FOISA s25, EIR reg 6(1)(b).
 _PUBLISHED_SECTIONS = frozenset({"s21", "s25", "reg 6(1)(b)", "reg 6"})
 _HABIT_MINIMUM = 10  # fewer of the authority's answers of a kind than this say nothing about its habit
+# The section an outcome is itself: a cost refusal cites s12, whatever else it adds.
 _OWN_SECTIONS = {Disposition.S12_COST: "s12", Disposition.S21_ACCESSIBLE: "s21",
                  Disposition.S14_VEXATIOUS_OR_REPEATED: "s14"}
 

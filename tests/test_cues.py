@@ -228,7 +228,7 @@ def test_all_emails_over_a_long_period_are_a_cost_risk_with_aggregation_and_advi
     "Copies of all correspondence about the bridge repairs.",
     "The number of complaints received in each of the last ten years.",
     "Every report, memo, survey and note about the library roof.",
-    "The number of laptops held by every department of the council.",
+    "The records held by every department of the council about the laptop loans.",
     "Copies of all written communications from the lottery board.",
     "The minutes of the harbour board dated between March 2009 and the present.",
 ])
@@ -513,3 +513,13 @@ def test_councillors_expenses_are_published_data() -> None:
 def test_who_complained_about_the_requester_is_one_identifiable_person() -> None:
     cue = cues("I want the name and address of whoever complained about my hedge.")[CueKind.PERSONAL_DATA]
     assert cue.outcomes == (Disposition.EXEMPT_WITHHELD,)
+
+
+def test_a_figure_for_each_directorate_is_no_cost_risk_but_searching_each_ones_records_is() -> None:
+    assert CueKind.COST_RISK not in cues("The average number of sickness days per employee in each directorate.")
+    assert CueKind.COST_RISK in cues("All the records held by each directorate about sickness absence.")
+
+
+def test_the_job_titles_of_staff_off_sick_are_their_health_data() -> None:
+    assert CueKind.PERSONAL_DATA in cues("How many staff in the parks team are off on long term sick, and the job "
+                                         "titles of those people?")

@@ -580,3 +580,9 @@ def test_i_would_like_to_know_then_a_blank_line_then_the_ask_is_one_question() -
     questions = reading(text)
     assert len(questions) == 2
     assert questions[0].endswith("I would like to know how many cars the council clamped in 2024")
+
+
+def test_asks_after_while_im_at_it_or_a_topic_and_a_dash_are_questions() -> None:
+    text = ("How many times was the lido closed in 2024?\n\nAnd while i'm at it - a list of the public toilets the "
+            "council ran in 2019.\n\nThen the summer fair last year - the total cost to the council of running it.")
+    assert len(reading(text)) == 3

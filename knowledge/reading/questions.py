@@ -1129,7 +1129,10 @@ def _drop_generic(items: list[RequestItem]) -> tuple[list[RequestItem], list[str
 def _asks(text: str) -> bool:
     bare = _LEADING_CONNECTIVE.sub("", text)
     # "Plus the number of complaints ...", "Also do the wardens wear cameras, and if so ...".
-    led = bare != text and bool(_REQUESTED_THING.match(bare) or _ASKING.match(bare))
+    # "Then the Christmas event last year - the total cost of it": a topic, a dash, then what is wanted.
+    topic, dash, wanted = bare.partition(" - ")
+    led = bare != text and bool(_REQUESTED_THING.match(bare) or _ASKING.match(bare) or (
+        dash and len(topic.split()) <= 12 and _REQUESTED_THING.match(wanted)))
     return (_ASKING.search(text) is not None or led) and not _STATEMENT.match(bare)
 
 
@@ -1140,8 +1143,9 @@ def _asks_itself(text: str) -> bool:
 
 # "Also the total paid out ...", "Plus the number of complaints ...", "Also do the wardens wear cameras": the
 # connective joins the ask to the ones before; what follows it is read as the ask.
-_LEADING_CONNECTIVE = re.compile(r"(?i)^(?:and|also|plus|additionally|furthermore|further|finally|lastly|secondly|"
-                                 r"thirdly|next)\b,?\s+(?:also\b,?\s+)?")
+_LEADING_CONNECTIVE = re.compile(r"(?i)^(?:(?:and )?while i'?m at it\b\s*[-,:]?|(?:and )?then|and|also|plus|"
+                                 r"additionally|furthermore|further|finally|lastly|secondly|thirdly|next)\b,?\s*[-:]?\s+"
+                                 r"(?:also\b,?\s+)?")
 
 
 _SELF_ASKING = re.compile(
