@@ -12,7 +12,7 @@ exemption the authority considered and decided not to apply.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from knowledge.citations import find_citations, section_key
 from knowledge.exemptions import load_library
@@ -421,8 +421,16 @@ def citations_relied_on(text: str, regime: Regime) -> list[str]:
     return [label for label in find_citations(text, regime) if not _not_applied_near(text, label)]
 
 
+@lru_cache(maxsize=256)
+def _weighs_any_section(text: str) -> bool:
+    """Whether the text says anywhere that a section was considered and not applied, or is still being weighed."""
+    return bool(_NOT_APPLIED.search(text) or _UNDER_CONSIDERATION.search(text))
+
+
 def _not_applied_near(text: str, label: str) -> bool:
     """A section the authority considered and did not apply ("we considered s42 but ...")."""
+    if not _weighs_any_section(text):
+        return False
     number = re.escape(section_key(label)[1:]) if label.startswith("s") else re.escape(label[4:])
     for match in re.finditer(rf"(?i)(?:section|s\.?|regulation|reg\.?)\s?{number}\b", text):
         window = text[max(0, match.start() - 160) : match.end() + 200]

@@ -146,17 +146,23 @@ def without_copied_pieces(text: str, source: str) -> str:
     """
     if not source.strip() or not text.strip():
         return text
-    quoted = f" {' '.join(words(source))} "
+    quoted = _spaced_words(source)
     kept = [piece for piece in _PIECE_BREAK.split(text) if piece.strip() and not (
         len(piece_words := words(piece)) >= _QUOTED_WORDS and f" {' '.join(piece_words)} " in quoted)]
     return "\n".join(kept) if kept else text
+
+
+@functools.lru_cache(maxsize=64)
+def _spaced_words(source: str) -> str:
+    """The words of a text, space-separated with a space either side (for whole-phrase containment)."""
+    return f" {' '.join(words(source))} "
 
 
 def wholly_copied(text: str, source: str) -> bool:
     """Whether every line and sentence of `text` is copied word for word from `source` (six words or more each)."""
     if not source.strip() or not text.strip():
         return False
-    quoted = f" {' '.join(words(source))} "
+    quoted = _spaced_words(source)
     pieces = [piece for piece in _PIECE_BREAK.split(text) if piece.strip()]
     return bool(pieces) and all(len(piece_words := words(piece)) >= _QUOTED_WORDS
                                 and f" {' '.join(piece_words)} " in quoted for piece in pieces)
