@@ -222,7 +222,7 @@ def _security(question: str, regime: Regime, kind: AuthorityKind, own: Sequence[
                   "absolutely exempt (s23), and even confirming that it is held may be exempt "
                   f"({_NCND_NAMES[Regime.FOIA] if regime is Regime.FOIA else _NCND_NAMES[regime]}).")
         default = _SECURITY_BODY_NCND[regime]
-    elif cameras := _matches(_CAMERA_LAYOUT, question):
+    elif re.search(r"(?i)\bcameras?\b|\bcctv\b", question) and (cameras := _matches(_CAMERA_LAYOUT, question)):
         triggers = cameras
         reason = (f"asks {_quoted(triggers)}: where cameras are, and which are not working, can help offenders "
                   f"avoid them, so {_SECURITY_PREJUDICE[regime][-1]} may apply, with the harm test and the public "
@@ -308,7 +308,8 @@ _STRUCTURE = re.compile(r"\b(?:organi[sz]ation(?:al)?|staff(?:ing)?|team|managem
                         r"(?:structure|chart)s?\b|\bstructure charts?\b|\bstaff lists?\b", re.IGNORECASE)
 _DOCUMENTS = re.compile(
     r"\b(?:cop(?:y|ies) of|provide|disclose|send|release)\b[^.?]{0,60}?\b(?:correspondence|e-?mails?|letters?|"
-    r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?|complaints?)\b", re.IGNORECASE)
+    r"minutes|notes|memos?|memoranda|messages?|replies|witness statements?|discussions?)\b|"
+    r"\bcop(?:y|ies) of (?:the |any |all |each )?(?:\w+ ){0,2}complaints?\b", re.IGNORECASE)
 _NAME_LIST = re.compile(r"\b(?:including|with|and)\s+(?:their\s+)?(?:full\s+)?names?\b|"
                         r"\bnames?\s*(?:,|and|&|/)\s*(?:job\s+|their\s+)?(?:titles?|roles?|positions?|grades?|ranks?|"
                         r"e-?mail|contact|addresses|departments?)", re.IGNORECASE)
@@ -336,8 +337,12 @@ _IDENTIFIED_ROLE = re.compile(
     r" (?:of|at|in|for|from) (?:the )?[\w'-]+(?: [A-Z][\w'-]*){0,3}")
 
 # "the name of the civil enforcement officer who gave me my ticket": one person, picked out by what they did.
+# Staff and private people only: a contractor, landlord or applicant is often a firm or on a public register.
+_ONE_PERSON_NOUN = (r"(?:officers?|staff member|member of staff|employee|caseworker|case officer|social worker|"
+                    r"teacher|nurse|doctor|warden|inspector|investigator|constable|pcso|person|individual|"
+                    r"complainant|neighbour|resident|caller)")
 _ONE_PERSON = re.compile(rf"(?i)\b(?:the\s+)?(?:full\s+)?(?:name|identity)(?:\s+and\s+(?:home\s+)?(?:address|contact "
-                         rf"details))?\s+of\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|complainant|neighbour)\s+"
+                         rf"details))?\s+of\s+(?:the\s+(?:[\w-]+\s+){{0,3}}?{_ONE_PERSON_NOUN}\s+"
                          rf"(?:who|that|which)\b|whoever\b|the\s+complainant\b)[^.?;]{{0,80}}")
 _STAFF_TITLE = re.compile(r"(?:PC|PCSO|DC|DS|DI|DCI|DSI|Sgt|Sergeant|Inspector|Constable|Nurse|Detective|Dr)\b")
 _HEALTH = re.compile(r"(?i)\b(?:off sick|on (?:long[- ]term )?sick|sickness|sick leave|illness|medical|disabilit\w*|"
@@ -385,7 +390,9 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
     triggers += _matches(_INDIVIDUAL, question)
     triggers += _matches(_NOUN_NAMES, question)
     if _HEALTH.search(question):
-        triggers += _matches(_WHO_THEY_ARE, question)  # the job titles of the staff off sick: their health data
+        # the job titles of the staff off sick: their health data
+        triggers += [match for match in _matches(_WHO_THEY_ARE, question)
+                     if _WHO_NOUN.search(match) or re.search(r"(?i)\b(?:those|these)\s*$", match)]
     triggers += _matches(_STRUCTURE, question)
     if _HOLDERS.search(question):
         triggers += _matches(_WHERE_THEY_LIVE, question)
@@ -404,8 +411,9 @@ def _personal_data(question: str, regime: Regime, own: Sequence[Candidate]) -> C
         return Cue(CueKind.PERSONAL_DATA, reason, sections=(section, provision),
                    outcomes=(Disposition.NCND,))
     one = [m.group(0) for m in _ONE_PERSON.finditer(question) if not _SENIOR.search(m.group(0))]
+    public_figure = _SENIOR.search(question) or re.search(r"\bMP\b|\bCllr\b|\bcouncillor|\bminister", question, re.I)
     about = [m.group(0) for m in _NAMED_PERSON.finditer(question)
-             if not _STAFF_TITLE.match(m.group(0))] if _DOCUMENTS.search(question) else []
+             if not _STAFF_TITLE.match(m.group(0))] if _DOCUMENTS.search(question) and not public_figure else []
     if one or about:
         # One identifiable person: the officer who issued a ticket, the records about a named resident. What
         # is asked is that person's own data, so the whole answer is usually withheld, not redacted.

@@ -523,7 +523,9 @@ class Drafter:
                                "foisa": "This is a notice under section 17 of the Act."}.get(regime.value, ""),
             "cost_limit": "£600" if regime is Regime.FOISA or self.policy.central_government else "£450",
             "cost_basis": "[Set out the estimate: the records to search and the time each takes.]",
-            "cost_advice": "[Advise how the request could be narrowed to fall within the limit.]",
+            "cost_advice": "[Advise how the request could be narrowed so that it is no longer manifestly "
+                           "unreasonable (regulation 9).]" if regime is Regime.EIR else
+                           "[Advise how the request could be narrowed to fall within the limit.]",
             "section": _describe(section),
         }
         name = f"{disposition.value}_default"
@@ -532,7 +534,7 @@ class Drafter:
             name = "s21_accessible_pointer"  # where the authority points to its publication without citing s21
         elif disposition is Disposition.S12_COST and regime is Regime.EIR:
             name = "s12_cost_eir"  # manifestly unreasonable (reg 12(4)(b)): no fixed limit, a public interest test
-        elif disposition is Disposition.PARTIALLY_DISCLOSED and not exemptions:
+        elif disposition is Disposition.PARTIALLY_DISCLOSED and not exemptions and _COUNT_ASKED.search(question):
             name = "partially_disclosed_not_held"  # part given, the rest not held: nothing is withheld
         return render(f"draft/{name}.md", **values).strip()
 
@@ -562,7 +564,7 @@ class Drafter:
         card = self.library.get(label, regime)
         weighed = card is None or card.qualified  # an absolute exemption has no public interest test to argue
         found = [r for r in (reasoning or {}).get(section_key(label)) or [] if r.score >= _REASONING_FLOOR
-                 and not _NOT_APPLIED.search(r.text) and not _FAVOURS_RELEASE.search(r.text)
+                 and not _NOT_APPLIED.search(r.text) and not _favours_release(r.text)
                  and (weighed or r.kind != "public_interest")
                  and not _OTHER_LAW[regime].search(r.text)
                  and (r.score >= _ON_SUBJECT_SCORE or subject & _subject_terms(r.text))
@@ -697,6 +699,13 @@ _FAVOURS_RELEASE = re.compile(
     r"(?<!not )\bin the public interest to (?:disclose|release)\b|\b(?:have|has) (?:therefore )?decided\b[^.]{0,60}"
     r"\bto (?:disclose|release)\b")
 _OWN_REASONING_MARGIN = 0.15
+
+
+def _favours_release(text: str) -> bool:
+    """A sentence that concludes for release, with no "not" in it ("it would not be in the public interest to
+    disclose" concludes the other way)."""
+    return any(_FAVOURS_RELEASE.search(sentence) and not re.search(r"(?i)\bnot\b|n't\b|\bno\b", sentence)
+               for sentence in re.split(r"(?<=[.!?])\s+|\n", text))
 # Reasoning that names another regime's law argues under it ("section 30(c) of FOISA" in an English letter).
 _OTHER_LAW = {
     Regime.FOIA: re.compile(r"(?i)\bFOISA\b|\(Scotland\) Act|Scottish Information Commissioner|"
@@ -772,9 +781,9 @@ _CASE_NARRATIVE = re.compile(
     r"\b(?:has|have) (?:now |also |not )?been (?:released|disclosed|provided|attached|redacted|enclosed|sent|"
     r"withheld)\b|"
     r"\b(?:is|are) (?:attached|enclosed)\b|"
-    r"\b(?:was|were|has been|have been) (?:investigated|prosecuted|fined|charged|convicted|cautioned|upheld)\b|"
-    r"\bproceedings (?:are|were|have been|has been) (?:in preparation|under ?way|issued|commenced|brought|started)\b|"
-    r"\bin preparation\b")
+    r"^(?:the|this|that|these|those) (?:\w+ ){0,3}(?:was|were|has been|have been) (?:investigated|prosecuted|fined|"
+    r"upheld)\b|\b(?:legal )?proceedings (?:are|were|have been|has been) (?:in preparation|under ?way|issued|"
+    r"commenced|brought|started)\b")
 _CASE_CONTEXT = re.compile(r"(?i)^(?:for context|for (?:your )?information|as you (?:may )?know|in this case)\b")
 _REASONING_KINDS = ("harm_test", "ncnd", "public_interest")
 _NCND_FRAMED = re.compile(r"(?i)\bneither\s+confirm(?:ing)?\s+nor\s+deny(?:ing)?\b|\bconfirm(?:ing)?\s+or\s+"

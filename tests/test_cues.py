@@ -523,3 +523,19 @@ def test_a_figure_for_each_directorate_is_no_cost_risk_but_searching_each_ones_r
 def test_the_job_titles_of_staff_off_sick_are_their_health_data() -> None:
     assert CueKind.PERSONAL_DATA in cues("How many staff in the parks team are off on long term sick, and the job "
                                          "titles of those people?")
+
+
+@pytest.mark.parametrize("question", [
+    "The name of the contractor who resurfaced Elm Road.",
+    "Copies of all emails sent by Mr Smith, the Chief Executive, about the budget.",
+])
+def test_a_firm_or_a_senior_officer_is_not_one_private_person(question: str) -> None:
+    cue = cues(question).get(CueKind.PERSONAL_DATA)
+    assert cue is None or cue.outcomes != (Disposition.EXEMPT_WITHHELD,)
+
+
+def test_street_lights_not_working_and_mental_health_charities_carry_no_cue() -> None:
+    assert CueKind.SECURITY_SENSITIVE not in cues("How many street lights are there, and how many of them are not "
+                                                  "working?")
+    assert CueKind.PERSONAL_DATA not in cues("Please give the names of the mental health charities you fund.")
+    assert CueKind.PERSONAL_DATA not in cues("Please provide the number of complaints received about noise in 2022.")

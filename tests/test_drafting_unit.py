@@ -1062,4 +1062,11 @@ def test_a_cost_refusal_under_the_eir_is_manifestly_unreasonable_with_no_fixed_l
     option = next(o for o in draft.options if o.disposition is Disposition.S12_COST)
     assert "manifestly unreasonable" in option.wording
     assert "no fixed limit" in option.wording
-    assert "appropriate limit" not in option.wording
+    assert "fall within the limit" not in option.wording
+    assert "regulation 9" in option.wording
+
+
+def test_reasoning_that_says_release_would_not_be_in_the_public_interest_is_kept(drafter: Drafter) -> None:
+    keep = _reasoning("Disclosing the harbour plans would prejudice crime prevention, and it would not be in the "
+                      "public interest to disclose them.", 0.6, OUR_NAME)
+    assert drafter.reasoning_for("s31(1)(a)", "Copies of the harbour plans.", Regime.FOIA, {"s31": [keep]})

@@ -274,3 +274,18 @@ def test_a_reminder_after_the_request_was_validated_is_no_new_request() -> None:
         ("outgoing", "2024-02-20", reminder), ("incoming", "2024-03-01", reply)), source="thread.txt", kind="thread"))
     assert [p.question for p in parsed.precedents] == ["Please provide the minutes of the 2023 bypass consultation "
                                                        "meetings."]
+
+
+def test_denials_and_conditions_about_withholding_are_no_withholding() -> None:
+    for answer in ("The council issued 412 fines in 2022. No information has been withheld.",
+                   "The council issued 412 fines in 2022. If you feel information has been withheld, you may ask "
+                   "for a review."):
+        assert classify_disposition(answer, question="How many fines were issued?") is D.DISCLOSED
+
+
+def test_a_correction_sent_in_place_of_an_earlier_reply_keeps_its_answers() -> None:
+    correction = ("Dear Kim,\nPlease disregard our previous response, which was sent in error. The correct answers "
+                  "are:\n1. The council felled 298 street trees in 2023.\n2. The names are withheld under section "
+                  "40(2).\n3. The policy is published on our website.\nYours sincerely,\nTrees Team")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", correction))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]

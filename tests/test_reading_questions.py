@@ -586,3 +586,16 @@ def test_asks_after_while_im_at_it_or_a_topic_and_a_dash_are_questions() -> None
     text = ("How many times was the lido closed in 2024?\n\nAnd while i'm at it - a list of the public toilets the "
             "council ran in 2019.\n\nThen the summer fair last year - the total cost to the council of running it.")
     assert len(reading(text)) == 3
+
+
+def test_a_connective_before_background_makes_no_question() -> None:
+    text = ("How many bins were collected late in 2024?\n\nAlso, when I rang the council last week I was told the "
+            "figures are not kept.")
+    assert reading(text) == ["How many bins were collected late in 2024?"]
+
+
+def test_a_question_before_a_bare_lead_in_the_same_stem_is_kept() -> None:
+    text = ("I would like to know the total spent on agency staff in 2023; please send me the following:\n"
+            "- the number of agency staff\n- the agencies used")
+    assert len(reading(text)) >= 2
+    assert any("total spent on agency staff" in question for question in reading(text))

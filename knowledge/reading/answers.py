@@ -138,6 +138,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
 
 
 # "This email is incomplete and was sent to you in error. Please disregard this response."
+_WITHDRAWAL_SENTENCE = re.compile(r"[^.!?\n]*\b(?:in error|disregard|incomplete|withdrawn)\b[^.!?\n]*[.!?]?")
 _WITHDRAWS_PREVIOUS = re.compile(
     r"(?i)\b(?:(?:was|were|been) sent (?:to you )?in error|please (?:disregard|ignore) (?:the|our|my) (?:previous|"
     r"earlier|last) (?:response|reply|e-?mail|message|letter)|(?:response|reply|e-?mail|letter) (?:was|is) "
@@ -145,16 +146,25 @@ _WITHDRAWS_PREVIOUS = re.compile(
 
 
 def _not_withdrawn(replies: list[Message]) -> list[Message]:
-    """The replies less any the authority withdrew in the next one (which, saying only that, answers nothing)."""
+    """The replies less any the authority withdrew in the next one; a withdrawal notice that says only that goes
+    too, one that carries the corrected answers stays."""
     kept: list[Message] = []
     for position, reply in enumerate(replies):
         following = replies[position + 1] if position + 1 < len(replies) else None
-        if _WITHDRAWS_PREVIOUS.search(reply.text) and len(reply.text.split()) < 120:
-            continue  # the withdrawal notice itself
-        if following is not None and _WITHDRAWS_PREVIOUS.search(following.text) and len(following.text.split()) < 120:
+        if _withdraws_previous(reply) and len(_WITHDRAWAL_SENTENCE.sub(" ", reply.text).split()) < 25:
+            continue  # the withdrawal notice itself, answering nothing
+        if following is not None and _withdraws_previous(following):
             continue
         kept.append(reply)
     return kept
+
+
+def _withdraws_previous(reply: Message) -> bool:
+    """Whether a reply withdraws the one before ("sent to you in error"), not an e-mail disclaimer ("If this
+    e-mail has been sent to you in error, ...")."""
+    return any(not re.search(r"(?i)\b(?:if|where|should)\b", sentence[: match.start()])
+               for sentence in re.split(r"(?<=[.!?])\s+", reply.text)
+               if (match := _WITHDRAWS_PREVIOUS.search(sentence)))
 
 
 # "How many of these ...", "If so, ...": a question that leans on the one before it.

@@ -129,8 +129,20 @@ _WITHHELD_DONE = re.compile(
     r"(?i)(?<![\w,] if )(?<!where )(?<!should )(?<!any )\b(?:information|details|names?|data|figures?|parts?|"
     r"some|it|they)\b[^.?!]{0,120}\b(?:has|have|had|was|were|are|is) (?:been )?(?:withheld|redacted)\b"
     r"(?![^.?!]{0,20}\b(?:from you|by you)\b)")
+def _withholding_stated(text: str) -> bool:
+    """Withholding said to be done in some sentence, with no condition or denial before it ("if you feel
+    information has been withheld", "no information has been withheld")."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        match = _WITHHELD_DONE.search(sentence)
+        if match and not re.search(r"(?i)\b(?:if|where|should|whether|unless|feel|believe|think|no|not|nothing|"
+                                   r"none)\b", sentence[: match.end()]):
+            return True
+    return False
+
+
 _NOT_WITHHOLDING = re.compile(
-    r"(?:no|not (?:identified|found) any|not (?:any|a)) (?:reason|grounds?|basis) to withh|(?:has|have|was|were) not "
+    r"(?:no|not (?:identified|found) any|not (?:any|a)) (?:reason|grounds?|basis) to withh|"
+    r"\bno (?:information|data|details|part)\b[^.]{0,40}\b(?:withheld|redacted)|(?:has|have|was|were) not "
     r"(?:been )?withheld|nothing (?:has been|is|was) withheld|not (?:be|being) withheld|without (?:any )?redaction",
     re.IGNORECASE,
 )
@@ -245,7 +257,7 @@ def classify_disposition(
         # (asked how many, "None" is a zero).
         not_held = _NOT_APPLICABLE.match(text)
     withheld = _WITHHELD.search(text) if (cited or document_cites or re.search(r"exempt", text, re.I)
-                                         or _WITHHELD_DONE.search(text)) else None
+                                         or _withholding_stated(text)) else None
     if withheld and _NOT_WITHHOLDING.search(text) and not re.search(r"(?i)\bexempt\b", text):
         withheld = None
     pointer = _points_elsewhere(text)

@@ -614,6 +614,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # columns the answer to the question before should have, not questions of their own.
             left_out.append(line.text)
             while index < len(lines) and lines[index].text and len(lines[index].text.split()) <= 8 and \
+                    lines[index].kind in (None, ItemKind.BULLET) and \
                     not _asks_itself(lines[index].text) and not _is_procedural(lines[index].text):
                 roots[-1].children.append(_Node(ItemKind.DIMENSION, "", lines[index].text))
                 index += 1
@@ -1032,7 +1033,13 @@ def _stem_for(stem: str, text: str, used: bool) -> str:
 def _is_bare_lead(stem: str) -> bool:
     """A lead that asks for nothing in particular, after any background ("I got a ticket there last month, so
     under FOI please send me the following:")."""
-    return bool(_BARE_LEAD.match(stem) or _BARE_LEAD.match(_LAST_CLAUSE.split(stem)[-1].strip()))
+    clauses = [clause.strip() for clause in _LAST_CLAUSE.split(stem) if clause.strip()]
+    if _BARE_LEAD.match(stem):
+        return True
+    # Bare only when what comes before its last clause is background ("I got a ticket there last month"), not
+    # a question of its own ("I would like to know the total spent in 2023; please send me the following:").
+    return bool(clauses) and bool(_BARE_LEAD.match(clauses[-1])) and all(
+        not _asks(clause) or _only_background(clause) for clause in clauses[:-1])
 
 
 _LAST_CLAUSE = re.compile(r"(?i)(?<=[.;!])\s+|,?\s+(?:and so|so|therefore|hence)\s+"
@@ -1131,14 +1138,22 @@ def _asks(text: str) -> bool:
     # "Plus the number of complaints ...", "Also do the wardens wear cameras, and if so ...".
     # "Then the Christmas event last year - the total cost of it": a topic, a dash, then what is wanted.
     topic, dash, wanted = bare.partition(" - ")
-    led = bare != text and bool(_REQUESTED_THING.match(bare) or _ASKING.match(bare) or (
-        dash and len(topic.split()) <= 12 and _REQUESTED_THING.match(wanted)))
+    led = bare != text and not _CLAUSE_WORD.match(bare) and bool(
+        _REQUESTED_THING.match(bare) or _ASKING.match(bare) or (
+            dash and len(topic.split()) <= 12 and _REQUESTED_THING.match(wanted) and not _STATEMENT.match(wanted)
+            and not re.search(r"(?i)\b(?:went|rose|fell|increased|decreased|doubled|halved)\b", wanted)))
     return (_ASKING.search(text) is not None or led) and not _STATEMENT.match(bare)
 
 
 def _asks_itself(text: str) -> bool:
     """A self-contained question: a question mark, an asking verb, or a question word leading the sentence."""
-    return "?" in text or bool(_SELF_ASKING.search(text) or _SELF_ASKING.search(_LEADING_CONNECTIVE.sub("", text)))
+    bare = _LEADING_CONNECTIVE.sub("", text)
+    # "Also, when I rang ...": with the connective gone, a clause word leads; it still starts no question.
+    return "?" in text or bool(_SELF_ASKING.search(text) or (
+        bare != text and not _CLAUSE_WORD.match(bare) and _SELF_ASKING.search(bare)))
+
+
+_CLAUSE_WORD = re.compile(r"(?i)(?:when|where|who|which|while|as|because|since)\b")
 
 
 # "Also the total paid out ...", "Plus the number of complaints ...", "Also do the wardens wear cameras": the
