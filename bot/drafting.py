@@ -191,25 +191,31 @@ class Drafter:
         self._base_rates = base_rates
         self._section_rates: dict[Disposition, dict[str, float]] | None = None
         self._cites_s21: bool | None = None
+        self._counted: dict[str, Any] | None = None
+
+    @property
+    def _counts(self) -> dict[str, Any]:
+        """The store's counts, read once (an empty dict where the store cannot count)."""
+        if self._counted is None:
+            self._counted = {}
+            with contextlib.suppress(AttributeError, StoreError):
+                self._counted = dict(self.store.counts())
+        return self._counted
 
     @property
     def base_rates(self) -> dict[Disposition, float]:
         """How often the authority's readable precedents have each outcome (a sensible default when empty)."""
         if self._base_rates is None:
-            counts: dict[str, int] = {}
-            with contextlib.suppress(AttributeError, StoreError):
-                counted = self.store.counts()
-                counts = dict(counted.get("by_disposition_in_text") or counted.get("by_disposition") or {})
-            self._base_rates = base_rates_from(counts)
+            counted = self._counts
+            self._base_rates = base_rates_from(
+                dict(counted.get("by_disposition_in_text") or counted.get("by_disposition") or {}))
         return self._base_rates
 
     @property
     def section_rates(self) -> dict[Disposition, dict[str, float]]:
         """For each withholding outcome, how often the authority's precedents with it cite each section."""
         if self._section_rates is None:
-            found: dict[str, dict[str, int]] = {}
-            with contextlib.suppress(AttributeError, StoreError):
-                found = dict(self.store.counts().get("exemptions_by_disposition_in_text") or {})
+            found: dict[str, dict[str, int]] = dict(self._counts.get("exemptions_by_disposition_in_text") or {})
             rates: dict[Disposition, dict[str, float]] = {}
             for outcome, counts in found.items():
                 if outcome in Disposition.__members__.values():
@@ -226,9 +232,7 @@ class Drafter:
         """Whether the authority's answers pointing to published information usually cite s21 (FOISA s25, EIR
         reg 6(1)(b)); with too few of them to tell, they are taken to."""
         if self._cites_s21 is None:
-            counted: dict[str, Any] = {}
-            with contextlib.suppress(AttributeError, StoreError):
-                counted = dict(self.store.counts())
+            counted = self._counts
             pointed = int((counted.get("by_disposition_in_text") or {}).get(Disposition.S21_ACCESSIBLE.value, 0))
             cited = sum(count for label, count in ((counted.get("exemptions_by_disposition_in_text") or {}).get(
                 Disposition.S21_ACCESSIBLE.value) or {}).items() if section_key(label) in _PUBLISHED_SECTIONS)

@@ -324,12 +324,14 @@ _GENERIC_ASK = re.compile(
     rf"[^?]{{0,160}}$|{_BARE_ASK}",
     re.IGNORECASE,
 )
+# "... I would like to know": an ask that the next line finishes.
+_UNFINISHED_ASK_TEXT = r"\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)"
 _INTRO_END = re.compile(
     r"(?::|:\s*-|;\s*-|\s-)\s*$|\b(?:the following|as follows|below|following (?:information|details|"
     r"questions|data|fields|areas|categories|periods))\b[^.?!:]{0,200}[.?:]?\s*$|"
     r"\b(?:provide|include|including|state|confirm|specifically|namely|of|for|on|regarding|from|with|"
     r"about|following|are|is|has|have|had|was|were|been|to|by|in|at|whether|under|the)\s*$|"
-    r"\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*[:,-]?\s*$|"
+    rf"{_UNFINISHED_ASK_TEXT}\s*[:,-]?\s*$|"
     r"\b(?:tell|send|give|provide|let)\s+(?:me|us)(?:\s+know)?(?:\s+(?:with|about))?\s*[:,-]?\s*$",
     re.IGNORECASE,
 )
@@ -522,7 +524,7 @@ def _joined_continuations(lines: list[str]) -> list[str]:
     return out
 
 
-_UNFINISHED_ASK = re.compile(r"(?i)\b(?:like|want|wish|need) to (?:know|ask|request|see|have|receive|obtain)\s*$")
+_UNFINISHED_ASK = re.compile(rf"(?i){_UNFINISHED_ASK_TEXT}\s*$")
 
 
 def _mark(lines: list[str]) -> list[_Line]:
