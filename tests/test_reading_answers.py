@@ -289,3 +289,18 @@ def test_a_correction_sent_in_place_of_an_earlier_reply_keeps_its_answers() -> N
                   "40(2).\n3. The policy is published on our website.\nYours sincerely,\nTrees Team")
     answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-01-29", correction))
     assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
+
+
+def test_an_hours_estimate_called_manifestly_unreasonable_refuses_on_cost() -> None:
+    from knowledge.models import Regime
+    question = "The total number of bridge closures in 2024."
+    counted = ("412 permits required a closure. Checking each permit would total approximately 50 hours. "
+               "We consider this to be manifestly unreasonable.")
+    assert classify_disposition(counted, Regime.EIR, question=question) is Disposition.PARTIALLY_DISCLOSED
+    refused = ("Checking each permit would take approximately 90 hours. We consider this to be manifestly "
+               "unreasonable.")
+    assert classify_disposition(refused, Regime.EIR, question=question) is Disposition.S12_COST
+    supplied = ("See attached data under tab Q3. Exact times are not searchable; checking each permit would total "
+                "approximately 670 hours, which we consider manifestly unreasonable.")
+    assert classify_disposition(supplied, Regime.EIR, question="The duration of each closure.") is \
+        Disposition.PARTIALLY_DISCLOSED

@@ -599,3 +599,20 @@ def test_a_question_before_a_bare_lead_in_the_same_stem_is_kept() -> None:
             "- the number of agency staff\n- the agencies used")
     assert len(reading(text)) >= 2
     assert any("total spent on agency staff" in question for question in reading(text))
+
+
+def test_fields_asked_for_under_a_numbered_item_belong_to_it() -> None:
+    text = (
+        "1. The number of bridge inspections carried out in 2024.\n"
+        "2. The duration of each bridge repair carried out in 2024.\n"
+        "If available, please provide:\n"
+        "Start date\n"
+        "End date (or indicate if still ongoing)\n"
+        "If the repair took less than a day, please give the duration in hours where possible.\n"
+        "3. The number of bridges closed for repairs in 2024.\n"
+    )
+    split = split_request_detailed(text)
+    assert len(split.questions) == 3
+    assert split.questions[1].startswith("The duration of each bridge repair")
+    assert "Start date" in split.questions[1]
+    assert "in hours" in split.questions[1]

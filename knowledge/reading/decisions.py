@@ -34,7 +34,9 @@ _VEXATIOUS = re.compile(
 _COST = re.compile(
     r"(?:cost|appropriate|fees?) limit|exceed(?:s|ed)?\s+(?:the\s+)?(?:cost|appropriate|£)|"
     r"excessive cost|£\s?(?:450|600)\b|"
-    r"(?:18|24|eighteen|twenty[- ]four) (?:staff )?hours|manifestly unreasonable[^.]{0,80}cost",
+    r"(?:18|24|eighteen|twenty[- ]four) (?:staff )?hours|manifestly unreasonable[^.]{0,80}cost|"
+    r"(?:would|will) (?:total|take|require|amount to) (?:approximately |around |about |roughly |over |in excess of )?"
+    r"\d[\d,.]* (?:\(\w+\) )?hours",
     re.IGNORECASE,
 )
 _ACCESSIBLE = re.compile(
@@ -174,6 +176,9 @@ _DISCLOSED = re.compile(
     r"(?:has|have) been (?:provided|disclosed|released)|\|",
     re.IGNORECASE,
 )
+_SUPPLIED_FIRST = re.compile(r"\b(?:please )?(?:see|find) (?:the )?attached (?:data|spreadsheet|table|"
+                             r"file|list|information|document)",
+                             re.IGNORECASE)
 _CROSS_REFERENCE = re.compile(
     r"\b(?:see|as (?:per|in|for|stated in|explained in)|refer to|please refer to)\s+(?:our\s+)?(?:(?:response|"
     r"answer|reply) to\s+)?(?:question|q|point|part)\s?(\d{1,2})\b",
@@ -241,6 +246,8 @@ def classify_disposition(
         if question and _QUANTITY_ASKED.search(question) and _FIGURE.search(_scrub(before)) and \
                 len(before.split()) >= 4:
             return Disposition.PARTIALLY_DISCLOSED  # a count given, the breakdown refused on cost
+        if _SUPPLIED_FIRST.search(before):
+            return Disposition.PARTIALLY_DISCLOSED  # "See attached data ..." then the rest refused on cost
         return Disposition.S12_COST
     if _ACCESSIBLE.search(text) or "s21" in keys or (regime is Regime.FOISA and "s25" in keys):
         return Disposition.S21_ACCESSIBLE

@@ -370,6 +370,11 @@ _CONDITIONAL = re.compile(r"^(?:if|where|when|should)\b", re.IGNORECASE)
 # "If possible, please include the number of managers on each team": more detail for the question before.
 _IF_POSSIBLE_ALSO = re.compile(r"(?i)^(?:and )?(?:if (?:possible|you can|available|it is possible)|where (?:possible|"
                                r"available)),? (?:please )?(?:also )?(?:include|add|give|break|show|state|list)\b")
+# "If available, please provide:" under a numbered item: the fields its answer should give follow.
+_FIELD_LEAD = re.compile(r"(?i)^(?:(?:if|where) (?:available|possible|held|known|recorded),?\s+)?"
+                         r"(?:please |(?:could|can) you (?:please )?)?(?:provide|include|give|state|list|show)"
+                         r"(?: (?:the following|these))?(?: (?:details|information|fields|data))?"
+                         r"(?: for each(?: \w+)?)?\s*:$")
 _CONDITIONAL_FALLBACK = re.compile(r"^if (?:this|that|the|such)\b[^,]{0,80}\b(?:unavailable|not (?:available|held|"
                                    r"possible|recorded))[^,]*,\s*(?:then )?(?:just|only|simply)\b", re.IGNORECASE)
 
@@ -691,6 +696,19 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         text = _without_label(line.text)
         if stack and breakdown and not _asks_itself(text) and len(text.split()) <= 8:
             stack[-1].children.append(_Node(ItemKind.DIMENSION, "", text))  # a dimension of the open question
+            continue
+        if len(stack) == 1 and stack[0].kind is ItemKind.NUMBERED and _FIELD_LEAD.match(text) and \
+                index < len(lines) and lines[index].text and lines[index].kind is None:
+            # "3. The duration of each project." then "If available, please provide:", "Start date", "End date"
+            # and "If it lasted less than a day, the hours": the fields of item 3's answer, not questions.
+            fields = [text]
+            while index < len(lines) and lines[index].text and lines[index].kind is None and \
+                    not _is_procedural(lines[index].text) and (
+                    (len(lines[index].text.split()) <= 8 and not _asks_itself(lines[index].text))
+                    or (_CONDITIONAL.match(lines[index].text) and len(lines[index].text.split()) <= 30)):
+                fields.append(lines[index].text)
+                index += 1
+            stack[0].text = " ".join([stack[0].text, *fields])
             continue
         if stack and _continues_item(stack[-1], text):
             stack[-1].text = f"{stack[-1].text} {text}".strip()
