@@ -23,7 +23,14 @@ from enum import StrEnum
 
 from knowledge.reading.questions import ItemKind, RequestItem
 from knowledge.reading.structure import Message, MessageKind
-from knowledge.reading.text import LIST_MARKER, containment, content_words, stem, wholly_copied
+from knowledge.reading.text import (
+    LIST_MARKER,
+    POINTS_TO_ATTACHMENT,
+    containment,
+    content_words,
+    stem,
+    wholly_copied,
+)
 
 
 class AnswerSource(StrEnum):
@@ -56,7 +63,7 @@ class Answer:
 
 
 _ATTACHMENT_ONLY = re.compile(
-    r"^(?:please\s+)?(?:(?:find|see)\s+(?:the\s+|our\s+)?(?:attached|enclosed)|(?:refer|see)\s+(?:to\s+)?"
+    r"^(?:please\s+)?(?:" + POINTS_TO_ATTACHMENT + r"|(?:refer|see)\s+(?:to\s+)?"
     r"(?:the\s+)?(?:attached|enclosed)|(?:the\s+)?(?:information|data|details|response|documents?|answers?|"
     r"figures|spreadsheet|list)\s+(?:is|are|has been|have been)\s+(?:attached|enclosed|provided in the attached)|"
     r"(?:attached|enclosed)(?:\s+(?:is|are|please find))?|we attach|i attach|as attached|"

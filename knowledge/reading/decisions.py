@@ -18,6 +18,7 @@ from knowledge.citations import find_citations, section_key
 from knowledge.exemptions import load_library
 from knowledge.models import Disposition, Regime
 from knowledge.personal_data import PHONE, POSTCODE
+from knowledge.reading.text import POINTS_TO_ATTACHMENT
 
 NCND_WORDING = re.compile(
     r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bncnd\b|refus\w*\s+to\s+confirm\s+or\s+deny|"
@@ -176,9 +177,8 @@ _DISCLOSED = re.compile(
     r"(?:has|have) been (?:provided|disclosed|released)|\|",
     re.IGNORECASE,
 )
-_SUPPLIED_FIRST = re.compile(r"\b(?:please )?(?:see|find) (?:the )?attached (?:data|spreadsheet|table|"
-                             r"file|list|information|document)",
-                             re.IGNORECASE)
+_SUPPLIED_FIRST = re.compile(r"\b(?:please\s+)?" + POINTS_TO_ATTACHMENT + r"\s+(?:data|spreadsheet|table|file|"
+                             r"list|information|document)", re.IGNORECASE)
 _CROSS_REFERENCE = re.compile(
     r"\b(?:see|as (?:per|in|for|stated in|explained in)|refer to|please refer to)\s+(?:our\s+)?(?:(?:response|"
     r"answer|reply) to\s+)?(?:question|q|point|part)\s?(\d{1,2})\b",

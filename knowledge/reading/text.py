@@ -22,6 +22,10 @@ LIST_MARKER = re.compile(
     r"\(?(?:i{1,3}|iv|v|vi{1,3}|ix|x)\)\s?|q(?:uestion)?\s?\d{1,2}\b)",
     re.IGNORECASE,
 )
+# The wording that points to an attachment ("find the attached", "see our enclosed"): one home
+# for the answer stage (an answer that only points there) and the decision stage (data supplied
+# in an attachment before a refusal of the rest).
+POINTS_TO_ATTACHMENT = r"(?:find|see)\s+(?:the\s+|our\s+)?(?:attached|enclosed)"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
     "a an the of and or to in on for by with at from as is are was were be been it its this that these those "
