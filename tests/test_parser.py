@@ -594,6 +594,28 @@ def test_own_personal_data_under_section_40_1_is_other() -> None:
     assert classify_disposition(answer) is D.OTHER
 
 
+@pytest.mark.parametrize("answer", [
+    "The information you require is held by the regional water company, Valeside Water.",
+    "The data you have requested would be held by another public authority, the Northmoor Fire Service.",
+    "We don't yet have a timetable for the resurfacing works."])
+def test_information_another_body_holds_or_nothing_yet_made_is_not_held(answer: str) -> None:
+    assert classify_disposition(answer) is D.NOT_HELD
+
+
+def test_information_held_by_the_council_itself_is_no_not_held_cue() -> None:
+    answer = "The information you requested is held by the council's parking team: 412 permits were issued."
+    assert classify_disposition(answer) is D.DISCLOSED
+
+
+@pytest.mark.parametrize("answer", [
+    "Your request has been passed to the Subject Access team because you are asking for personal data.",
+    "We write about your request for access to the information we hold about you.",
+    "We cannot consider this as a valid request under the Act, as it does not give a real name.",
+    "This is not a request for recorded information, so the Act does not apply to it."])
+def test_a_subject_access_redirect_an_invalid_request_or_no_request_for_information_is_other(answer: str) -> None:
+    assert classify_disposition(answer) is D.OTHER
+
+
 # Reference and date extraction
 
 

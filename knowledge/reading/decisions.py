@@ -47,7 +47,10 @@ _ACCESSIBLE = re.compile(
 _OTHER = re.compile(
     r"(?:treated|handled|dealt with|process(?:ed)?) (?:this |your (?:request|email) )?(?:as|under) (?:a )?subject "
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
-    r"transferr?ed (?:your request|it) to|not a valid request|(?:is|are) not (?:a public authority|subject to the)|"
+    r"not (?:a )?requests? for (?:recorded )?information\b|(?:a )?request for (?:general )?advice (?:as to|on|"
+    r"about) how|transferr?ed (?:your request|it) to|not a valid request|cannot (?:consider|treat|accept) (?:this|"
+    r"it|your request) as a valid|\binvalid request|request[^.]{0,60}\bis invalid\b|(?:is|are) not (?:a public "
+    r"authority|subject to the)|"
     r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
     r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) "
     r"(?:from|held by) (?:another|a different|the other)|"
@@ -55,9 +58,9 @@ _OTHER = re.compile(
     re.IGNORECASE,
 )
 _NOT_HELD = re.compile(
-    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+)?(?:hold|record|collect|capture|"
+    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|collect|capture|"
     r"retain|keep|possess|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
-    r"details|documents?))|(?:do|does|did)n't\s+(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
+    r"details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
@@ -73,6 +76,11 @@ _NOT_HELD = re.compile(
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
+    # "The information you require is held by the local water authorities": another body holds it.
+    r"(?:information|data|records?) (?:(?:that )?you (?:require|requested|have requested|are (?:seeking|requesting|"
+    r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the |our )?(?:council|authority|"
+    r"city council)\b|us\b)|(?:is|are|would be) held by (?:another|a different|other) (?:public )?(?:authority|"
+    r"authorities|bodies|body|organisations?)|"
     r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
     r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
     r"identifiable)|(?:isn't|is not|are not) (?:recorded|captured|collected|kept) (?:in|by|separately)|"
@@ -200,7 +208,8 @@ _PARTIAL_HINT = re.compile(
     re.IGNORECASE,
 )
 _OWN_DATA = re.compile(r"(?:make|submit|treated as|handled as) a subject access request|your own personal "
-                       r"(?:data|information)", re.IGNORECASE)
+                       r"(?:data|information)|passed to (?:the |our )?subject access (?:request )?team|(?:access "
+                       r"to|for) (?:the )?(?:personal data|information) (?:that )?we hold about you", re.IGNORECASE)
 _HELD_CONFIRMATION = re.compile(
     r"(?:can|do|hereby|to)?\s*confirm (?:that )?(?:the )?(?:information|we hold|it is held|"
     r"(?:the )?[a-z ]{0,30} holds? (?:some |the )?information)|information (?:is|was) held",
