@@ -304,3 +304,41 @@ def test_an_hours_estimate_called_manifestly_unreasonable_refuses_on_cost() -> N
                 "approximately 670 hours, which we consider manifestly unreasonable.")
     assert classify_disposition(supplied, Regime.EIR, question="The duration of each closure.") is \
         Disposition.PARTIALLY_DISCLOSED
+
+
+HEADINGS_ASK = ("Dear council,\nFor each of the last three years, please provide a table under these headings:\n"
+                "1. Date of each parking appeal hearing\n2. Number of appeals heard\n"
+                "3. Length of each hearing\n4. Number of appeals lodged by a limited company\nYours faithfully,\nKim")
+
+
+def test_a_sentence_of_a_blanket_answer_that_names_one_heading_answers_that_heading_alone() -> None:
+    reply = ("Dear Kim,\nPlease find below, Ashcombe Council's response to your request:\n"
+             "Please see the attached spreadsheet. We cannot give figures for appeals lodged by firms, because "
+             "companies are not recorded separately from people in our appeals system. We are also unable to "
+             "provide the length of each hearing as hearings are not logged by time.")
+    answers = read_thread(("outgoing", "2024-01-02", HEADINGS_ASK), ("incoming", "2024-01-29", reply))
+    assert [(a[1], a[3]) for a in answers] == [(D.OTHER, False), (D.OTHER, False), (D.NOT_HELD, True),
+                                               (D.NOT_HELD, True)]
+    assert "lodged by firms" in answers[3][0]
+    assert "length" not in answers[3][0]
+
+
+def test_a_blanket_refusal_keeps_its_reasoning_whole() -> None:
+    reply = ("Dear Kim,\nThe information you have requested is exempt under section 12, as finding it would exceed "
+             "the cost limit. We do not record the length of each hearing in a form that allows a report.")
+    answers = read_thread(("outgoing", "2024-01-02", HEADINGS_ASK), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.S12_COST] * 4
+
+
+@pytest.mark.parametrize("answer", [
+    "Agency spend sits inside wider contracts, so there is no specific breakdown available.",
+    "Our finance system will not identify which part of a contract relates to publicity.",
+    "We do not have the full information for those years."])
+def test_no_breakdown_a_system_that_cannot_tell_or_no_full_record_is_not_held(answer: str) -> None:
+    assert classify_disposition(answer) is D.NOT_HELD
+
+
+def test_no_full_record_but_a_list_given_is_a_partial_disclosure() -> None:
+    answer = ("We do not have the full information from 2016 but the following groups below were running: "
+              "the carers' network and the disability forum.")
+    assert classify_disposition(answer) is D.PARTIALLY_DISCLOSED

@@ -616,3 +616,15 @@ def test_fields_asked_for_under_a_numbered_item_belong_to_it() -> None:
     assert split.questions[1].startswith("The duration of each bridge repair")
     assert "Start date" in split.questions[1]
     assert "in hours" in split.questions[1]
+
+
+def test_a_lead_ending_in_dashes_before_a_list_is_a_lead_like_one_ending_in_a_colon() -> None:
+    dashed = ("Under the Environmental Information Regulations, I would like to request the following information.\n"
+              "For the district where you are the lead drainage authority under the Flood and Water Management Act "
+              "(2010) --\n"
+              "- Number of homes at risk of surface water flooding\n"
+              "- Number of homes flooded in 2023\n")
+    colon = dashed.replace(" --\n", ":\n")
+    assert reading(dashed) == reading(colon)
+    assert len(reading(dashed)) == 2
+    assert not any(question.rstrip().endswith("--") for question in reading(dashed))

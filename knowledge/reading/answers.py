@@ -28,6 +28,7 @@ from knowledge.reading.text import (
     POINTS_TO_ATTACHMENT,
     containment,
     content_words,
+    sentences_of,
     stem,
     wholly_copied,
 )
@@ -130,10 +131,12 @@ def answers_for(items: list[RequestItem], messages: list[Message],
             continue
         unsettled = [i for i in range(len(questions)) if sources[i] is AnswerSource.NONE or (
             settled is not None and not settled("\n".join(texts[i])))]
-        for index in _blanket_targets(questions, body, any(sources[i] is not AnswerSource.NONE
-                                                           for i in range(len(questions))), unsettled):
-            _record(texts, sources, dates, index, body, reply, replace=reply.kind is MessageKind.REVIEW,
-                    blanket=True)
+        targets = _blanket_targets(questions, body, any(sources[i] is not AnswerSource.NONE
+                                                        for i in range(len(questions))), unsettled)
+        exceptions, rest = _blanket_exceptions(questions, targets, body)
+        for index in targets:
+            _record(texts, sources, dates, index, exceptions.get(index, rest), reply,
+                    replace=reply.kind is MessageKind.REVIEW, blanket=index not in exceptions)
     answers = []
     for index, item in enumerate(questions):
         text = "\n".join(part for part in texts[index] if part).strip()
@@ -220,7 +223,7 @@ _OPENING_LINE = re.compile(
     r"^(?:dear\b[^.]{0,60}[,.]?|(?:re:?|subject:|reference:?)\b.{0,100}|(?:internal review )?(?:foi|eir)\s*/?\s*\d+|"
     r"which we received on[^.]*\.?|(?:thank you for|thanks for)\b[^.]*(?:received|request|e-?mail|message|"
     r"clarification|patience)[^.]*\.?(?:\s*(?:we apologi[sz]e|please (?:find|see))[^.]*[.:])*|"
-    r"please (?:find|see) (?:below\s+)?(?:[\w' ]+ )?(?:response|reply|answers?)\b[^.:]*[.:]?|"
+    r"please (?:find|see) (?:below,?\s+)?(?:[\w' ]+ )?(?:response|reply|answers?)\b[^.:]*[.:]?|"
     r"(?:we|i) (?:apologi[sz]e|regret|are sorry)\b[^.]*\.|below:?|set out below:?)$",
     re.IGNORECASE,
 )
@@ -247,6 +250,61 @@ def _blanket_targets(questions: list[RequestItem], body: str, answered: bool, un
     if best >= 0.5 and (len(ranked) < 2 or ranked[1] < 0.6 * best):
         return [scores.index(best)]
     return unsettled or list(range(len(questions)))
+
+
+# A sentence that excepts one item from a blanket answer: "We are unable to provide the length of the
+# hearing as individual cases are not logged by time."
+_EXCEPTION = re.compile(
+    r"\b(?:(?:are|is|am|were|was)\s+(?:also\s+)?(?:unable|not able)\s+to|cannot|can\s?not|can't)\s+(?:provide|"
+    r"supply|give|answer|identify|report|say|confirm)\b|\bnot\s+(?:held|recorded|logged|listed|kept|captured|"
+    r"collected)\b|\bdo(?:es)?\s+not\s+(?:hold|record|log|keep|capture|collect)\b",
+    re.IGNORECASE,
+)
+
+
+_REFUSING = re.compile(r"\bexempt|\bsection\s+\d|\bs\.?\s?\d{2}\b|\breg(?:ulation)?\.?\s+\d|\bcost|withh[eo]ld|"
+                       r"refus|vexatious", re.IGNORECASE)
+
+
+def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: str) -> tuple[dict[int, str], str]:
+    """A blanket answer's sentences that speak for one item only, and the rest that speaks for the others.
+
+    "Please see the attached spreadsheet. We are unable to provide the number of accounts in Ltd Company
+    because ...": the spreadsheet answers every heading but the limited-company one, which that sentence
+    answers. A sentence goes to the item whose own words (those the other items do not share) it names
+    clearly more than any other's; with nothing else left for the other items, the body answers them all.
+    """
+    if len(targets) < 2:
+        return {}, body
+    stems = {index: {stem(w) for w in content_words(questions[index].question)} for index in targets}
+    spread: dict[str, int] = {}
+    for wanted in stems.values():
+        for word in wanted:
+            spread[word] = spread.get(word, 0) + 1
+    exceptions: dict[int, list[str]] = {}
+    kept: list[str] = []
+    # Sentences over the body's lines: a reply may still be wrapped where its sentences run on.
+    for sentence in sentences_of(" ".join(body.split())):
+        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) else None
+        if owner is None:
+            kept.append(sentence)
+        else:
+            exceptions.setdefault(owner, []).append(sentence)
+    rest = " ".join(kept)
+    if not exceptions or len(exceptions) == len(targets) or not re.search(r"[A-Za-z]{3}", rest) or \
+            _EXCEPTION.search(rest) or _REFUSING.search(rest):
+        return {}, body  # the rest refuses too ("exempt under section 12 ... we do not record it"): one reasoning
+    return {index: " ".join(parts) for index, parts in exceptions.items()}, rest
+
+
+def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int]) -> int | None:
+    """The one item whose distinctive words the sentence names, weighting a word by how few items share it."""
+    cue_words = {stem(w) for match in _EXCEPTION.finditer(sentence) for w in content_words(match.group(0))}
+    said = {stem(w) for w in content_words(sentence)} - cue_words
+    scores = sorted(((sum(1 / spread[w] for w in wanted & said), index) for index, wanted in stems.items()),
+                    reverse=True)
+    (best, owner), (second, _) = scores[0], scores[1]
+    return owner if best >= 1.0 and best >= 1.5 * second else None
 
 
 def _only_points_to_attachment(text: str) -> bool:

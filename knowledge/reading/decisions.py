@@ -57,10 +57,13 @@ _OTHER = re.compile(
     r"(?:seek|need|require) (?:some )?clarification",
     re.IGNORECASE,
 )
+_BUT_GIVEN = re.compile(r"^[^.]{0,60}\bbut\b[^.]{0,80}\b(?:the following|below|as follows|we (?:can|have) "
+                        r"provided?|(?:is|are) attached)", re.IGNORECASE)
 _NOT_HELD = re.compile(
-    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|collect|capture|"
-    r"retain|keep|possess|have (?:a |any |this |the |that |such )?(?:figure|information|data|records?|breakdown|"
-    r"details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
+    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|collect|"
+    r"capture|retain|keep|possess|have (?:a |any |this |the |that |such )?(?:full |complete )?(?:figure|"
+    r"information|data|records?|breakdown|details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?"
+    r"(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
@@ -72,7 +75,10 @@ _NOT_HELD = re.compile(
     r"(?:has|have) been (?:developed|drafted|written|finalised)|(?:is|are) (?:currently |still )?being "
     r"(?:developed|drafted|written)\b|"
     r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
-    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?recorded|information not held|"
+    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?(?:recorded|logged)\b|"
+    r"not (?:listed|recorded|logged|held|kept) (?:as )?separate(?:ly)?\b|information not held|"
+    r"no (?:specific |separate |detailed |further )?breakdown (?:is )?(?:available|held|recorded)|(?:system|"
+    r"systems|records?) (?:will|would|does|do|can|cannot) not (?:identify|distinguish|show|record)|"
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
@@ -300,8 +306,10 @@ def classify_disposition(
         after = text[not_held.end():]
         disclosed_after = _FIGURE.search(_scrub(after)) is not None and not re.match(
             r"(?i)^[^.]{0,80}\b(?:only|just)\b", after)
-        if _CLOSEST.search(text):
-            return Disposition.PARTIALLY_DISCLOSED  # "we do not record X; the closest data we can provide is Y"
+        if _CLOSEST.search(text) or _BUT_GIVEN.match(after):
+            # "we do not record X; the closest data we can provide is Y"; "we do not have the full information
+            # from 2015 but the following networks below were running"
+            return Disposition.PARTIALLY_DISCLOSED
         if (disclosed_before or (disclosed_after and len(after.split()) > 8)) and not re.match(
                 r"(?i)^\W*(?:no|nil|none|not held|information not held)\b", text):
             return Disposition.PARTIALLY_DISCLOSED

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from knowledge.reading.text import CELL, cells_marked, normalise, reflow, sentences_of
+from knowledge.reading.text import CELL, LIST_MARKER, cells_marked, normalise, reflow, sentences_of
 
 
 class ItemKind(StrEnum):
@@ -425,9 +425,25 @@ def read_questions(text: str, *, reflowed: bool = False) -> QuestionList:
     """The questions of a request body (greeting, headers and sign-off already removed)."""
     raw, tables = _without_tables([cells_marked(line) for line in normalise(text.replace("\t", CELL)).split("\n")])
     lines = [" ".join(line.split()) for line in raw] if reflowed else reflow(raw)
-    marked = _mark(_joined_continuations(_bare_numbers_marked(_inline_numbers_split(lines))))
+    marked = _mark(_joined_continuations(_bare_numbers_marked(_inline_numbers_split(_dash_leads(lines)))))
     items, left_out = _build(marked)
     return QuestionList(tuple(items), (*tables, *left_out))
+
+
+# "For the area for which you are the lead flood authority --" then a list: the dashes end a lead as ":" does.
+_DASH_END = re.compile(r"(?:\s(?:-{1,3}|\u2014)|:\s?-{1,2})\s*$")
+
+
+def _dash_leads(lines: list[str]) -> list[str]:
+    """Lines that end in dashes before a list, ending in ":" instead."""
+    out = list(lines)
+    for index, line in enumerate(lines):
+        if not _DASH_END.search(line) or LIST_MARKER.match(line):
+            continue
+        following = next((later for later in lines[index + 1:] if later.strip()), "")
+        if LIST_MARKER.match(following):
+            out[index] = _DASH_END.sub(":", line)
+    return out
 
 
 _BARE_NUMBER = re.compile(r"^(\d{1,2}) (?=[A-Za-z])")
