@@ -145,3 +145,11 @@ def test_a_reply_with_a_not_monitored_footer_is_still_a_response() -> None:
     body = ["The council spent 45,000 pounds on agency staff in 2023.",
             "This mailbox is not monitored, please contact the FOI team with any queries."]
     assert _kind(Sender.AUTHORITY, body, [], False) is not MessageKind.OTHER
+
+
+def test_a_reply_saying_the_response_is_not_quite_finished_is_a_holding_message() -> None:
+    late = ("Dear Pat Quill,\nYour response is due today but is not quite finished, for which we apologise. We will "
+            "provide it this week.\nYours sincerely,\nInformation Team\n")
+    messages = thread_messages(thread(("outgoing", "2024-01-02", REQUEST), ("incoming", "2024-01-31", late),
+                                      ("incoming", "2024-02-03", RESPONSE)))
+    assert [m.kind for m in messages] == [MessageKind.REQUEST, MessageKind.HOLDING, MessageKind.RESPONSE]

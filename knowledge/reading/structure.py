@@ -132,7 +132,9 @@ _HOLDING_CUES = re.compile(
     r"extend(?:ed|ing)? the "
     r"(?:deadline|time|response date)|public interest (?:test )?(?:extension|consideration)|"
     r"not (?:yet )?(?:been )?able to (?:complete|finalise|respond)|(?:chasing|chased) (?:up )?(?:the )?"
-    r"(?:service|department)|overdue",
+    r"(?:service|department)|overdue|(?:is|are) not (?:quite |yet )?(?:finished|ready|complete)\b|we will (?:provide|"
+    r"send|issue) (?:it|this|the response|a response|our response|your response) (?:this week|shortly|by|as soon as|"
+    r"within)",
     re.IGNORECASE,
 )
 _CLARIFICATION_REQUEST_CUES = re.compile(
