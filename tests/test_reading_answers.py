@@ -342,3 +342,21 @@ def test_no_full_record_but_a_list_given_is_a_partial_disclosure() -> None:
     answer = ("We do not have the full information from 2016 but the following groups below were running: "
               "the carers' network and the disability forum.")
     assert classify_disposition(answer) is D.PARTIALLY_DISCLOSED
+
+
+def test_a_review_of_one_answer_leaves_the_answers_it_never_mentions() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. A copy of each market trader licence currently issued\n"
+           "2. The number of litter fines issued to market traders in 2023\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nPlease find our response below.\n1. A copy of each market trader licence currently issued\n"
+             "The licences are attached, with traders' home addresses withheld under section 40(2).\n"
+             "2. The number of litter fines issued to market traders in 2023\n"
+             "No records are kept of fines by trade, so this information is not held.\nYours sincerely,\nMarkets")
+    review = ("Dear Kim,\nI have now completed the internal review of your request.\nYou were concerned that the "
+              "copies of the licences issued to each market trader were redacted too heavily.\nI have found that "
+              "trading names should not have been redacted, and I attach those documents again with only home "
+              "addresses withheld under section 40(2).\nYours sincerely,\nReviewing Officer")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply),
+                          ("outgoing", "2024-02-01", "Dear council,\nPlease review the redactions.\nKim"),
+                          ("incoming", "2024-03-01", review))
+    assert answers[1][1] is D.NOT_HELD
+    assert "No records are kept" in answers[1][0]

@@ -133,6 +133,8 @@ def answers_for(items: list[RequestItem], messages: list[Message],
             settled is not None and not settled("\n".join(texts[i])))]
         targets = _blanket_targets(questions, body, any(sources[i] is not AnswerSource.NONE
                                                         for i in range(len(questions))), unsettled)
+        if reply.kind is MessageKind.REVIEW:
+            targets = _reviewed(questions, body, targets, sources)
         exceptions, rest = _blanket_exceptions(questions, targets, body)
         for index in targets:
             _record(texts, sources, dates, index, exceptions.get(index, rest), reply,
@@ -305,6 +307,18 @@ def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int
                     reverse=True)
     (best, owner), (second, _) = scores[0], scores[1]
     return owner if best >= 1.0 and best >= 1.5 * second else None
+
+
+def _reviewed(questions: list[RequestItem], body: str, targets: list[int], sources: list[AnswerSource]) -> list[int]:
+    """Of the questions a review could speak to, those it is about, where it names some and not others.
+
+    A review of the redactions in the copy licences replaces that answer, not the "no records are kept"
+    answers to the questions it never mentions.
+    """
+    words = content_words(body)
+    named = [index for index in targets if sources[index] is AnswerSource.NONE
+             or containment(content_words(questions[index].question), words) >= 0.5]
+    return named if named and len(named) < len(targets) else targets
 
 
 def _only_points_to_attachment(text: str) -> bool:

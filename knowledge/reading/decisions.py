@@ -63,7 +63,7 @@ _NOT_HELD = re.compile(
     r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|collect|"
     r"capture|retain|keep|possess|have (?:a |any |this |the |that |such )?(?:full |complete )?(?:figure|"
     r"information|data|records?|breakdown|details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?"
-    r"(?:hold|record|have)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
+    r"(?:hold|record|have|keep|retain|collect|capture)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
