@@ -598,8 +598,11 @@ def test_own_personal_data_under_section_40_1_is_other() -> None:
     "The information you require is held by the regional water company, Valeside Water.",
     "The data you have requested would be held by another public authority, the Northmoor Fire Service.",
     "We don't yet have a timetable for the resurfacing works.",
-    "We don't keep records of which breeders belong to the assured scheme."])
-def test_information_another_body_holds_or_nothing_yet_made_is_not_held(answer: str) -> None:
+    "We don't keep records of which breeders belong to the assured scheme.",
+    "Agency spend sits inside wider contracts, so there is no specific breakdown available.",
+    "Our finance system will not identify which part of a contract relates to publicity.",
+    "We do not have the full information for those years."])
+def test_information_another_body_holds_none_kept_or_none_broken_down_is_not_held(answer: str) -> None:
     assert classify_disposition(answer) is D.NOT_HELD
 
 

@@ -330,14 +330,6 @@ def test_a_blanket_refusal_keeps_its_reasoning_whole() -> None:
     assert [a[1] for a in answers] == [D.S12_COST] * 4
 
 
-@pytest.mark.parametrize("answer", [
-    "Agency spend sits inside wider contracts, so there is no specific breakdown available.",
-    "Our finance system will not identify which part of a contract relates to publicity.",
-    "We do not have the full information for those years."])
-def test_no_breakdown_a_system_that_cannot_tell_or_no_full_record_is_not_held(answer: str) -> None:
-    assert classify_disposition(answer) is D.NOT_HELD
-
-
 def test_no_full_record_but_a_list_given_is_a_partial_disclosure() -> None:
     answer = ("We do not have the full information from 2016 but the following groups below were running: "
               "the carers' network and the disability forum.")
