@@ -628,3 +628,20 @@ def test_a_lead_ending_in_dashes_before_a_list_is_a_lead_like_one_ending_in_a_co
     assert reading(dashed) == reading(colon)
     assert len(reading(dashed)) == 2
     assert not any(question.rstrip().endswith("--") for question in reading(dashed))
+
+
+def test_a_lead_that_breaks_down_the_ask_before_it_keeps_that_ask_with_the_list() -> None:
+    text = ("Please provide the total spent on grounds maintenance in each of the last two years. For each year I "
+            "would like a breakdown of the following:\n- Spend on mowing contracts.\n- Number of gardeners employed."
+            "\n- Total cost of gardeners' salaries")
+    questions = reading(text)
+    assert len(questions) == 3
+    assert questions[0].startswith("Please provide the total spent on grounds maintenance")
+    assert "Spend on mowing contracts" in questions[0]
+    assert questions[1].endswith("Number of gardeners employed.")
+
+
+def test_a_lead_that_asks_something_new_after_a_question_still_stands_apart() -> None:
+    text = ("Please provide a copy of the grounds maintenance contract. Please also state:\n- the start date\n"
+            "- the end date")
+    assert reading(text)[0] == "Please provide a copy of the grounds maintenance contract."

@@ -820,7 +820,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 left_out.append(pending_stem)
             sentences = sentences_of(text)
             if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
-                    not _GENERIC_ASK.match(" ".join(sentences[:-1])) and \
+                    not _GENERIC_ASK.match(" ".join(sentences[:-1])) and not _QUALIFIES_BEFORE.match(sentences[-1]) and \
                     not all(_names_subject_only(sentence) for sentence in sentences[:-1]):
                 # "Please provide a copy of X. Please state:" asks for X, then introduces a list.
                 roots.append(_Node(ItemKind.PROSE, "", " ".join(sentences[:-1])))
@@ -883,6 +883,13 @@ _CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducti
                            r"compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|report|review|"
                            r"investigation|dissertation|thesis|article)\b[^.?!]{0,60}:\s*$|^(?:i|we) (?:am|are) "
                            r"(?:currently )?researching\b[^.?!]{0,80}:\s*$")
+
+
+# "Please provide your total spend for the last three years. For each year I would like a breakdown of:" the
+# list breaks down the ask before it, so the whole paragraph leads the list.
+_QUALIFIES_BEFORE = re.compile(r"(?i)^(?:and )?(?:for|in|within) (?:each|every|both|all) (?:of )?(?:these|those|them|"
+                               r"the above|year|month|quarter|case|period|area|site|service)s?\b|^(?:of|for|within) "
+                               r"(?:these|those|this|them|which)\b")
 
 
 def _describes_what_follows(text: str) -> bool:
