@@ -645,3 +645,11 @@ def test_a_lead_that_asks_something_new_after_a_question_still_stands_apart() ->
     text = ("Please provide a copy of the grounds maintenance contract. Please also state:\n- the start date\n"
             "- the end date")
     assert reading(text)[0] == "Please provide a copy of the grounds maintenance contract."
+
+
+def test_please_include_after_the_last_lettered_part_is_more_of_that_part() -> None:
+    text = ("Please provide the following about the parks contract:\na. Who holds the contract?\n"
+            "b. When does the contract end?\nPlease include any extensions that may be taken up.")
+    questions = read_questions(text).questions()
+    assert len(questions) == 2
+    assert questions[1].endswith("When does the contract end? Please include any extensions that may be taken up.")

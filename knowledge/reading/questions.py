@@ -1360,11 +1360,17 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
+_ALSO_INCLUDE = re.compile(r"(?i)^(?:please (?:also )?include|(?:and )?including)\b")
+
+
 def _continues_item(node: _Node, text: str) -> bool:
     if node.block or (_CHOICE_PROMPT.match(text) and not node.children):
         return True  # "Please select one option:" under a question says how to answer it
     if node.text.endswith((":", ",", ";", "-", "and", "or")) and not node.children:
         return True
+    if _ALSO_INCLUDE.match(text) and not node.children and node.kind in (ItemKind.NUMBERED, ItemKind.LETTERED,
+                                                                          ItemKind.ROMAN, ItemKind.BULLET):
+        return True  # "c. When does the contract end?" then "Please include any extensions.": more of c
     return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))
 
 
