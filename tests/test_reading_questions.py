@@ -653,3 +653,12 @@ def test_please_include_after_the_last_lettered_part_is_more_of_that_part() -> N
     questions = read_questions(text).questions()
     assert len(questions) == 2
     assert questions[1].endswith("When does the contract end? Please include any extensions that may be taken up.")
+
+
+def test_a_thank_you_after_the_last_bullet_never_takes_that_bullet_with_it() -> None:
+    text = ("I would like the following:\n- The number of parking permits issued in the last 12 months\n"
+            "- The total income from parking permits issued in the last 12 months\nMany thanks in advance.")
+    split = read_questions(text)
+    last = split.questions(split_parts=False)[-1]
+    assert last == "The total income from parking permits issued in the last 12 months"
+    assert "Many thanks in advance." in split.left_out

@@ -531,8 +531,8 @@ def _joined_continuations(lines: list[str]) -> list[str]:
     """A line that starts in lower case after one that stops mid-sentence continues it (a hand-wrapped line)."""
     out: list[str] = []
     for line in lines:
-        short_tail = len(line.split()) <= 4 and line.endswith(("?", ".")) and len(out[-1].split()) >= 8 if out and \
-            out[-1] else False
+        short_tail = len(line.split()) <= 4 and line.endswith(("?", ".")) and len(out[-1].split()) >= 8 and \
+            not _is_procedural(line) if out and out[-1] else False  # not "Many thanks in advance." after a list
         if out and out[-1] and (line[:1].islower() or short_tail) and not re.search(r"[.?!:;]$", out[-1]) and \
                 _marker(line, "")[0] is None:
             out[-1] = f"{out[-1]} {line}"
@@ -820,7 +820,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 left_out.append(pending_stem)
             sentences = sentences_of(text)
             if len(sentences) > 1 and _asks_itself(" ".join(sentences[:-1])) and \
-                    not _GENERIC_ASK.match(" ".join(sentences[:-1])) and not _QUALIFIES_BEFORE.match(sentences[-1]) and \
+                    not _GENERIC_ASK.match(" ".join(sentences[:-1])) and \
+                    not _QUALIFIES_BEFORE.match(sentences[-1]) and \
                     not all(_names_subject_only(sentence) for sentence in sentences[:-1]):
                 # "Please provide a copy of X. Please state:" asks for X, then introduces a list.
                 roots.append(_Node(ItemKind.PROSE, "", " ".join(sentences[:-1])))
