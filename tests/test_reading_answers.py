@@ -323,6 +323,25 @@ def test_a_sentence_of_a_blanket_answer_that_names_one_heading_answers_that_head
     assert "length" not in answers[3][0]
 
 
+def test_a_blanket_sentence_about_the_information_asked_for_speaks_for_every_heading() -> None:
+    reply = ("Dear Kim,\nPlease find below, Ashcombe Council's response to your request:\n"
+             "Hearings are arranged by the tribunal service.\nThis information is not stored centrally, so we do "
+             "not hold the information you asked for in respect of any limited company.")
+    answers = read_thread(("outgoing", "2024-01-02", HEADINGS_ASK), ("incoming", "2024-01-29", reply))
+    assert [a[1] for a in answers] == [D.NOT_HELD] * 4
+
+
+def test_refuse_collection_and_postcodes_in_a_blanket_answer_are_no_refusal() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. The number of refuse collection rounds in S10 2HH\n"
+           "2. The number of bins emptied on those rounds\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nPlease see the attached table of refuse collection rounds for S10 2HH.\n"
+             "We are unable to provide the number of bins emptied, as bins emptied are not logged by round.")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
+    assert answers[1][1] is D.NOT_HELD
+    assert "attached table" not in answers[1][0]
+    assert "unable" not in answers[0][0]
+
+
 def test_a_blanket_refusal_keeps_its_reasoning_whole() -> None:
     reply = ("Dear Kim,\nThe information you have requested is exempt under section 12, as finding it would exceed "
              "the cost limit. We do not record the length of each hearing in a form that allows a report.")
@@ -352,3 +371,43 @@ def test_a_review_of_one_answer_leaves_the_answers_it_never_mentions() -> None:
                           ("incoming", "2024-03-01", review))
     assert answers[1][1] is D.NOT_HELD
     assert "No records are kept" in answers[1][0]
+
+
+@pytest.mark.parametrize(("question", "answer", "expected"), [
+    # Keeping and collecting speak of information only with an object that says so.
+    ("How many bins were missed in May?", "We didn't collect the bins on 5 May because of the snow; 212 were "
+     "missed that month.", D.DISCLOSED),
+    ("How many bins were missed in May?", "We do not keep this information.", D.NOT_HELD),
+    ("Please provide your gritting programme for 2025.", "We don't yet have a programme for the winter.",
+     D.NOT_HELD),
+    # "Our records do not show any" is a zero, not a record that is missing.
+    ("How many complaints were made about the crematorium in 2024?",
+     "Our records do not show any complaints about the crematorium in 2024.", D.DISCLOSED),
+    # A website's "not logged in" is not a record that was never logged.
+    ("How many people used the online parking permit service in 2024?",
+     "4,210 residents used it, of whom 300 were not logged in.", D.DISCLOSED),
+    ("How many calls about potholes were received?", "Calls are not logged on the system by subject.", D.NOT_HELD),
+    # Held by one of the authority's own teams is held; held by another body is not.
+    ("Please provide the tree survey for Elm Park.",
+     "The information you requested is held by our Parks team, who have supplied the attached survey.",
+     D.DISCLOSED),
+    ("Please provide the tree survey for Elm Park.",
+     "The information you requested is held by the Department for Transport.", D.NOT_HELD),
+    # Sent elsewhere is not some of it given.
+    ("Please provide the water quality tests for Mill Lake.",
+     "We do not hold this information, but the following organisation may be able to help: Northvale Water.",
+     D.NOT_HELD),
+    # A SAR team named in statistics about SARs is not this request treated as one.
+    ("How many subject access requests did the council receive in 2024?",
+     "Requests are passed to the subject access team, who received 1,204 requests in 2024.", D.DISCLOSED),
+])
+def test_not_held_wording_needs_what_it_says_about_information(question: str, answer: str,
+                                                                expected: Disposition) -> None:
+    assert classify_disposition(answer, question=question) is expected
+
+
+def test_an_invalid_request_is_the_request_not_anything_near_the_word_request() -> None:
+    assert classify_disposition("Your request for information is invalid because no real name was given.") is \
+        D.OTHER
+    assert classify_disposition("The request process for new bins is simple; the old form is invalid now and the "
+                                "new one costs nothing.") is D.DISCLOSED

@@ -153,3 +153,11 @@ def test_a_reply_saying_the_response_is_not_quite_finished_is_a_holding_message(
     messages = thread_messages(thread(("outgoing", "2024-01-02", REQUEST), ("incoming", "2024-01-31", late),
                                       ("incoming", "2024-02-03", RESPONSE)))
     assert [m.kind for m in messages] == [MessageKind.REQUEST, MessageKind.HOLDING, MessageKind.RESPONSE]
+
+
+def test_an_answer_that_the_thing_asked_for_is_not_yet_complete_is_no_holding_message() -> None:
+    from knowledge.reading.structure import MessageKind, Sender, _kind
+
+    body = ["Dear Pat Quill,", "The parks strategy is not yet complete. We will provide it to you once the cabinet "
+            "approves it in March.", "Yours sincerely,", "Information Team"]
+    assert _kind(Sender.AUTHORITY, body, [], False) is MessageKind.RESPONSE

@@ -264,8 +264,17 @@ _EXCEPTION = re.compile(
 )
 
 
-_REFUSING = re.compile(r"\bexempt|\bsection\s+\d|\bs\.?\s?\d{2}\b|\breg(?:ulation)?\.?\s+\d|\bcost|withh[eo]ld|"
-                       r"refus|vexatious", re.IGNORECASE)
+# The rest of a blanket answer refuses too. Not "refuse collection", not a postcode ("S10 2HH"), not a cost given.
+_REFUSING = re.compile(r"\bexempt|\bsection\s+\d|\bs\.?\s?\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
+                       r"(?:cost|appropriate|fees?) limit|withh[eo]ld|refus(?:al|ed)\b|refuse (?:to|your|this)\b|"
+                       r"vexatious", re.IGNORECASE)
+# "We do not hold the information you have asked for": the sentence is about the whole request, whichever
+# item's words it also names ("... for each school").
+_SPEAKS_FOR_ALL = re.compile(r"(?i)\b(?:this|the|that|such) information\b(?! (?:on|about|for|of|regarding|relating)\b)")
+# Words every item of a list may say: naming them does not tell one item from another.
+_GENERIC = frozenset(stem(word) for word in (
+    "information data figure figures detail details number numbers copy copies many much what which how when "
+    "where who provide total list year years council authority request held hold record records").split())
 
 
 def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: str) -> tuple[dict[int, str], str]:
@@ -287,7 +296,8 @@ def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: 
     kept: list[str] = []
     # Sentences over the body's lines: a reply may still be wrapped where its sentences run on.
     for sentence in sentences_of(" ".join(body.split())):
-        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) else None
+        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) and not \
+            _SPEAKS_FOR_ALL.search(sentence) else None
         if owner is None:
             kept.append(sentence)
         else:
@@ -296,13 +306,23 @@ def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: 
     if not exceptions or len(exceptions) == len(targets) or not re.search(r"[A-Za-z]{3}", rest) or \
             _EXCEPTION.search(rest) or _REFUSING.search(rest):
         return {}, body  # the rest refuses too ("exempt under section 12 ... we do not record it"): one reasoning
-    return {index: " ".join(parts) for index, parts in exceptions.items()}, rest
+    # The others keep the body's lines, less the sentences that speak for one item.
+    return {index: " ".join(parts) for index, parts in exceptions.items()}, \
+        _without(body, [s for parts in exceptions.values() for s in parts])
+
+
+def _without(body: str, sentences: list[str]) -> str:
+    """The body, its lines kept, less the given sentences (matched across line breaks)."""
+    for sentence in sentences:
+        pattern = r"\s+".join(re.escape(word) for word in sentence.split())
+        body = re.sub(pattern, "", body, count=1)
+    return "\n".join(line.strip() for line in body.splitlines() if line.strip())
 
 
 def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int]) -> int | None:
     """The one item whose distinctive words the sentence names, weighting a word by how few items share it."""
     cue_words = {stem(w) for match in _EXCEPTION.finditer(sentence) for w in content_words(match.group(0))}
-    said = {stem(w) for w in content_words(sentence)} - cue_words
+    said = {stem(w) for w in content_words(sentence)} - cue_words - _GENERIC
     scores = sorted(((sum(1 / spread[w] for w in wanted & said), index) for index, wanted in stems.items()),
                     reverse=True)
     (best, owner), (second, _) = scores[0], scores[1]

@@ -49,7 +49,8 @@ _OTHER = re.compile(
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
     r"not (?:a )?requests? for (?:recorded )?information\b|(?:a )?request for (?:general )?advice (?:as to|on|"
     r"about) how|transferr?ed (?:your request|it) to|not a valid request|cannot (?:consider|treat|accept) (?:this|"
-    r"it|your request) as a valid|\binvalid request|request[^.]{0,60}\bis invalid\b|(?:is|are) not (?:a public "
+    r"it|your request) as a valid|\binvalid request|\b(?:this|your|the) request (?:\w+ ){0,4}?is invalid\b|"
+    r"(?:is|are) not (?:a public "
     r"authority|subject to the)|"
     r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
     r"request|request (?:has been|is|was) closed|(?:is|are|was) (?:a )?request for (?:records|information) "
@@ -57,13 +58,24 @@ _OTHER = re.compile(
     r"(?:seek|need|require) (?:some )?clarification",
     re.IGNORECASE,
 )
-_BUT_GIVEN = re.compile(r"^[^.]{0,60}\bbut\b[^.]{0,80}\b(?:the following|below|as follows|we (?:can|have) "
+# "... but the following networks were running": some of it given. "... but the following organisation may
+# help" sends the requester elsewhere.
+_BUT_GIVEN = re.compile(r"^[^.]{0,60}\bbut\b(?![^.]{0,80}\b(?:organi[sz]ations?|bod(?:y|ies)|websites?|links?|contact|"
+                        r"may|might)\b)[^.]{0,80}\b(?:the following|below|as follows|we (?:can|have) "
                         r"provided?|(?:is|are) attached)", re.IGNORECASE)
+# "We do not keep this information", "did not collect figures": keeping and collecting are about information
+# only with an object that says so ("we didn't collect the bins on Monday" is a fact given).
+_KEPT_OBJECT = (r"\b(?=[^.]{0,40}?\b(?:information|data|records?|figures?|statistics|details|numbers?|breakdowns?|"
+                r"documents?|cop(?:y|ies)|lists?|registers?|logs?|reports?|plans?|programmes?|polic(?:y|ies)|"
+                r"strateg(?:y|ies)|timetables?|schedules?|assessments?|agreements?|contracts?|minutes|guidance|"
+                r"procedures?|"
+                r"centrally|separately|(?:this|that|these|such|it)(?=\s*(?:[.,;:)]|$|\s+(?:information|data|level|type|"
+                r"kind|detail|details|records?|figures?)\b)))\b)")
 _NOT_HELD = re.compile(
-    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|collect|"
-    r"capture|retain|keep|possess|have (?:a |any |this |the |that |such )?(?:full |complete )?(?:figure|"
-    r"information|data|records?|breakdown|details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?"
-    r"(?:hold|record|have|keep|retain|collect|capture)|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
+    r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|possess|"
+    rf"(?:collect|capture|retain|keep){_KEPT_OBJECT}|have (?:a |any |this |the |that |such )?(?:full |complete )?"
+    r"(?:figure|information|data|records?|breakdown|details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?"
+    rf"(?:hold|record|(?:have|keep|retain|collect|capture){_KEPT_OBJECT})|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
@@ -75,17 +87,20 @@ _NOT_HELD = re.compile(
     r"(?:has|have) been (?:developed|drafted|written|finalised)|(?:is|are) (?:currently |still )?being "
     r"(?:developed|drafted|written)\b|"
     r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
-    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?(?:recorded|logged)\b|"
+    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?(?:recorded|logged(?!\s+(?:in|into|on)\b(?!\s+(?:the|our|"
+    r"a|any|this|that|its|these)\b)))\b|"
     r"not (?:listed|recorded|logged|held|kept) (?:as )?separate(?:ly)?\b|information not held|"
     r"no (?:specific |separate |detailed |further )?breakdown (?:is )?(?:available|held|recorded)|(?:system|"
-    r"systems|records?) (?:will|would|does|do|can|cannot) not (?:identify|distinguish|show|record)|"
+    r"systems|records?) (?:will|would|does|do|can|cannot) not (?:identify|distinguish|record)|"
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
     # "The information you require is held by the local water authorities": another body holds it.
     r"(?:information|data|records?) (?:(?:that )?you (?:require|requested|have requested|are (?:seeking|requesting|"
-    r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the |our )?(?:council|authority|"
-    r"city council)\b|us\b)|(?:is|are|would be) held by (?:another|a different|other) (?:public )?(?:authority|"
+    r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the )?(?:council|authority|"
+    r"city council)\b|us\b|our\b|this\b|(?:the )?(?:[\w-]+ ){0,3}?(?:team|service|directorate|section|unit|"
+    r"department(?! (?:for|of)\b))\b)|(?:is|are|would be) held by (?:another|a different|other) (?:public )?"
+    r"(?:authority|"
     r"authorities|bodies|body|organisations?)|"
     r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
     r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "
@@ -214,7 +229,8 @@ _PARTIAL_HINT = re.compile(
     re.IGNORECASE,
 )
 _OWN_DATA = re.compile(r"(?:make|submit|treated as|handled as) a subject access request|your own personal "
-                       r"(?:data|information)|passed to (?:the |our )?subject access (?:request )?team|(?:access "
+                       r"(?:data|information)|(?:request|it|this) (?:has been|was|will be|is being|have been) "
+                       r"passed to (?:the |our )?subject access (?:request )?team|(?:access "
                        r"to|for) (?:the )?(?:personal data|information) (?:that )?we hold about you", re.IGNORECASE)
 _HELD_CONFIRMATION = re.compile(
     r"(?:can|do|hereby|to)?\s*confirm (?:that )?(?:the )?(?:information|we hold|it is held|"
