@@ -411,3 +411,14 @@ def test_an_invalid_request_is_the_request_not_anything_near_the_word_request() 
         D.OTHER
     assert classify_disposition("The request process for new bins is simple; the old form is invalid now and the "
                                 "new one costs nothing.") is D.DISCLOSED
+
+
+def test_numbered_follow_ups_each_answered_zero_stay_apart() -> None:
+    ask = ("Dear council,\n1. The number of children placed for adoption in 2024.\n"
+           "2. Of those in number 1, how many were placed outside the county?\n"
+           "3. Of those in number 2, how many were siblings placed together?\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\n1. The number of children placed for adoption in 2024.\n12\n"
+             "2. Of those in number 1, how many were placed outside the county?\n0\n"
+             "3. Of those in number 2, how many were siblings placed together?\n0\n")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
+    assert [(a[0], a[1]) for a in answers] == [("12", D.DISCLOSED), ("0", D.DISCLOSED), ("0", D.DISCLOSED)]

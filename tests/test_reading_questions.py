@@ -662,3 +662,21 @@ def test_a_thank_you_after_the_last_bullet_never_takes_that_bullet_with_it() -> 
     last = split.questions(split_parts=False)[-1]
     assert last == "The total income from parking permits issued in the last 12 months"
     assert "Many thanks in advance." in split.left_out
+
+
+def test_a_lead_pointing_to_the_points_below_and_a_definition_leave_the_numbered_asks_alone() -> None:
+    text = ("I would like the figures for 2024, as broken down in the points below.\n"
+            "When referring to 'pupils' I mean children of compulsory school age.\n"
+            "1. The total number of pupils excluded from Ashcombe schools.\n"
+            "2. Of those in number 1, how many were excluded more than once?\n"
+            "3. Of those in number 2, how many were in Year 11?")
+    split = read_questions(text)
+    assert split.questions() == ["The total number of pupils excluded from Ashcombe schools.",
+                                 "Of those in number 1, how many were excluded more than once?",
+                                 "Of those in number 2, how many were in Year 11?"]
+    assert any("When referring to 'pupils' I mean" in line for line in split.left_out)
+
+
+def test_a_lead_pointing_below_without_a_list_of_asks_is_still_the_question() -> None:
+    text = "Please provide the number of pupils excluded in 2024, broken down below.\n- by school\n- by year group"
+    assert read_questions(text).questions(split_parts=False)[0].startswith("Please provide the number of pupils")

@@ -848,6 +848,11 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             stem, stem_used = lead[-1], False
             continue
         kept, dropped = _without_procedural(text) if _is_question_paragraph(text) else (text, [])
+        if _is_question_paragraph(text) and _only_defines_or_leads(kept, lines, index):
+            # "When referring to 'children' I mean ...": a definition; "I would like the data for 2024, as broken
+            # down in the points below." then a numbered list of asks: the list asks, the lead sets its scope.
+            left_out.append(text)
+            continue
         if _is_question_paragraph(text) and _asks(kept):  # "I hope you're well. It's Sam from ..." asks nothing
             if pending_stem and not _GENERIC_ASK.match(pending_stem):
                 kept = f"{pending_stem} {kept}"  # "I would like to know:" then the question
@@ -1373,6 +1378,28 @@ def _continues_item(node: _Node, text: str) -> bool:
                                                                           ItemKind.ROMAN, ItemKind.BULLET):
         return True  # "c. When does the contract end?" then "Please include any extensions.": more of c
     return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))
+
+
+_POINTS_TO_LIST = re.compile(r"(?i)\b(?:(?:in|by|under) the (?:points|questions|headings|list|items) (?:below|that "
+                             r"follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$")
+_MEANS = re.compile(r"(?i)\b(?:i|we) (?:mean|am referring to|are referring to)\b|\b(?:when|where) (?:referring|"
+                    r"i refer|we refer) to\b[^.?!]{0,80}\b(?:i|we) (?:mean|include)\b")
+
+
+def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
+    """A paragraph whose sentences each say what a word means ("By children I mean those under 18.") or point
+    to the asking list that follows ("... as broken down in the points below.")."""
+    sentences = sentences_of(text) or [text]
+    leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence)]
+    return "?" not in text and all(sentence in leads or _MEANS.search(sentence) or _DEFINES.search(sentence)
+                                   for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
+
+
+def _asking_list_follows(lines: list[_Line], index: int) -> bool:
+    """Whether a list whose entries ask for themselves comes next, past any notes between."""
+    listed = [line.text for line in lines[index:] if line.kind in (ItemKind.NUMBERED, ItemKind.LETTERED)]
+    return len(listed) >= 2 and all(
+        _asks_itself(text) or _REQUESTED_THING.match(text) for text in listed[:3])
 
 
 def _next_paragraph_asks(lines: list[_Line], index: int) -> bool:
