@@ -680,3 +680,13 @@ def test_a_lead_pointing_to_the_points_below_and_a_definition_leave_the_numbered
 def test_a_lead_pointing_below_without_a_list_of_asks_is_still_the_question() -> None:
     text = "Please provide the number of pupils excluded in 2024, broken down below.\n- by school\n- by year group"
     assert read_questions(text).questions(split_parts=False)[0].startswith("Please provide the number of pupils")
+
+
+def test_a_question_about_costs_charged_to_another_body_is_no_note_about_fees() -> None:
+    text = ("1. How much did the council pay for the scaffolding at the park cafe?\n"
+            "2. Can you confirm that these costs will not be charged to the Elm Park Trust?\n"
+            "If I am to be charged for this request, please tell me first.")
+    split = read_questions(text)
+    assert len(split.questions()) == 2
+    assert split.questions()[1].startswith("Can you confirm that these costs will not be charged")
+    assert any(line.startswith("If I am to be charged") for line in split.left_out)

@@ -197,7 +197,7 @@ def _with_follow_ups_joined(answers: list[Answer]) -> list[Answer]:
         if previous is not None and answer.source is AnswerSource.QUESTION and \
                 previous.source is AnswerSource.QUESTION and answer.text.strip() and \
                 answer.text == previous.text and _LEANS_BACK.match(answer.question) and \
-                not (answer.item.label and previous.item.label):
+                not (answer.item and previous.item and answer.item.label and previous.item.label):
             # Numbered apart by the requester, each is a question of its own: "7. Of those in question 6, how
             # many ..." answered "0" like the one before it is a second zero, not the same answer.
             out[-1] = Answer(f"{previous.question} {answer.question}", previous.text, previous.source,

@@ -259,7 +259,10 @@ _PROCEDURAL = re.compile(
     r"(?:timescales?|timeframe|time limit)|"
     r"(?:timescales?|timeframe|time limit) (?:for|to|of) (?:respond|reply|answer|your response|a response|responding|"
     r"replying)|\btime limit\b|cost limits?|appropriate limit|"
-    r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|(?:be|being) charged|"
+    r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|"
+    # A fee for the request ("if I am to be charged"), not "will these costs be charged to the Trust?".
+    r"(?:i|we|me|us) (?:\w+ ){0,2}?(?:be|being|am|are) charged|(?:be|being) charged (?:a fee|for (?:this|my) "
+    r"request|for (?:the |this )?information)|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
