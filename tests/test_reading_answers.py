@@ -422,3 +422,11 @@ def test_numbered_follow_ups_each_answered_zero_stay_apart() -> None:
              "3. Of those in number 2, how many were siblings placed together?\n0\n")
     answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply))
     assert [(a[0], a[1]) for a in answers] == [("12", D.DISCLOSED), ("0", D.DISCLOSED), ("0", D.DISCLOSED)]
+
+
+def test_a_link_given_where_the_link_was_asked_for_is_a_disclosure() -> None:
+    answer = "Please see the following link: [2]Bulky waste collection | Ashcombe Council"
+    assert classify_disposition(answer, question="Please provide a URL for any page about bulky waste.") is \
+        D.DISCLOSED
+    assert classify_disposition(answer, question="How much does a bulky waste collection cost?") is \
+        D.S21_ACCESSIBLE

@@ -124,6 +124,8 @@ _NONE_MADE = re.compile(
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
+_LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to (?:the |any |your )?"
+                         r"(?:page|web|site|document|publication|report|policy|information)|web ?pages? (?:address|link))\b")
 _YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
 _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
 # The whole answer is the word, or the word and a pointer ("N/A - see Q2").
@@ -331,7 +333,8 @@ def classify_disposition(
             return Disposition.PARTIALLY_DISCLOSED
         return Disposition.NOT_HELD
     if pointer and not has_figures:
-        return Disposition.S21_ACCESSIBLE
+        # Asked for the web page itself ("please provide a URL for ..."), the link is what was asked for.
+        return Disposition.DISCLOSED if _LINK_ASKED.search(question) else Disposition.S21_ACCESSIBLE
     if figures is not None or has_figures:
         return Disposition.DISCLOSED
     if context_ncnd and re.search(r"\babove\b|as (?:explained|set out|stated)|same (?:reasons|exemptions)", text,
