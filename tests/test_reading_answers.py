@@ -430,3 +430,21 @@ def test_a_link_given_where_the_link_was_asked_for_is_a_disclosure() -> None:
         D.DISCLOSED
     assert classify_disposition(answer, question="How much does a bulky waste collection cost?") is \
         D.S21_ACCESSIBLE
+
+
+def test_a_review_that_names_its_question_number_replaces_only_that_answer() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. The number of market stall agreements signed\n"
+           "2. A copy of the market stall tenancy agreement\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nPlease find our response below.\n1. The number of market stall agreements signed\n"
+             "We let 41 market stalls in 2023.\n2. A copy of the market stall tenancy agreement\n"
+             "The agreement is exempt under section 43(2).\nYours sincerely,\nMarkets")
+    review = ("Dear Kim,\nI have now completed the internal review of your request.\nRegarding question 2, I find "
+              "that section 43(2) was wrongly applied to the market stall agreement, and I attach it in full.\n"
+              "Yours sincerely,\nReviewing Officer")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", reply),
+                          ("outgoing", "2024-02-01", "Dear council,\nPlease review question 2.\nKim"),
+                          ("incoming", "2024-03-01", review))
+    assert answers[0][1] is D.DISCLOSED
+    assert answers[0][0].startswith("We let 41 market stalls")
+    assert "attach" not in answers[0][0]
+    assert "attach it in full" in answers[1][0]

@@ -332,15 +332,23 @@ def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int
     return owner if best >= 1.0 and best >= 1.5 * second else None
 
 
+_QUESTION_NUMBER = re.compile(r"(?i)\b(?:question|q|point|part|item)\s?(\d{1,2})\b")
+
+
 def _reviewed(questions: list[RequestItem], body: str, targets: list[int], sources: list[AnswerSource]) -> list[int]:
     """Of the questions a review could speak to, those it is about, where it names some and not others.
 
     A review of the redactions in the copy licences replaces that answer, not the "no records are kept"
     answers to the questions it never mentions.
     """
+    numbers = {int(n) for n in _QUESTION_NUMBER.findall(body)}
+    labelled = [index for index in targets if questions[index].label in {str(n) for n in numbers}]
+    if labelled:
+        # "Regarding question 2, ...": the review says which answers it is about.
+        return sorted({*labelled, *(i for i in targets if sources[i] is AnswerSource.NONE)})
     words = content_words(body)
-    named = [index for index in targets if sources[index] is AnswerSource.NONE
-             or containment(content_words(questions[index].question), words) >= 0.5]
+    scores = {index: containment(content_words(questions[index].question), words) for index in targets}
+    named = [index for index in targets if sources[index] is AnswerSource.NONE or scores[index] >= 0.5]
     return named if named and len(named) < len(targets) else targets
 
 

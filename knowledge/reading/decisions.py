@@ -124,8 +124,9 @@ _NONE_MADE = re.compile(
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
-_LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to (?:the |any |your )?"
-                         r"(?:page|web|site|document|publication|report|policy|information)|web ?pages? (?:address|link))\b")
+_LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to "
+                         r"(?:the |any |your )?(?:page|web|site|document|publication|report|policy|information)|"
+                         r"web ?pages? (?:address|link))\b")
 _YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
 _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
 # The whole answer is the word, or the word and a pointer ("N/A - see Q2").
