@@ -448,3 +448,10 @@ def test_a_review_that_names_its_question_number_replaces_only_that_answer() -> 
     assert answers[0][0].startswith("We let 41 market stalls")
     assert "attach" not in answers[0][0]
     assert "attach it in full" in answers[1][0]
+
+
+def test_section_40s_individual_other_than_yourself_is_no_partial_release() -> None:
+    answer = ("The information you have requested is exempt from disclosure under section 40(2). Section 40(2) "
+              "exempts personal data belonging to an individual other than yourself where a condition is met.")
+    assert classify_disposition(answer, question="Please send the phone list of the social work teams.") is \
+        D.EXEMPT_WITHHELD

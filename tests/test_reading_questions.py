@@ -690,3 +690,20 @@ def test_a_question_about_costs_charged_to_another_body_is_no_note_about_fees() 
     assert len(split.questions()) == 2
     assert split.questions()[1].startswith("Can you confirm that these costs will not be charged")
     assert any(line.startswith("If I am to be charged") for line in split.left_out)
+
+
+def test_a_sentence_broken_by_hand_mid_clause_is_one_question() -> None:
+    text = ("Please could you identify the numbers of section\n38(6) applications made for residential family\n"
+            "assessments over the last two financial years.")
+    assert read_questions(text).questions() == [
+        "Please could you identify the numbers of section 38(6) applications made for residential family "
+        "assessments over the last two financial years."]
+
+
+def test_a_sentence_wrapped_at_a_comma_goes_on_but_a_question_marker_starts_anew() -> None:
+    text = ("Can you please supply me with a list of the teams made up of Service Managers, Commissioning Managers,\n"
+            "Safeguarding Managers and Social Workers across Ashcombe?")
+    assert len(read_questions(text).questions()) == 1
+    marked = "1. Who is the contractor for pothole repairs with\nQuestion 2\nHow many potholes were repaired?"
+    assert read_questions(marked).questions() == ["Who is the contractor for pothole repairs with",
+                                                  "How many potholes were repaired?"]

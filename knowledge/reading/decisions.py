@@ -224,11 +224,13 @@ _NOT_APPLIED = re.compile(
     r"(?:not|no longer) (?:relying|rely) on",
     re.IGNORECASE,
 )
+_YOU = r" (?:yourself|you|the (?:requester|applicant))\b"
 _PARTIAL_HINT = re.compile(
     r"\bsome\b[^.]{0,40}(?:withheld|exempt|redacted)|\bredacted\b|\bredactions? (?:have|has|were|was) (?:been )?"
     r"(?:made|applied)|suppressed|partial|remainder|"
     r"(?:other|remaining) (?:information|parts?|details)[^.]{0,60}(?:withheld|exempt)|"
-    r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b|other than",
+    # Not section 40's "personal data of an individual other than yourself".
+    r"(?:withheld|exempt)[^.]{0,80}\b(?:other|remaining|rest)\b(?! than" + _YOU + r")|other than(?!" + _YOU + ")",
     re.IGNORECASE,
 )
 _OWN_DATA = re.compile(r"(?:make|submit|treated as|handled as) a subject access request|your own personal "

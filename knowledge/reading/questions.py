@@ -530,14 +530,23 @@ def _without_tables(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, tables
 
 
+# A line that stops on a word no sentence ends with ("... the numbers of section" then "38(6) applications ..."):
+# the next line goes on with it, whatever its first letter.
+_MID_CLAUSE_END = re.compile(r"(?i)\b(?:of|the|a|an|to|for|in|on|with|by|from|and|or|that|which|section|"
+                             r"regulation|paragraph|schedule)$")
+
+
 def _joined_continuations(lines: list[str]) -> list[str]:
     """A line that starts in lower case after one that stops mid-sentence continues it (a hand-wrapped line)."""
     out: list[str] = []
     for line in lines:
         short_tail = len(line.split()) <= 4 and line.endswith(("?", ".")) and len(out[-1].split()) >= 8 and \
             not _is_procedural(line) if out and out[-1] else False  # not "Many thanks in advance." after a list
-        if out and out[-1] and (line[:1].islower() or short_tail) and not re.search(r"[.?!:;]$", out[-1]) and \
-                _marker(line, "")[0] is None:
+        # "... Commissioning Managers," then "Safeguarding Managers and ...": a sentence wrapped at a comma, not
+        # a list of short entries each ending with one.
+        comma_wrap = bool(out) and out[-1].endswith(",") and len(out[-1].split()) >= 8 and len(line.split()) >= 4
+        if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or _MID_CLAUSE_END.search(out[-1])) and \
+                not re.search(r"[.?!:;]$", out[-1]) and _marker(line, "")[0] is None and not _MARKER_ONLY.match(line):
             out[-1] = f"{out[-1]} {line}"
         elif len(out) >= 2 and not out[-1] and out[-2] and line[:1].islower() and _UNFINISHED_ASK.search(out[-2]) \
                 and _marker(line, "")[0] is None:
