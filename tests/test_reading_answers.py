@@ -455,3 +455,16 @@ def test_section_40s_individual_other_than_yourself_is_no_partial_release() -> N
               "exempts personal data belonging to an individual other than yourself where a condition is met.")
     assert classify_disposition(answer, question="Please send the phone list of the social work teams.") is \
         D.EXEMPT_WITHHELD
+
+
+def test_the_answer_to_a_request_narrowed_after_a_cost_refusal_replaces_the_refusal() -> None:
+    ask = "Dear council,\nHow much has the council spent on tribunal hearings each year since 2015?\nKim"
+    refusal = ("Dear Kim,\nThe information you have requested is exempt under section 12, as finding it would "
+               "exceed the cost limit of 18 hours.\nYours sincerely,\nLegal Services")
+    narrowed = ("Dear council,\nTo narrow down the time needed, could I ask instead for the same information but just "
+                "for the last two years?\nKim")
+    answer = "Dear Kim,\nPlease find our response below.\n2022 £44,000\n2023 £61,500\nYours sincerely,\nLegal Services"
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", refusal),
+                          ("outgoing", "2024-02-01", narrowed), ("incoming", "2024-02-20", answer))
+    assert answers[0][1] is D.DISCLOSED
+    assert "section 12" not in answers[0][0]

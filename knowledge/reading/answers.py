@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from knowledge.reading.questions import ItemKind, RequestItem
-from knowledge.reading.structure import Message, MessageKind
+from knowledge.reading.structure import Message, MessageKind, Sender
 from knowledge.reading.text import (
     LIST_MARKER,
     POINTS_TO_ATTACHMENT,
@@ -107,6 +107,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
     supplement), not over answers already given.
     """
     replies = _not_withdrawn([m for m in messages if m.kind in (MessageKind.RESPONSE, MessageKind.REVIEW)])
+    narrowed = _after_narrowing(messages)
     questions = _split_where_answered_separately(items, replies)
     texts: list[list[str]] = [[] for _ in questions]
     sources: list[AnswerSource] = [AnswerSource.NONE for _ in questions]
@@ -119,7 +120,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
             targets = [index for index, text in enumerate(located) if text is not None]
             for index in targets:
                 _record(texts, sources, dates, index, located[index] or "", reply, replace=reply.kind is
-                        MessageKind.REVIEW)
+                        MessageKind.REVIEW or id(reply) in narrowed)
             general = _body(reply, _unassigned(list(reply.lines), located, used))
             for index, text in enumerate(located):
                 if text is None and general and sources[index] is AnswerSource.NONE:
@@ -138,7 +139,7 @@ def answers_for(items: list[RequestItem], messages: list[Message],
         exceptions, rest = _blanket_exceptions(questions, targets, body)
         for index in targets:
             _record(texts, sources, dates, index, exceptions.get(index, rest), reply,
-                    replace=reply.kind is MessageKind.REVIEW, blanket=index not in exceptions)
+                    replace=reply.kind is MessageKind.REVIEW or id(reply) in narrowed, blanket=index not in exceptions)
     answers = []
     for index, item in enumerate(questions):
         text = "\n".join(part for part in texts[index] if part).strip()
@@ -155,6 +156,27 @@ _WITHDRAWS_PREVIOUS = re.compile(
     r"(?i)\b(?:(?:was|were|been) sent (?:to you )?in error|please (?:disregard|ignore) (?:the|our|my) (?:previous|"
     r"earlier|last) (?:response|reply|e-?mail|message|letter)|(?:response|reply|e-?mail|letter) (?:was|is) "
     r"(?:incomplete|withdrawn)\b)")
+
+
+# "Could I ask instead for the same information but just for the last two years?": the request as narrowed
+# after a refusal, whose answer replaces the refusal.
+_NARROWS = re.compile(r"(?i)\bnarrow|\binstead\b|revised request|(?:just|only) for (?:the )?(?:last|past|period|"
+                      r"year|years|\d)|(?:limit|reduce|restrict) (?:my|the|this) request")
+
+
+def _after_narrowing(messages: list[Message]) -> set[int]:
+    """The replies (by id) that answer a request the requester narrowed after an earlier reply."""
+    out: set[int] = set()
+    replied = narrowing = False
+    for message in messages:
+        if message.kind in (MessageKind.RESPONSE, MessageKind.REVIEW):
+            if narrowing:
+                out.add(id(message))
+            replied, narrowing = True, False
+        elif message.sender is Sender.REQUESTER and replied and message.kind is MessageKind.CLARIFICATION and \
+                _NARROWS.search(message.text):
+            narrowing = True
+    return out
 
 
 def _not_withdrawn(replies: list[Message]) -> list[Message]:
