@@ -707,3 +707,9 @@ def test_a_sentence_wrapped_at_a_comma_goes_on_but_a_question_marker_starts_anew
     marked = "1. Who is the contractor for pothole repairs with\nQuestion 2\nHow many potholes were repaired?"
     assert read_questions(marked).questions() == ["Who is the contractor for pothole repairs with",
                                                   "How many potholes were repaired?"]
+
+
+def test_a_reference_and_an_address_under_the_one_question_say_what_it_is_about() -> None:
+    text = "I want this planning file as it is not online\n88/01234/FUL\n12 Elm Square from 1987-1988\nThankyou"
+    assert read_questions(text).questions() == [
+        "I want this planning file as it is not online 88/01234/FUL 12 Elm Square from 1987-1988"]

@@ -754,8 +754,10 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         breakdown = False
         if not re.search(r"[A-Za-z]{2}", text):
             continue  # a stray bracket or marker left by the mail system
-        if _REFERENCE_LINE.match(text) and roots:
-            roots[-1].text = f"{roots[-1].text} {text}".strip()  # "Tender reference: 59992" goes with its item
+        if (_REFERENCE_LINE.match(text) or (after_item and _SUBJECT_LINE.search(text) and len(text.split()) <= 8
+                                            and not _asks_itself(text))) and roots:
+            # "Tender reference: 59992", "86/00783/FUL", "11 Elm Square from 1985-1986": what the item is about
+            roots[-1].text = f"{roots[-1].text} {text}".strip()
             continue
         if _introduces(text) and _next_is_item(lines, index) and _describes_what_follows(text):
             # "The role may be defined as having any of the following responsibilities:" then its duties, "By
@@ -926,6 +928,10 @@ _EXAMPLE_LEAD = re.compile(r"(?i)^(?:for (?:example|instance)|e\.g\.|examples?|a
 # "- this would make collecting the data easier": a remark set out as a list entry, not an item.
 _COMMENTARY = re.compile(r"(?i)^(?:this|that|it) (?:would|will|makes|helps|should)\b[^?]*$|^\*?\s*\S.{0,60}\b"
                          r"(?:is|are|means?) defined as\b[^?]*$")
+# A line naming what the question is about: a case or planning reference, a postcode, a street address.
+_SUBJECT_LINE = re.compile(r"(?i)^\W*(?:[a-z]{0,4}\d{1,6}[/-]\d{2,}[\w/-]*|[a-z]{1,2}\d{1,2}[a-z]? ?\d[a-z]{2}\b|"
+                           r"\d{1,4}[a-z]? [a-z][\w']+ (?:road|street|square|lane|avenue|close|drive|way|place|court|"
+                           r"gardens|terrace|crescent|row|walk|hill|park)\b)")
 _REFERENCE_LINE = re.compile(r"^[A-Z][\w ]{0,30}\b(?:ref(?:erence)?|number|no\.?|id)\s*[:#]\s*[\w/.-]*\d[\w/.-]*$",
                              re.IGNORECASE)
 
