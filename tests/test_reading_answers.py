@@ -468,3 +468,10 @@ def test_the_answer_to_a_request_narrowed_after_a_cost_refusal_replaces_the_refu
                           ("outgoing", "2024-02-01", narrowed), ("incoming", "2024-02-20", answer))
     assert answers[0][1] is D.DISCLOSED
     assert "section 12" not in answers[0][0]
+
+
+def test_a_count_in_words_before_a_not_held_caveat_is_given() -> None:
+    answer = ("At the start of the financial year sixteen schools forecast a deficit. Please note this is by "
+              "financial year; we do not hold the information by school year.")
+    assert classify_disposition(answer, question="How many schools forecast a deficit for 2024/25?") is \
+        D.PARTIALLY_DISCLOSED

@@ -713,3 +713,9 @@ def test_a_reference_and_an_address_under_the_one_question_say_what_it_is_about(
     text = "I want this planning file as it is not online\n88/01234/FUL\n12 Elm Square from 1987-1988\nThankyou"
     assert read_questions(text).questions() == [
         "I want this planning file as it is not online 88/01234/FUL 12 Elm Square from 1987-1988"]
+
+
+def test_a_line_ending_on_since_goes_on_with_the_year_on_the_next() -> None:
+    text = ("Please could you provide the compensation paid to drivers for pothole damage in Ashcombe since\n"
+            "2016. Could you give the value in pounds and the number of claims.")
+    assert len(read_questions(text).questions()) == 1

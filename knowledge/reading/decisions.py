@@ -189,8 +189,8 @@ _QUANTITY_ASKED = re.compile(
 _FIGURE = re.compile(
     # A disclosed quantity: money, a percentage, a count of something; not a duration, date or reference.
     r"£\s?\d|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+(?:\.\d+)?\s?%|(?:(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d+\b(?![/\d.]\d)|"
-    r"\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+)\s+(?i:[a-z]+s)\b)"
+    r"\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+)\s+(?i:[a-z]+s)\b)"
     r"(?!\s*(?:x\s*\d|years?|months?|weeks?|days?|hours?|minutes?|working|calendar|financial|academic|"
     r"st\b|nd\b|rd\b|th\b))"
 )
