@@ -154,9 +154,7 @@ def test_three_close_agreeing_precedents_carry_a_proposal_with_its_basis(drafter
 
 def test_three_agreeing_precedents_below_the_proposal_probability_leave_it_to_the_caseworker(
         drafter: Drafter) -> None:
-    # Three agreeing past questions (a basis), but only moderately close: against a mostly-disclosed authority
-    # the probability stays under the threshold.
-    candidates = [cand(hit(name, score, "not_held")) for name, score in (("a", 0.8), ("b", 0.78), ("c", 0.76))]
+    candidates = [cand(hit(name, score, "not_held")) for name, score in (("a", 0.91), ("b", 0.9), ("c", 0.88))]
 
     draft = drafter.draft(QUESTION, candidates, Regime.FOIA)
 
