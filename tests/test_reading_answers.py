@@ -475,3 +475,42 @@ def test_a_count_in_words_before_a_not_held_caveat_is_given() -> None:
               "financial year; we do not hold the information by school year.")
     assert classify_disposition(answer, question="How many schools forecast a deficit for 2024/25?") is \
         D.PARTIALLY_DISCLOSED
+
+
+@pytest.mark.parametrize(("question", "answer", "expected"), [
+    # Keeping, collecting and capturing information, whatever it is, is not holding it.
+    ("Please provide the CCTV footage of Elm Street on 3 May.", "The council does not retain CCTV footage beyond 31 "
+     "days.", D.NOT_HELD),
+    ("Please provide the recordings of my calls.", "We do not keep recordings of calls.", D.NOT_HELD),
+    ("What nationality are the applicants?", "The council does not collect the nationality of applicants.",
+     D.NOT_HELD),
+    # Another authority's service holds it; only the council's own teams hold it for the council.
+    ("Please provide the stop and search figures.", "The information you have requested is held by the Northvale "
+     "Police Service.", D.NOT_HELD),
+    ("How many calls were about noise?", "Calls are not logged on Mosaic by subject.", D.NOT_HELD),
+    ("How many taxis were fined?", "The system does not show whether the vehicle was a taxi.", D.NOT_HELD),
+    # "... but the figures for the city are attached, which may help": some of it given.
+    ("How many fines were issued in each ward?", "We do not hold a breakdown by ward, but the figures for the city "
+     "as a whole are attached, which may help.", D.PARTIALLY_DISCLOSED),
+    ("Please confirm the parking permit number.", "The parking permit number given in your request is invalid; the "
+     "permit on record is 4411.", D.DISCLOSED),
+    ("Please provide the figures.", "Your request, as it does not include your real name, is invalid.", D.OTHER),
+])
+def test_the_reviewed_not_held_and_other_wordings(question: str, answer: str, expected: Disposition) -> None:
+    assert classify_disposition(answer, question=question) is expected
+
+
+def test_only_a_request_narrowed_after_a_refusal_is_answered_anew() -> None:
+    from knowledge.reading.answers import _after_narrowing
+    from knowledge.reading.structure import thread_messages
+
+    ask = "Dear council,\nHow many bins were missed in each year since 2010?\nKim"
+    answered = "Dear Kim,\nPlease find our response below.\n2023 87\n2024 91\nYours sincerely,\nWaste"
+    refused = ("Dear Kim,\nThe information is exempt under section 12, as finding it would exceed the cost limit.\n"
+               "Yours sincerely,\nWaste")
+    narrowed = "Dear council,\nCould I narrow this to just for the last two years instead?\nKim"
+    later = "Dear Kim,\nPlease find our response below.\n2023 87\n2024 91\nYours sincerely,\nWaste"
+    for first, expected in ((answered, 0), (refused, 1)):
+        messages = thread_messages(thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", first),
+                                          ("outgoing", "2024-02-01", narrowed), ("incoming", "2024-02-20", later)))
+        assert len(_after_narrowing(messages)) == expected

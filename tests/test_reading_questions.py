@@ -719,3 +719,22 @@ def test_a_line_ending_on_since_goes_on_with_the_year_on_the_next() -> None:
     text = ("Please could you provide the compensation paid to drivers for pothole damage in Ashcombe since\n"
             "2016. Could you give the value in pounds and the number of claims.")
     assert len(read_questions(text).questions()) == 1
+
+
+def test_separate_asks_on_lines_that_end_mid_clause_stay_apart() -> None:
+    text = ("Please provide the current grass cutting schedule for the\nPlease provide the budget for grass cutting in "
+            "2024.\nPlease list the officers in the licensing section\nWhat is the licensing budget?")
+    assert len(read_questions(text).questions()) == 4
+
+
+def test_a_definition_that_also_asks_is_a_question() -> None:
+    text = ("When I refer to looked after children I mean those in the council's care, please provide the number of "
+            "such children placed out of area in 2023.")
+    assert len(read_questions(text).questions()) == 1
+
+
+def test_what_residents_are_charged_is_a_question_and_a_financial_year_line_is_no_subject() -> None:
+    text = "Please tell me how much residents like me are charged for a garden waste permit."
+    assert len(read_questions(text).questions()) == 1
+    listed = "1. How many occupational therapists are employed?\n2022/23 spend on agency occupational therapists"
+    assert read_questions(listed).questions()[0] == "How many occupational therapists are employed?"

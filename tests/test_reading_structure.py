@@ -161,3 +161,11 @@ def test_an_answer_that_the_thing_asked_for_is_not_yet_complete_is_no_holding_me
     body = ["Dear Pat Quill,", "The parks strategy is not yet complete. We will provide it to you once the cabinet "
             "approves it in March.", "Yours sincerely,", "Information Team"]
     assert _kind(Sender.AUTHORITY, body, [], False) is MessageKind.RESPONSE
+
+
+def test_a_reply_saying_it_is_not_ready_to_respond_is_a_holding_message() -> None:
+    from knowledge.reading.structure import MessageKind, Sender, _kind
+
+    body = ["Dear Pat Quill,", "We are not yet ready to respond to your request. We will send you our response as "
+            "soon as possible.", "Yours sincerely,", "Information Team"]
+    assert _kind(Sender.AUTHORITY, body, [], False) is MessageKind.HOLDING

@@ -160,20 +160,22 @@ _WITHDRAWS_PREVIOUS = re.compile(
 
 # "Could I ask instead for the same information but just for the last two years?": the request as narrowed
 # after a refusal, whose answer replaces the refusal.
-_NARROWS = re.compile(r"(?i)\bnarrow|\binstead\b|revised request|(?:just|only) for (?:the )?(?:last|past|period|"
-                      r"year|years|\d)|(?:limit|reduce|restrict) (?:my|the|this) request")
+_NARROWS = re.compile(r"(?i)\bnarrow|revised request|(?:just|only) for (?:the )?(?:last|past|period|year|years|\d)|"
+                      r"(?:limit|reduce|restrict) (?:my|the|this) request")
+_REFUSED = re.compile(r"(?i)\bsection 1[24]\b|\bs\.?\s?1[24]\b|(?:cost|appropriate|fees?) limit|exceed|vexatious|"
+                      r"\bexempt\b|refus(?:e|ed|al)\b(?! collection)")
 
 
 def _after_narrowing(messages: list[Message]) -> set[int]:
     """The replies (by id) that answer a request the requester narrowed after an earlier reply."""
     out: set[int] = set()
-    replied = narrowing = False
+    refused = narrowing = False
     for message in messages:
         if message.kind in (MessageKind.RESPONSE, MessageKind.REVIEW):
             if narrowing:
                 out.add(id(message))
-            replied, narrowing = True, False
-        elif message.sender is Sender.REQUESTER and replied and message.kind is MessageKind.CLARIFICATION and \
+            refused, narrowing = bool(_REFUSED.search(message.text)), False
+        elif message.sender is Sender.REQUESTER and refused and message.kind is MessageKind.CLARIFICATION and \
                 _NARROWS.search(message.text):
             narrowing = True
     return out
@@ -291,8 +293,8 @@ _EXCEPTION = re.compile(
 
 # The rest of a blanket answer refuses too. Not "refuse collection", not a postcode ("S10 2HH"), not a cost given.
 _REFUSING = re.compile(r"\bexempt|\bsection\s+\d|\bs\.?\s?\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
-                       r"(?:cost|appropriate|fees?) limit|withh[eo]ld|refus(?:al|ed)\b|refuse (?:to|your|this)\b|"
-                       r"vexatious", re.IGNORECASE)
+                       r"(?:cost|appropriate|fees?) limit|cost (?:more than|over|in excess of) £|\b(?:18|24) hours|"
+                       r"withh[eo]ld|refus(?:al|ed|ing)\b|refuse (?:to|your|this)\b|vexatious", re.IGNORECASE)
 # "We do not hold the information you have asked for": the sentence is about the whole request, whichever
 # item's words it also names ("... for each school").
 _SPEAKS_FOR_ALL = re.compile(r"(?i)\b(?:this|the|that|such) information\b(?! (?:on|about|for|of|regarding|relating)\b)")
@@ -321,8 +323,8 @@ def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: 
     kept: list[str] = []
     # Sentences over the body's lines: a reply may still be wrapped where its sentences run on.
     for sentence in sentences_of(" ".join(body.split())):
-        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) and not \
-            _SPEAKS_FOR_ALL.search(sentence) else None
+        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) and (
+            not _SPEAKS_FOR_ALL.search(sentence) or _QUESTION_NUMBER.search(sentence)) else None
         if owner is None:
             kept.append(sentence)
         else:
@@ -354,7 +356,7 @@ def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int
     return owner if best >= 1.0 and best >= 1.5 * second else None
 
 
-_QUESTION_NUMBER = re.compile(r"(?i)\b(?:question|q|point|part|item)\s?(\d{1,2})\b")
+_QUESTION_NUMBER = re.compile(r"(?i)\bquestions?\s?(\d{1,2})\b(?!\s*of\b)")
 
 
 def _reviewed(questions: list[RequestItem], body: str, targets: list[int], sources: list[AnswerSource]) -> list[int]:

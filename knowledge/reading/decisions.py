@@ -49,7 +49,8 @@ _OTHER = re.compile(
     r"access|your own personal (?:data|information)|withdrawn|withdraw your request|"
     r"not (?:a )?requests? for (?:recorded )?information\b|(?:a )?request for (?:general )?advice (?:as to|on|"
     r"about) how|transferr?ed (?:your request|it) to|not a valid request|cannot (?:consider|treat|accept) (?:this|"
-    r"it|your request) as a valid|\binvalid request|\b(?:this|your|the) request (?:\w+ ){0,4}?is invalid\b|"
+    r"it|your request) as a valid|\binvalid request|"
+    r"(?:^|[.!?]\s+)(?:this|your|the) request\b(?! (?:process|form|system|page)\b)[^.;]{0,60}?\bis invalid\b|"
     r"(?:is|are) not (?:a public "
     r"authority|subject to the)|"
     r"(?:please|could you|can you|we need you to) (?:clarify|confirm what)|(?:close|closed|closing) (?:your|this|the) "
@@ -60,8 +61,8 @@ _OTHER = re.compile(
 )
 # "... but the following networks were running": some of it given. "... but the following organisation may
 # help" sends the requester elsewhere.
-_BUT_GIVEN = re.compile(r"^[^.]{0,60}\bbut\b(?![^.]{0,80}\b(?:organi[sz]ations?|bod(?:y|ies)|websites?|links?|contact|"
-                        r"may|might)\b)[^.]{0,80}\b(?:the following|below|as follows|we (?:can|have) "
+_BUT_GIVEN = re.compile(r"^[^.]{0,60}\bbut\b(?![^.]{0,80}\bthe following (?:organi[sz]ations?|bod(?:y|ies)|"
+                        r"websites?|links?|contacts?)\b)[^.]{0,80}\b(?:the following|below|as follows|we (?:can|have) "
                         r"provided?|(?:is|are) attached)", re.IGNORECASE)
 # "We do not keep this information", "did not collect figures": keeping and collecting are about information
 # only with an object that says so ("we didn't collect the bins on Monday" is a fact given).
@@ -71,11 +72,14 @@ _KEPT_OBJECT = (r"\b(?=[^.]{0,40}?\b(?:information|data|records?|figures?|statis
                 r"procedures?|"
                 r"centrally|separately|(?:this|that|these|such|it)(?=\s*(?:[.,;:)]|$|\s+(?:information|data|level|type|"
                 r"kind|detail|details|records?|figures?)\b)))\b)")
+# "We didn't collect the bins on Monday" is a fact given, not information not kept.
+_NOT_A_THING = (r"\b(?!\s+(?:the |your |any |their |some )?(?:bins?|waste|recycling|refuse|rubbish|litter|payments?|"
+                r"fees?|money|rent|vehicles?|cars?|dogs?|animals?|items?|mattress\w*|furniture|glass|garden\w*)\b)")
 _NOT_HELD = re.compile(
     r"\bnot\s+(?:centrally\s+)?held\b|(?:do|does|did)\s+not\s+(?:currently\s+|yet\s+)?(?:hold|record|possess|"
-    rf"(?:collect|capture|retain|keep){_KEPT_OBJECT}|have (?:a |any |this |the |that |such )?(?:full |complete )?"
+    rf"(?:collect|capture|retain|keep){_NOT_A_THING}|have (?:a |any |this |the |that |such )?(?:full |complete )?"
     r"(?:figure|information|data|records?|breakdown|details|documents?))|(?:do|does|did)n't\s+(?:currently\s+|yet\s+)?"
-    rf"(?:hold|record|(?:have|keep|retain|collect|capture){_KEPT_OBJECT})|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
+    rf"(?:hold|record|(?:keep|retain|collect|capture){_NOT_A_THING}|have{_KEPT_OBJECT})|holds?\s+no\s+(?:recorded\s+|relevant\s+|such\s+|other\s+)?"
     r"(?:information|data|records?)|no\s+(?:recorded\s+)?(?:information|data|records?|documents?|"
     r"correspondence)(?:\s+(?:relating to|about|on|regarding|concerning|in relation to)\s[^.]{0,60}?)?"
     r"\s+(?:is|are|was|were|has been|have been)?\s*(?:still |now |any longer )?(?:held|recorded|kept|retained|"
@@ -87,20 +91,20 @@ _NOT_HELD = re.compile(
     r"(?:has|have) been (?:developed|drafted|written|finalised)|(?:is|are) (?:currently |still )?being "
     r"(?:developed|drafted|written)\b|"
     r"there\s+(?:is|are|were|was)\s+no\s+(?:recorded\s+)?(?:information|records?|data|such|documents?|"
-    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?(?:recorded|logged(?!\s+(?:in|into|on)\b(?!\s+(?:the|our|"
-    r"a|any|this|that|its|these)\b)))\b|"
+    r"correspondence|emails?)|not\s+(?:centrally\s+|routinely\s+|separately\s+)?(?:recorded|logged(?!\s+in(?:to)?\b(?!\s+(?:the|our|"
+    r"a|any|this|that|its|these|detail|such)\b)))\b|"
     r"not (?:listed|recorded|logged|held|kept) (?:as )?separate(?:ly)?\b|information not held|"
     r"no (?:specific |separate |detailed |further )?breakdown (?:is )?(?:available|held|recorded)|(?:system|"
-    r"systems|records?) (?:will|would|does|do|can|cannot) not (?:identify|distinguish|record)|"
+    r"systems|records?) (?:will|would|does|do|can|cannot) not (?:identify|distinguish|record|"
+    r"show (?:whether|which|if|the reason))|"
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
     # "The information you require is held by the local water authorities": another body holds it.
     r"(?:information|data|records?) (?:(?:that )?you (?:require|requested|have requested|are (?:seeking|requesting|"
     r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the )?(?:council|authority|"
-    r"city council)\b|us\b|our\b|this\b|(?:the )?(?:[\w-]+ ){0,3}?(?:team|service|directorate|section|unit|"
-    r"department(?! (?:for|of)\b))\b)|(?:is|are|would be) held by (?:another|a different|other) (?:public )?"
-    r"(?:authority|"
+    r"city council)\b|us\b|our\b|this\b|the (?:council|authority|trust|force)'s\b)|"
+    r"(?:is|are|would be) held by (?:another|a different|other) (?:public )?(?:authority|"
     r"authorities|bodies|body|organisations?)|"
     r"no (?:obligation|requirement) to create|(?:unable|not able|cannot|can't) (?:to )?(?:differentiate|"
     r"distinguish|identify|separate|split|break (?:this|it|these|them) down)|not (?:identifiable|separately "

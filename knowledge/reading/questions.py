@@ -261,7 +261,7 @@ _PROCEDURAL = re.compile(
     r"replying)|\btime limit\b|cost limits?|appropriate limit|"
     r"exceed (?:the )?(?:costs?|time|appropriate|fees?)|fees? (?:limit|notice)|"
     # A fee for the request ("if I am to be charged"), not "will these costs be charged to the Trust?".
-    r"(?:i|we|me|us) (?:\w+ ){0,2}?(?:be|being|am|are) charged|(?:be|being) charged (?:a fee|for (?:this|my) "
+    r"(?:if|whether|should) (?:i|we) (?:\w+ ){0,2}?(?:be|am|are) charged|(?:be|being) charged (?:a fee|for (?:this|my) "
     r"request|for (?:the |this )?information)|"
     r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
     r"(?:would|will|might|could) take too long|answer what you can|"
@@ -544,8 +544,12 @@ def _joined_continuations(lines: list[str]) -> list[str]:
             not _is_procedural(line) if out and out[-1] else False  # not "Many thanks in advance." after a list
         # "... Commissioning Managers," then "Safeguarding Managers and ...": a sentence wrapped at a comma, not
         # a list of short entries each ending with one.
-        comma_wrap = bool(out) and out[-1].endswith(",") and len(out[-1].split()) >= 8 and len(line.split()) >= 4
-        if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or _MID_CLAUSE_END.search(out[-1])) and \
+        comma_wrap = bool(out) and out[-1].endswith(",") and len(out[-1].split()) >= 8 and len(line.split()) >= 4 \
+            and not re.match(r"(?i)(?:how|what|which|who|when|where|why|please|can|could|would|do|does|did|is|are|"
+                             r"was|were|has|have)\b", line)
+        # "... since" then "2016. Could you ...", "... of section" then "38(6) applications": a number goes on.
+        mid_clause = bool(out) and bool(_MID_CLAUSE_END.search(out[-1])) and line[:1].isdigit()
+        if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or mid_clause) and \
                 not re.search(r"[.?!:;]$", out[-1]) and _marker(line, "")[0] is None and not _MARKER_ONLY.match(line):
             out[-1] = f"{out[-1]} {line}"
         elif len(out) >= 2 and not out[-1] and out[-2] and line[:1].islower() and _UNFINISHED_ASK.search(out[-2]) \
@@ -929,7 +933,8 @@ _EXAMPLE_LEAD = re.compile(r"(?i)^(?:for (?:example|instance)|e\.g\.|examples?|a
 _COMMENTARY = re.compile(r"(?i)^(?:this|that|it) (?:would|will|makes|helps|should)\b[^?]*$|^\*?\s*\S.{0,60}\b"
                          r"(?:is|are|means?) defined as\b[^?]*$")
 # A line naming what the question is about: a case or planning reference, a postcode, a street address.
-_SUBJECT_LINE = re.compile(r"(?i)^\W*(?:[a-z]{0,4}\d{1,6}[/-]\d{2,}[\w/-]*|[a-z]{1,2}\d{1,2}[a-z]? ?\d[a-z]{2}\b|"
+_SUBJECT_LINE = re.compile(r"(?i)^\W*(?:(?!(?:19|20)\d\d[/-]\d\d\b)[a-z]{0,4}\d{1,6}[/-]\d{2,}[\w/-]*|"
+                           r"[a-z]{1,2}\d{1,2}[a-z]? ?\d[a-z]{2}\b|"
                            r"\d{1,4}[a-z]? [a-z][\w']+ (?:road|street|square|lane|avenue|close|drive|way|place|court|"
                            r"gardens|terrace|crescent|row|walk|hill|park)\b)")
 _REFERENCE_LINE = re.compile(r"^[A-Z][\w ]{0,30}\b(?:ref(?:erence)?|number|no\.?|id)\s*[:#]\s*[\w/.-]*\d[\w/.-]*$",
@@ -1404,12 +1409,18 @@ _MEANS = re.compile(r"(?i)\b(?:i|we) (?:mean|am referring to|are referring to)\b
                     r"i refer|we refer) to\b[^.?!]{0,80}\b(?:i|we) (?:mean|include)\b")
 
 
+# "When I refer to looked after children I mean ..., please provide the number placed out of area": it asks too.
+_ASKS_TOO = re.compile(r"(?i)\b(?:please|kindly|can you|could you|would you|will you|i(?: would|'d) like|provide|"
+                       r"tell me|let me know)\b")
+
+
 def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
     """A paragraph whose sentences each say what a word means ("By children I mean those under 18.") or point
     to the asking list that follows ("... as broken down in the points below.")."""
     sentences = sentences_of(text) or [text]
     leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence)]
-    return "?" not in text and all(sentence in leads or _MEANS.search(sentence) or _DEFINES.search(sentence)
+    return "?" not in text and all(sentence in leads or ((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
+                                                         not _ASKS_TOO.search(sentence))
                                    for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
 
 

@@ -134,9 +134,10 @@ _HOLDING_CUES = re.compile(
     r"not (?:yet )?(?:been )?able to (?:complete|finalise|respond)|(?:chasing|chased) (?:up )?(?:the )?"
     r"(?:service|department)|overdue|"
     # The response is late, not the thing asked for: "the strategy is not yet complete" answers a question.
-    r"\b(?:response|reply|review)\b[^.]{0,40}?(?:is|are) not (?:quite |yet )?(?:finished|ready|complete)\b|"
-    r"we will (?:provide|send|issue) (?:the|a|our|your) (?:full )?(?:response|reply) (?:this week|shortly|by|"
-    r"as soon as|within)",
+    r"\b(?:response|reply|review|request|it)\b[^.]{0,40}?(?:is|are) not (?:quite |yet )?(?:finished|ready|complete)\b|"
+    r"(?:we|i) (?:are|am) not (?:quite |yet )?(?:ready|able) to (?:respond|reply)|"
+    r"we will (?:provide|send|issue) (?:it|this|the response|a response|our response|your response|the full response) "
+    r"(?:this week|shortly|by|as soon as|within)",
     re.IGNORECASE,
 )
 _CLARIFICATION_REQUEST_CUES = re.compile(
