@@ -531,7 +531,7 @@ def _without_tables(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 # A line that stops on a word no sentence ends with ("... the numbers of section" then "38(6) applications ..."):
-# the next line goes on with it, whatever its first letter.
+# a next line that starts with a number goes on with it.
 _MID_CLAUSE_END = re.compile(r"(?i)\b(?:of|the|a|an|to|for|in|on|with|by|from|and|or|that|which|since|until|between|"
                              r"during|per|than|section|regulation|paragraph|schedule)$")
 
