@@ -738,3 +738,13 @@ def test_what_residents_are_charged_is_a_question_and_a_financial_year_line_is_n
     assert len(read_questions(text).questions()) == 1
     listed = "1. How many occupational therapists are employed?\n2022/23 spend on agency occupational therapists"
     assert read_questions(listed).questions()[0] == "How many occupational therapists are employed?"
+
+
+def test_an_ask_wrapped_before_its_scope_goes_on_but_a_scoped_question_stands_alone() -> None:
+    text = ("Please provide the names and job titles of the managers\n"
+            "For each of the parks teams in Ashcombe, including the depots.")
+    assert read_questions(text).questions() == [
+        "Please provide the names and job titles of the managers For each of the parks teams in Ashcombe, "
+        "including the depots."]
+    asked = "Please provide the names of the park managers\nFor each depot, how many staff are employed?"
+    assert len(read_questions(asked).questions()) == 2

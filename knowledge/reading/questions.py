@@ -536,6 +536,11 @@ _MID_CLAUSE_END = re.compile(r"(?i)\b(?:of|the|a|an|to|for|in|on|with|by|from|an
                              r"during|per|than|section|regulation|paragraph|schedule)$")
 
 
+_PLEASE_ASK = re.compile(r"(?i)^(?:please|kindly|could you|can you|would you)\b[^.?!:;]*\w$")
+_SCOPE_START = re.compile(r"(?:For|Within|Across|Spanning|Covering|Between|During) (?:the|each|every|all|your|this|"
+                          r"these|those|both|any)\b")
+
+
 def _joined_continuations(lines: list[str]) -> list[str]:
     """A line that starts in lower case after one that stops mid-sentence continues it (a hand-wrapped line)."""
     out: list[str] = []
@@ -549,7 +554,10 @@ def _joined_continuations(lines: list[str]) -> list[str]:
                              r"was|were|has|have)\b", line)
         # "... since" then "2016. Could you ...", "... of section" then "38(6) applications": a number goes on.
         mid_clause = bool(out) and bool(_MID_CLAUSE_END.search(out[-1])) and line[:1].isdigit()
-        if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or mid_clause) and \
+        # "Please provide the names and numbers" then "For the heads of service within ...": the ask's scope.
+        scope_wrap = bool(out) and len(out[-1].split()) >= 6 and bool(_PLEASE_ASK.match(out[-1])) and \
+            bool(_SCOPE_START.match(line)) and "?" not in line
+        if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or mid_clause or scope_wrap) and \
                 not re.search(r"[.?!:;]$", out[-1]) and _marker(line, "")[0] is None and not _MARKER_ONLY.match(line):
             out[-1] = f"{out[-1]} {line}"
         elif len(out) >= 2 and not out[-1] and out[-2] and line[:1].islower() and _UNFINISHED_ASK.search(out[-2]) \
