@@ -748,3 +748,14 @@ def test_an_ask_wrapped_before_its_scope_goes_on_but_a_scoped_question_stands_al
         "including the depots."]
     asked = "Please provide the names of the park managers\nFor each depot, how many staff are employed?"
     assert len(read_questions(asked).questions()) == 2
+
+
+def test_a_long_research_lead_and_a_following_lead_with_a_fallback_ask_nothing_of_their_own() -> None:
+    text = ("We are conducting research on how councils and their partners are handling the upkeep of public "
+            "benches across the county covering:\n- Repairs\n- Replacements\n"
+            "We are particularly interested in understanding the following from Ashcombe Parks. If information/data "
+            "is not available for all years listed, please provide for years you can.\n"
+            "1. How many benches were repaired in 2023?\n2. How many benches were replaced in 2023?\n"
+            "Please send the information to [requester], Analyst at Bench Watch, email: [email address]")
+    assert read_questions(text).questions() == ["How many benches were repaired in 2023?",
+                                                "How many benches were replaced in 2023?"]

@@ -267,7 +267,8 @@ _PROCEDURAL = re.compile(
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
-    r"if (?:the |this |that )?(?:information|data|figures?) (?:is|are) not (?:available|held|recorded) for (?:all|"
+    r"(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to\b|"
+    r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not (?:available|held|recorded) for (?:all|"
     r"every|each|the whole|some|any)\b|"
     r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
     r"(?:available|to hand)|"
@@ -913,7 +914,7 @@ _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:de
 
 _CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducting|carrying out|undertaking|doing|"
                            r"compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|report|review|"
-                           r"investigation|dissertation|thesis|article)\b[^.?!]{0,60}:\s*$|^(?:i|we) (?:am|are) "
+                           r"investigation|dissertation|thesis|article)\b[^.?!]{0,160}:\s*$|^(?:i|we) (?:am|are) "
                            r"(?:currently )?researching\b[^.?!]{0,80}:\s*$")
 
 
@@ -1422,11 +1423,17 @@ _ASKS_TOO = re.compile(r"(?i)\b(?:please|kindly|can you|could you|would you|will
                        r"tell me|let me know)\b")
 
 
+_FOLLOWING_LEAD = re.compile(r"(?i)\b(?:interested in|(?:like|wish|want) to (?:know|understand|see)|understanding)"
+                             r"\b[^.?!]{0,20}\bthe following\b")
+
+
 def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
     """A paragraph whose sentences each say what a word means ("By children I mean those under 18.") or point
     to the asking list that follows ("... as broken down in the points below.")."""
     sentences = sentences_of(text) or [text]
-    leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence)]
+    # "We are particularly interested in understanding the following from Trading Standards." leads too.
+    leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence) or (
+        _FOLLOWING_LEAD.search(sentence) and _introduces(sentence))]
     return "?" not in text and all(sentence in leads or ((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
                                                          not _ASKS_TOO.search(sentence))
                                    for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
