@@ -153,6 +153,11 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
         # a yes/no question, the same words answer it.
         ("Please provide any impact assessment made of the depot closure.",
          "There has been no impact assessment made of the depot closure.", D.NOT_HELD),
+        ("Please provide copies of the agreed crossing designs for these junctions.",
+         "No crossing designs were agreed for any of these junctions.", D.NOT_HELD),
+        ("Please provide the dates when the new crossings were installed.",
+         "There was no schedule for installation as no designs were agreed.", D.NOT_HELD),
+        ("How many crossing designs were agreed?", "No crossing designs were agreed.", D.DISCLOSED),
         ("Any list of the residents' groups consulted.", "None", D.NOT_HELD),
         ("How many residents' groups were consulted?", "None", D.DISCLOSED),
         ("Are any of the emails marked confidential?", "None.", D.DISCLOSED),

@@ -121,13 +121,17 @@ _NOT_HELD = re.compile(
 )
 _CLOSEST = re.compile(r"(?i)\b(?:the )?(?:closest|nearest) (?:data|information|figures?|match|equivalent)\b[^.]{0,30}"
                       r"\b(?:we|the council|the authority) (?:can|are able to|is able to|could) (?:provide|give|offer)")
+_MADE = (r"(?:made|produced|carried out|undertaken|conducted|completed|written|commissioned|agreed|piloted|"
+         r"implemented|drawn up|prepared|developed|issued|published|created)")
+# "No design solutions were agreed", "There was no schedule for implementation": nothing of the kind exists.
 _NONE_MADE = re.compile(
-    r"(?i)\bthere (?:has|have) been no (?:such )?[\w -]{0,40}?(?:made|produced|carried out|undertaken|conducted|"
-    r"completed|written|commissioned)\b|\bno (?:such )?[\w -]{0,40}?(?:has|have) been (?:made|produced|carried out|"
-    r"undertaken|conducted|completed|written|commissioned)\b")
+    rf"(?i)\bthere (?:has|have) been no (?:such )?[\w -]{{0,40}}?{_MADE}\b|\bno (?:such )?[\w -]{{0,40}}?"
+    rf"(?:(?:has|have) been|was|were) {_MADE}\b|\bthere (?:was|were|is|are) no (?:such |agreed |formal |written )?"
+    r"(?:schedules?|plans?|polic(?:y|ies)|reports?|assessments?|documents?|strateg(?:y|ies)|evaluations?|minutes|"
+    r"agreements?|contracts?|correspondence|programmes?|timetables?|business case)\b")
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
-    r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data)\b")
+    r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|dates?|schedules?|evaluations?)\b")
 _LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to "
                          r"(?:the |any |your )?(?:page|web|site|document|publication|report|policy|information)|"
                          r"web ?pages? (?:address|link))\b")
