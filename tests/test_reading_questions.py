@@ -759,3 +759,22 @@ def test_a_long_research_lead_and_a_following_lead_with_a_fallback_ask_nothing_o
             "Please send the information to [requester], Analyst at Bench Watch, email: [email address]")
     assert read_questions(text).questions() == ["How many benches were repaired in 2023?",
                                                 "How many benches were replaced in 2023?"]
+
+
+def test_a_numbered_form_question_with_options_keeps_its_options_and_their_bullets() -> None:
+    text = ("Please provide the following data on bench repairs in Ashcombe.\n"
+            "If some data is not held, then I would be grateful if you would provide what is convenient.\n"
+            "1. Does the council fund bench repairs? (please indicate all options that apply)\n"
+            "Option a) Yes, we repair benches ourselves.\n- How much was spent in 2023?\n- What is the budget for 2024?\n"
+            "Option b) Yes, we pay a contractor.\n- Which contractors were used?\n  o Framework\n  o Other\n"
+            "2. Which categories of bench are repaired first?\n- Memorial benches\n- Benches near schools?\n"
+            "- Benches reported by residents more than once.\nMany thanks,")
+    questions = read_questions(text).questions()
+    assert len(questions) == 2
+    assert "Which contractors were used?" in questions[0] and "Option b)" in questions[0]
+    assert "Benches reported by residents" in questions[1]
+
+
+def test_a_numbered_question_without_options_keeps_its_own_bullets_apart() -> None:
+    text = "1. How much was spent on benches in 2023?\n- How many benches were repaired?\n- Who repaired them?"
+    assert len(read_questions(text).questions()) == 3

@@ -270,6 +270,8 @@ _PROCEDURAL = re.compile(
     r"(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to\b|"
     r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not (?:available|held|recorded) for (?:all|"
     r"every|each|the whole|some|any)\b|"
+    r"if (?:some|any|the|this) (?:of the )?(?:data|information) (?:is|are) not held\b|(?:provide|send|give) what(?:ever)? "
+    r"(?:is|you (?:find|consider)) (?:convenient|available|possible|reasonable)|"
     r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
     r"(?:available|to hand)|"
     r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
@@ -730,6 +732,17 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 node.stem = _stem_for(stem, line.text, stem_used)
                 stem_used = stem_used or bool(node.stem)
                 roots.append(node)
+            if not stack and node.kind is ItemKind.NUMBERED and _CHOICE_PROMPT.search(line.text):
+                # "1. Do you fund tutoring? (please indicate all options that apply)" then "Option a) Yes, ...",
+                # its bullets and sub-bullets: one question of a form, answered as one, up to the next number.
+                while index < len(lines) and (lines[index].kind is not ItemKind.NUMBERED or bool(
+                        _PERIOD_LABEL.match(lines[index].text))) and not (
+                        lines[index].text and _is_procedural(lines[index].text)):
+                    if re.search(r"\w{2}", lines[index].text):
+                        node.children.append(_Node(ItemKind.DIMENSION, "", lines[index].text))
+                    index += 1
+                stem, stem_used, after_item, breakdown = "", False, True, False
+                continue
             stack.append(node)
             after_item = True
             breakdown = bool(_BREAKDOWN.search(line.text)) and line.text.endswith(":")
@@ -788,6 +801,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             continue
         if _is_procedural(text) or _quotes(text):
             left_out.append(text)
+            if stem and not stem_used and _is_procedural(text) and _next_is_item(lines, index):
+                continue  # a note between a lead and its list ("if some data is not held, ..."): the lead waits
             _release(stem, stem_used, roots, left_out)
             stem, stem_used, after_item = "", False, False
             continue
@@ -1018,10 +1033,13 @@ def _labels_answer_to(question: str, text: str) -> bool:
         return True  # "Please select one option:" then "a) Sent for recycling", "b) Other, please specify"
     if _WHICH_OF_THE_FOLLOWING.search(question) and 0 < len(label.split()) <= 8 and not _asks_itself(label):
         return True  # "which of the following do you require of each animal" then "o Name", "o Breed"
+    if _WHICH_KINDS.search(question) and 0 < len(label.split()) <= 14 and not _FULL_QUESTION.match(label):
+        return True  # "which categories of pupils are eligible?" then "Looked-after children", "Whoever applies?"
     return question.rstrip().endswith("?") and _asks_itself(question) and 0 < len(label.split()) <= 8 and \
         not _asks_itself(label) and not label.endswith("?")
 
 
+_WHICH_KINDS = re.compile(r"(?i)\bwhich (?:categories|types|kinds|groups|classes) of\b[^.?!]{0,120}\?\s*$")
 _WHICH_OF_THE_FOLLOWING = re.compile(r"(?i)\bwhich (?:one )?of the following\b[^.?!]{0,120}[:?]?\s*$")
 _FORMAT_LEAD = re.compile(r"(?i)\b(?:in|using|with|under) (?:the following|these|this) (?:format|layout|headings|"
                           r"columns|fields|template)\s*:\s*$")
@@ -1041,8 +1059,8 @@ def _is_entry_of(text: str) -> bool:
         (text.rstrip().endswith((";", ",")) or text[:1].islower() or len(text.split()) <= 6)
 
 
-_CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle) (?:one|an?|all|the|any)?\s*"
-                            r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
+_CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle|indicate) (?:one|an?|all|the|"
+                            r"any)?\s*(?:applicable )?(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
                             r"\b(?:please )?(?:answer|complete|tick|mark) (?:each|every|all|any) (?:options?|boxe?s?|"
                             r"(?:that|which) apply)\b[^?]{0,30}$|"
                             r"^(?:please )?(?:answer|reply|respond) (?:with )?(?:yes or no|yes/no|y/n)\W*$|"
@@ -1471,8 +1489,8 @@ def _next_is_item(lines: list[_Line], index: int) -> bool:
     for line in lines[index : index + 4]:
         if line.kind is not None:
             return True
-        if not line.text:
-            continue
+        if not line.text or (not unmarked and _is_procedural(line.text)):
+            continue  # "If some data is not held, please provide what is convenient." between a lead and its list
         if _is_item_line(line.text) and not _is_procedural(line.text) and not _CONDITIONAL.match(line.text) \
                 and not _introduces(line.text):
             unmarked += 1
