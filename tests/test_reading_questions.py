@@ -763,18 +763,40 @@ def test_a_long_research_lead_and_a_following_lead_with_a_fallback_ask_nothing_o
 
 def test_a_numbered_form_question_with_options_keeps_its_options_and_their_bullets() -> None:
     text = ("Please provide the following data on bench repairs in Ashcombe.\n"
-            "If some data is not held, then I would be grateful if you would provide what is convenient.\n"
+            "If some data is not held, then I would be grateful if you would provide what is convenient."
+            "\n"
             "1. Does the council fund bench repairs? (please indicate all options that apply)\n"
-            "Option a) Yes, we repair benches ourselves.\n- How much was spent in 2023?\n- What is the budget for 2024?\n"
+            "Option a) Yes, we repair benches ourselves.\n- How much was spent in 2023?\n"
+            "- What is the budget for 2024?\n"
             "Option b) Yes, we pay a contractor.\n- Which contractors were used?\n  o Framework\n  o Other\n"
             "2. Which categories of bench are repaired first?\n- Memorial benches\n- Benches near schools?\n"
             "- Benches reported by residents more than once.\nMany thanks,")
     questions = read_questions(text).questions()
     assert len(questions) == 2
-    assert "Which contractors were used?" in questions[0] and "Option b)" in questions[0]
+    assert "Which contractors were used?" in questions[0]
+    assert "Option b)" in questions[0]
     assert "Benches reported by residents" in questions[1]
 
 
 def test_a_numbered_question_without_options_keeps_its_own_bullets_apart() -> None:
     text = "1. How much was spent on benches in 2023?\n- How many benches were repaired?\n- Who repaired them?"
     assert len(read_questions(text).questions()) == 3
+
+
+def test_a_second_greeting_an_offer_to_modify_and_a_lead_to_the_requests_below_ask_nothing() -> None:
+    text = ("Request under the Freedom of Information Act:\nDear FOI Officer,\n"
+            "I am sending this request under the Freedom of Information Act.\n"
+            "Please provide the following answer and data requests below.\n"
+            "1 How much did Ashcombe spend on bench repairs in 2023?\n2 How many benches were replaced?\n"
+            "If you are encountering practical difficulties complying with this request, please contact me so that "
+            "I can modify the request.")
+    assert read_questions(text).questions() == ["How much did Ashcombe spend on bench repairs in 2023?",
+                                                "How many benches were replaced?"]
+
+
+def test_the_business_a_request_is_about_is_shown_left_out_not_asked() -> None:
+    text = ("I would like to see:\n- Reports of food hygiene inspections,\n- Any correspondence about them.\n"
+            "The business I am enquiring about is:\nElm Cafe\n4 Elm Road\nAshcombe")
+    split = read_questions(text)
+    assert len(split.questions()) == 2
+    assert any("Elm Cafe" in line for line in split.left_out)

@@ -263,15 +263,17 @@ _PROCEDURAL = re.compile(
     # A fee for the request ("if I am to be charged"), not "will these costs be charged to the Trust?".
     r"(?:if|whether|should) (?:i|we) (?:\w+ ){0,2}?(?:be|am|are) charged|(?:be|being) charged (?:a fee|for (?:this|my) "
     r"request|for (?:the |this )?information)|"
-    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit) (?:my|the|this) request|adjust it|"
+    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit|modify) (?:my|the|this) request|adjust it|"
+    r"practical difficulties|^dear [\w .'-]{0,40}\w(?=,?$)|"
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
     r"(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to\b|"
-    r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not (?:available|held|recorded) for (?:all|"
+    r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not"
+    r" (?:available|held|recorded) for (?:all|"
     r"every|each|the whole|some|any)\b|"
-    r"if (?:some|any|the|this) (?:of the )?(?:data|information) (?:is|are) not held\b|(?:provide|send|give) what(?:ever)? "
-    r"(?:is|you (?:find|consider)) (?:convenient|available|possible|reasonable)|"
+    r"if (?:some|any|the|this) (?:of the )?(?:data|information) (?:is|are) not held\b|"
+    r"(?:provide|send|give) what(?:ever)? (?:is|you (?:find|consider)) (?:convenient|available|possible|reasonable)|"
     r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
     r"(?:available|to hand)|"
     r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
@@ -857,6 +859,10 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 left_out.append(lines[index].text)
                 index += 1
             continue
+        if _introduces(text) and next_item and _FOLLOWING_BELOW.search(text) and not _SPECIFIC_ASK.search(text) and \
+                _asking_list_follows(lines, index):
+            left_out.append(text)  # "Please provide the following answer and data requests below." then the asks
+            continue
         if _introduces(text) and next_item:
             if pending_stem:
                 left_out.append(pending_stem)
@@ -918,8 +924,19 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         if prose:
             items = [RequestItem(" ".join(prose), ItemKind.PROSE)]
             left_out = [text for text in left_out if text not in prose]
+    if len(items) > 1:
+        # "The business I am enquiring about is: Elm Cafe, 4 Elm Road": what the questions are about, not one.
+        about = [item for item in items if _ENQUIRING_ABOUT.match(item.stem or item.text)]
+        items = [item for item in items if item not in about]
+        left_out.extend(item.question for item in about)
     items, generic = _drop_generic(items)
     return items, [*generic, *left_out]
+
+
+_ENQUIRING_ABOUT = re.compile(r"(?i)^(?:the )?(?:business|premises|property|properties|school|site|address|location|"
+                              r"establishment|restaurant|shop|company|organi[sz]ation|road|street|case|application)s? "
+                              r"(?:that )?(?:i am|i'm|we are|we're|i was) (?:enquiring|inquiring|asking|requesting|"
+                              r"writing|referring) (?:about|to)\b[^?]{0,30}\b(?:is|are)\b[^?]*$")
 
 
 _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:defined|described|understood|"
@@ -1060,7 +1077,8 @@ def _is_entry_of(text: str) -> bool:
 
 
 _CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle|indicate) (?:one|an?|all|the|"
-                            r"any)?\s*(?:applicable )?(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
+                            r"any)?\s*(?:applicable )?(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}"
+                            r":?\s*$|"
                             r"\b(?:please )?(?:answer|complete|tick|mark) (?:each|every|all|any) (?:options?|boxe?s?|"
                             r"(?:that|which) apply)\b[^?]{0,30}$|"
                             r"^(?:please )?(?:answer|reply|respond) (?:with )?(?:yes or no|yes/no|y/n)\W*$|"
@@ -1431,7 +1449,9 @@ def _continues_item(node: _Node, text: str) -> bool:
 
 
 _POINTS_TO_LIST = re.compile(r"(?i)\b(?:(?:in|by|under) the (?:points|questions|headings|list|items) (?:below|that "
-                             r"follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$")
+                             r"follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$|"
+                             r"\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
+_FOLLOWING_BELOW = re.compile(r"(?i)\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
 _MEANS = re.compile(r"(?i)\b(?:i|we) (?:mean|am referring to|are referring to)\b|\b(?:when|where) (?:referring|"
                     r"i refer|we refer) to\b[^.?!]{0,80}\b(?:i|we) (?:mean|include)\b")
 
