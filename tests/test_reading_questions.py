@@ -800,3 +800,12 @@ def test_the_business_a_request_is_about_is_shown_left_out_not_asked() -> None:
     split = read_questions(text)
     assert len(split.questions()) == 2
     assert any("Elm Cafe" in line for line in split.left_out)
+
+
+def test_what_the_answer_should_include_after_a_question_is_part_of_it() -> None:
+    text = ("Please provide the structure charts for the following teams:\nParks\nLibraries\nHousing\n"
+            "Please include all job titles from the director down.\nPlease provide a separate chart for each team.\n"
+            "Could you also provide the names of the heads of service?")
+    questions = read_questions(text).questions(split_parts=False)
+    assert len(questions) == 2
+    assert "a separate chart for each team" in questions[0]

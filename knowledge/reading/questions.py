@@ -930,7 +930,21 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
         items = [item for item in items if item not in about]
         left_out.extend(item.question for item in about)
     items, generic = _drop_generic(items)
-    return items, [*generic, *left_out]
+    return _qualifiers_joined(items), [*generic, *left_out]
+
+
+def _qualifiers_joined(items: list[RequestItem]) -> list[RequestItem]:
+    """"Please include all job titles ..." or "Please provide a separate chart for each department." after a
+    question: what its answer should hold, not a question of its own."""
+    out: list[RequestItem] = []
+    for item in items:
+        if out and item.kind in (ItemKind.PROSE, ItemKind.LINE) and not item.parts and not item.stem and \
+                _QUALIFIES_LAST.match(item.text) and "?" not in item.text and not _SPECIFIC_ASK.search(item.text) \
+                and len(item.text.split()) <= 40:
+            out[-1] = replace(out[-1], text=f"{out[-1].text} {item.text}".strip())
+            continue
+        out.append(item)
+    return out
 
 
 _ENQUIRING_ABOUT = re.compile(r"(?i)^(?:the )?(?:business|premises|property|properties|school|site|address|location|"
@@ -1434,6 +1448,8 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
+_QUALIFIES_LAST = re.compile(r"(?i)^(?:please (?:also )?include|please (?:provide|give|supply|send) (?:a )?separate "
+                             r"(?:\w+ ){1,2}for each)\b")
 _ALSO_INCLUDE = re.compile(r"(?i)^(?:please (?:also )?include|(?:and )?including)\b")
 
 
