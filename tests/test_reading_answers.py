@@ -158,6 +158,9 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
         ("Please provide the dates when the new crossings were installed.",
          "There was no schedule for installation as no designs were agreed.", D.NOT_HELD),
         ("How many crossing designs were agreed?", "No crossing designs were agreed.", D.DISCLOSED),
+        ("What was the parking budget for each of the last three years?", "Please see the attached document. "
+         "Please note that in 2021/22 we did not record parking as a budget separate from highways.",
+         D.PARTIALLY_DISCLOSED),
         ("Any list of the residents' groups consulted.", "None", D.NOT_HELD),
         ("How many residents' groups were consulted?", "None", D.DISCLOSED),
         ("Are any of the emails marked confidential?", "None.", D.DISCLOSED),

@@ -335,9 +335,9 @@ def classify_disposition(
         after = text[not_held.end():]
         disclosed_after = _FIGURE.search(_scrub(after)) is not None and not re.match(
             r"(?i)^[^.]{0,80}\b(?:only|just)\b", after)
-        if _CLOSEST.search(text) or _BUT_GIVEN.match(after):
-            # "we do not record X; the closest data we can provide is Y"; "we do not have the full information
-            # from 2015 but the following networks below were running"
+        if _CLOSEST.search(text) or _BUT_GIVEN.match(after) or _SUPPLIED_FIRST.search(before):
+            # "... the closest data we can provide is Y"; "... but the following networks were running"; "Please
+            # see the attached document. Please note that in 2020/21 we did not record ...": given, part not held
             return Disposition.PARTIALLY_DISCLOSED
         if (disclosed_before or (disclosed_after and len(after.split()) > 8)) and not re.match(
                 r"(?i)^\W*(?:no|nil|none|not held|information not held)\b", text):
