@@ -158,6 +158,11 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
         ("Please provide the dates when the new crossings were installed.",
          "There was no schedule for installation as no designs were agreed.", D.NOT_HELD),
         ("How many crossing designs were agreed?", "No crossing designs were agreed.", D.DISCLOSED),
+        ("Please provide the minutes of the closure meeting.",
+         "The minutes are attached. No final decision was made at that meeting.", D.DISCLOSED),
+        ("Please provide the bridge inspection dates.",
+         "The bridge was inspected on 3 May 2021 and 9 June 2023. No inspection was carried out in 2022.",
+         D.DISCLOSED),
         ("What was the parking budget for each of the last three years?", "Please see the attached document. "
          "Please note that in 2021/22 we did not record parking as a budget separate from highways.",
          D.PARTIALLY_DISCLOSED),

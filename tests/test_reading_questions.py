@@ -809,3 +809,41 @@ def test_what_the_answer_should_include_after_a_question_is_part_of_it() -> None
     questions = read_questions(text).questions(split_parts=False)
     assert len(questions) == 2
     assert "a separate chart for each team" in questions[0]
+
+
+def test_a_list_lead_that_breaks_down_the_ask_before_it_is_one_question_with_it() -> None:
+    text = ("Please provide the number of pupils with an EHCP in Ashcombe, primary and secondary separately.\n"
+            "I would like the number in each group currently educated in:\n- A mainstream school\n- A special school")
+    assert len(read_questions(text).questions(split_parts=False)) == 1
+    fresh = ("Please provide the number of pupils with an EHCP in Ashcombe.\n"
+             "I would also like to know the following:\n- How many appeals were lodged?\n- How many were upheld?")
+    assert len(read_questions(fresh).questions()) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # Asks that only look like the new rules' notes, leads and wraps (from a review of those rules).
+        ("Please provide any correspondence in which the police agreed to forward the information to the CPS.", 1),
+        ("1. How many bins were replaced?\n2. Please confirm whether the council agreed to send the data to the "
+         "Home Office.", 2),
+        ("1. How many contracts were let?\n2. Please provide details of any practical difficulties reported by the "
+         "contractor.", 2),
+        ("1. How many libraries closed?\n2. Please provide whatever is available on the council's plans to reopen "
+         "them.", 2),
+        ("1. How many libraries closed?\n2. If the information is not held centrally, please tell me which "
+         "department holds it.", 2),
+        ("Please provide the total number of PCNs issued in 2023\nFor the same period, please provide the number "
+         "cancelled on appeal.", 2),
+        ("1. Which of these services do you run? Please tick all that apply.\na) Pest control\nb) Noise\n\n"
+         "How many staff work in environmental health?", 2),
+        ("The premises I am enquiring about is The Red Lion, Elm Road, and I would also like copies of its licence "
+         "conditions.", 1),
+        ("1. Which groups of patients are offered the vaccine?\n- The number of doses given in 2023\n"
+         "- The uptake rate in 2023", 1),
+        ("We are carrying out a review of library provision and would like you to provide, for each library, the "
+         "following:\n- Opening hours\n- Visitor numbers", 2),
+    ],
+)
+def test_asks_that_look_like_notes_or_leads_are_still_asked(text: str, count: int) -> None:
+    assert len(read_questions(text).questions(split_parts=False)) == count

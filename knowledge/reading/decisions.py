@@ -129,6 +129,26 @@ _NONE_MADE = re.compile(
     rf"(?:(?:has|have) been|was|were) {_MADE}\b|\bthere (?:was|were|is|are) no (?:such |agreed |formal |written )?"
     r"(?:schedules?|plans?|polic(?:y|ies)|reports?|assessments?|documents?|strateg(?:y|ies)|evaluations?|minutes|"
     r"agreements?|contracts?|correspondence|programmes?|timetables?|business case)\b")
+_GIVEN_TOO = re.compile(r"(?i)\b(?:attach(?:ed|ing)?|enclosed|please find|published|website|see below|as follows|"
+                        r"the following)\b")
+
+
+def _nothing_made(text: str, question: str) -> re.Match[str] | None:
+    """"No design solutions were agreed", "There was no schedule": the thing asked for was never made. It must
+    open the answer, be about what was asked, and come with nothing given ("The minutes are attached. No final
+    decision was made" gives the minutes)."""
+    first = (re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1) or [""])[0]
+    match = _NONE_MADE.search(first)
+    if match is None or _GIVEN_TOO.search(text):
+        return None
+    asked = {word[:6] for word in re.findall(r"[a-z]{4,}", question.lower())} - _NOT_THE_THING
+    said = {word[:6] for word in re.findall(r"[a-z]{4,}", first.lower())} - _NOT_THE_THING
+    return match if asked & said else None
+
+
+_NOT_THE_THING = {"please", "provi", "provid", "copies", "copy", "there", "these", "those", "that", "this", "with",
+                  "have", "been", "were", "from", "your", "which", "when", "where", "details", "detail", "actual",
+                  "agreed", "made", "list", "dates", "date"}
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|dates?|schedules?|evaluations?)\b")
@@ -302,7 +322,7 @@ def classify_disposition(
             and not _YES_NO.match(question):
         # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
         # held; asked how many, or whether any, the same words are an answer (a zero, a no).
-        not_held = _NONE_MADE.search(text) or _BARE_NONE.match(text)
+        not_held = _nothing_made(text, question) or _BARE_NONE.match(text)
     if not_held is None and question and _FOLLOW_UP.match(question) and not _QUANTITY_ASKED.search(question):
         # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held
         # (asked how many, "None" is a zero).

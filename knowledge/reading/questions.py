@@ -263,17 +263,19 @@ _PROCEDURAL = re.compile(
     # A fee for the request ("if I am to be charged"), not "will these costs be charged to the Trust?".
     r"(?:if|whether|should) (?:i|we) (?:\w+ ){0,2}?(?:be|am|are) charged|(?:be|being) charged (?:a fee|for (?:this|my) "
     r"request|for (?:the |this )?information)|"
-    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit|modify) (?:my|the|this) request|adjust it|"
-    r"practical difficulties|^dear [\w .'-]{0,40}\w(?=,?$)|"
+    r"(?:refine|narrow|adjust|reduce|amend|restrict|limit|modify) (?:my|the|this) request\b(?! process)|adjust it|"
+    r"\bif (?:you are |you're |there are )?(?:encountering|experiencing|having|facing|you (?:encounter|have)) "
+    r"(?:any )?practical difficulties|^dear [\w .'-]{0,40}\w(?=,?$)|"
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
-    r"(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to\b|"
+    r"^(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to "
+    r"(?:me|us|my|our|\[|this|the (?:above |following )?(?:e-?mail )?address)|"
     r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not"
     r" (?:available|held|recorded) for (?:all|"
     r"every|each|the whole|some|any)\b|"
-    r"if (?:some|any|the|this) (?:of the )?(?:data|information) (?:is|are) not held\b|"
-    r"(?:provide|send|give) what(?:ever)? (?:is|you (?:find|consider)) (?:convenient|available|possible|reasonable)|"
+    r"\bif\b[^.]{0,120}\b(?:provide|send|give) what(?:ever)? (?:is|you (?:find|consider)) (?:convenient|available|"
+    r"possible|reasonable)(?=\W*$)|"
     r"(?:provide|send|give) (?:me )?(?:the|whatever|any) (?:information|data) (?:that )?(?:is|you have|you hold) "
     r"(?:available|to hand)|"
     r"(?:i am|i'm) (?:asking|requesting|writing) (?:this )?under (?:the )?(?:freedom|foi|environmental)|"
@@ -543,7 +545,7 @@ _MID_CLAUSE_END = re.compile(r"(?i)\b(?:of|the|a|an|to|for|in|on|with|by|from|an
 
 _PLEASE_ASK = re.compile(r"(?i)^(?:please|kindly|could you|can you|would you)\b[^.?!:;]*\w$")
 _SCOPE_START = re.compile(r"(?:For|Within|Across|Spanning|Covering|Between|During) (?:the|each|every|all|your|this|"
-                          r"these|those|both|any)\b")
+                          r"these|those|both|any)\b(?! (?:avoidance|attention|purposes?|sake|record)\b)")
 
 
 def _joined_continuations(lines: list[str]) -> list[str]:
@@ -561,7 +563,8 @@ def _joined_continuations(lines: list[str]) -> list[str]:
         mid_clause = bool(out) and bool(_MID_CLAUSE_END.search(out[-1])) and line[:1].isdigit()
         # "Please provide the names and numbers" then "For the heads of service within ...": the ask's scope.
         scope_wrap = bool(out) and len(out[-1].split()) >= 6 and bool(_PLEASE_ASK.match(out[-1])) and \
-            bool(_SCOPE_START.match(line)) and "?" not in line
+            bool(_SCOPE_START.match(line)) and "?" not in line and not _asks_itself(line) and not re.search(
+                r"(?i)\b(?:please|provide|state|tell|how|what|confirm|list)\b", line)
         if out and out[-1] and (line[:1].islower() or short_tail or comma_wrap or mid_clause or scope_wrap) and \
                 not re.search(r"[.?!:;]$", out[-1]) and _marker(line, "")[0] is None and not _MARKER_ONLY.match(line):
             out[-1] = f"{out[-1]} {line}"
@@ -737,9 +740,10 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             if not stack and node.kind is ItemKind.NUMBERED and _CHOICE_PROMPT.search(line.text):
                 # "1. Do you fund tutoring? (please indicate all options that apply)" then "Option a) Yes, ...",
                 # its bullets and sub-bullets: one question of a form, answered as one, up to the next number.
-                while index < len(lines) and (lines[index].kind is not ItemKind.NUMBERED or bool(
-                        _PERIOD_LABEL.match(lines[index].text))) and not (
-                        lines[index].text and _is_procedural(lines[index].text)):
+                while index < len(lines) and lines[index].text and (lines[index].kind is not ItemKind.NUMBERED or
+                                                                     bool(_PERIOD_LABEL.match(lines[index].text))) \
+                        and not _is_procedural(lines[index].text) and not (
+                        lines[index].kind is None and _asks_itself(lines[index].text)):
                     if re.search(r"\w{2}", lines[index].text):
                         node.children.append(_Node(ItemKind.DIMENSION, "", lines[index].text))
                     index += 1
@@ -850,6 +854,7 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             len(stem.split()) <= 8 or (_FOLLOWING_INFORMATION.search(stem) and len(stem.split()) <= 30)) else ""
         if not pending_stem:
             _release(stem, stem_used, roots, left_out)
+        followed_question = after_item
         stem, stem_used, after_item = "", False, False
         next_item = _next_is_item(lines, index)
         if _EXAMPLE_LEAD.match(text) and next_item:
@@ -860,8 +865,15 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 index += 1
             continue
         if _introduces(text) and next_item and _FOLLOWING_BELOW.search(text) and not _SPECIFIC_ASK.search(text) and \
-                _asking_list_follows(lines, index):
+                not _SCOPED.search(text) and _asking_list_follows(lines, index):
             left_out.append(text)  # "Please provide the following answer and data requests below." then the asks
+            continue
+        if _introduces(text) and next_item and not pending_stem and roots and followed_question and \
+                roots[-1].kind is ItemKind.PROSE and not roots[-1].children and \
+                len(sentences_of(text)) == 1 and _REFERS_BACK.search(text):
+            # "Please provide the numbers of pupils with an EHCP." then "I would like the number in each group
+            # educated in:" and its list: the list breaks down the ask before it, one question.
+            stem = f"{roots.pop().text} {text}"
             continue
         if _introduces(text) and next_item:
             if pending_stem:
@@ -938,7 +950,8 @@ def _qualifiers_joined(items: list[RequestItem]) -> list[RequestItem]:
     question: what its answer should hold, not a question of its own."""
     out: list[RequestItem] = []
     for item in items:
-        if out and item.kind in (ItemKind.PROSE, ItemKind.LINE) and not item.parts and not item.stem and \
+        if out and out[-1].kind is ItemKind.PROSE and item.kind in (ItemKind.PROSE, ItemKind.LINE) and \
+                not item.parts and not item.stem and \
                 _QUALIFIES_LAST.match(item.text) and "?" not in item.text and not _SPECIFIC_ASK.search(item.text) \
                 and len(item.text.split()) <= 40:
             out[-1] = replace(out[-1], text=f"{out[-1].text} {item.text}".strip())
@@ -950,7 +963,8 @@ def _qualifiers_joined(items: list[RequestItem]) -> list[RequestItem]:
 _ENQUIRING_ABOUT = re.compile(r"(?i)^(?:the )?(?:business|premises|property|properties|school|site|address|location|"
                               r"establishment|restaurant|shop|company|organi[sz]ation|road|street|case|application)s? "
                               r"(?:that )?(?:i am|i'm|we are|we're|i was) (?:enquiring|inquiring|asking|requesting|"
-                              r"writing|referring) (?:about|to)\b[^?]{0,30}\b(?:is|are)\b[^?]*$")
+                              r"writing|referring) (?:about|to)\b[^?]{0,30}\b(?:is|are)\b"
+                              r"(?:(?!\b(?:please|would like|tell me|provide|and i|also)\b)[^?;])*$")
 
 
 _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:defined|described|understood|"
@@ -960,7 +974,9 @@ _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:de
 
 _CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducting|carrying out|undertaking|doing|"
                            r"compiling|working on)\b[^.?!]{0,80}\b(?:research|study|survey|project|report|review|"
-                           r"investigation|dissertation|thesis|article)\b[^.?!]{0,160}:\s*$|^(?:i|we) (?:am|are) "
+                           r"investigation|dissertation|thesis|article)\b"
+                           r"(?:(?!\b(?:please|would like|could you|can you|request that|provide|tell me|ask)\b)[^.?!])"
+                           r"{0,160}:\s*$|^(?:i|we) (?:am|are) "
                            r"(?:currently )?researching\b[^.?!]{0,80}:\s*$")
 
 
@@ -1064,7 +1080,9 @@ def _labels_answer_to(question: str, text: str) -> bool:
         return True  # "Please select one option:" then "a) Sent for recycling", "b) Other, please specify"
     if _WHICH_OF_THE_FOLLOWING.search(question) and 0 < len(label.split()) <= 8 and not _asks_itself(label):
         return True  # "which of the following do you require of each animal" then "o Name", "o Breed"
-    if _WHICH_KINDS.search(question) and 0 < len(label.split()) <= 14 and not _FULL_QUESTION.match(label):
+    if _WHICH_KINDS.search(question) and 0 < len(label.split()) <= 14 and not _FULL_QUESTION.match(label) and \
+            not _SPECIFIC_ASK.search(label) and not re.match(r"(?i)(?:the )?(?:number|total|cost|uptake|rate|amount)\b|"
+                                                             r"(?:any|copies|whether|of (?:those|these))\b", label):
         return True  # "which categories of pupils are eligible?" then "Looked-after children", "Whoever applies?"
     return question.rstrip().endswith("?") and _asks_itself(question) and 0 < len(label.split()) <= 8 and \
         not _asks_itself(label) and not label.endswith("?")
@@ -1090,9 +1108,10 @@ def _is_entry_of(text: str) -> bool:
         (text.rstrip().endswith((";", ",")) or text[:1].islower() or len(text.split()) <= 6)
 
 
-_CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle|indicate) (?:one|an?|all|the|"
-                            r"any)?\s*(?:applicable )?(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}"
-                            r":?\s*$|"
+_CHOICE_PROMPT = re.compile(r"(?i)\b(?:please )?(?:select|choose|pick|tick|circle) (?:one|an?|all|the|any)?\s*"
+                            r"(?:options?|answers?|(?:that|which) apply|from)\b[^?]{0,40}:?\s*$|"
+                            r"\b(?:please )?indicate (?:all|any|each|one|the)? ?(?:applicable )?(?:options?|"
+                            r"(?:that|which) apply)\b[^?]{0,40}:?\s*$|"
                             r"\b(?:please )?(?:answer|complete|tick|mark) (?:each|every|all|any) (?:options?|boxe?s?|"
                             r"(?:that|which) apply)\b[^?]{0,30}$|"
                             r"^(?:please )?(?:answer|reply|respond) (?:with )?(?:yes or no|yes/no|y/n)\W*$|"
@@ -1448,6 +1467,9 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
+_REFERS_BACK = re.compile(r"(?i)\b(?:in|for|of|within) (?:each|every) (?:(?:such )?(?:group|category|cohort)|of "
+                          r"(?:these|those|them|the above))\b|\b(?:of|for) (?:these|those|them|the above)"
+                          r"(?: (?:children|pupils|people|cases|staff|groups))?\s*(?:,|:|$)")
 _QUALIFIES_LAST = re.compile(r"(?i)^(?:please (?:also )?include|please (?:provide|give|supply|send) (?:a )?separate "
                              r"(?:\w+ ){1,2}for each)\b")
 _ALSO_INCLUDE = re.compile(r"(?i)^(?:please (?:also )?include|(?:and )?including)\b")
@@ -1477,6 +1499,9 @@ _ASKS_TOO = re.compile(r"(?i)\b(?:please|kindly|can you|could you|would you|will
                        r"tell me|let me know)\b")
 
 
+# "For each of the financial years 2021/22 to 2023/24", "for each school": a scope the questions after it need.
+_SCOPED = re.compile(r"(?i)\bfor (?:each|every|all|the (?:last|past|financial|calendar|academic|years?|period))\b|"
+                     r"\b(?:19|20)\d\d\b")
 _FOLLOWING_LEAD = re.compile(r"(?i)\b(?:interested in|(?:like|wish|want) to (?:know|understand|see)|understanding)"
                              r"\b[^.?!]{0,20}\bthe following\b")
 
@@ -1487,7 +1512,7 @@ def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
     sentences = sentences_of(text) or [text]
     # "We are particularly interested in understanding the following from Trading Standards." leads too.
     leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence) or (
-        _FOLLOWING_LEAD.search(sentence) and _introduces(sentence))]
+        _FOLLOWING_LEAD.search(sentence) and _introduces(sentence) and not _SCOPED.search(sentence))]
     return "?" not in text and all(sentence in leads or ((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
                                                          not _ASKS_TOO.search(sentence))
                                    for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
