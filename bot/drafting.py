@@ -492,8 +492,16 @@ class Drafter:
                                                                         Regime(precedent.hit.regime or "foia"),
                                                                         regime)}
             missing = [label for label in exemptions if section_key(label) not in covered]
-            extra = "\n\n" + self.reasoning_wording(missing, question, regime, reasoning) if missing else ""
-            answer = _adapt(precedent.hit.answer, precedent.hit.authority, self.policy.authority)
+            # A past answer's dates, quoted names and business names are about its own case (another premises,
+            # another visit): only those this question states stay; its figures are marked by _adapt, years kept.
+            answer = _adapt(without_foreign_facts(precedent.hit.answer, self.trusted_text(question, exemptions, regime),
+                                                  kinds=("date", "name"), names=_CASE_NAME),
+                            precedent.hit.authority, self.policy.authority)
+            # The reasoning added for a section the past answer did not cite comes from other letters: their
+            # facts (a rating, a date, a name in another case) stay out, as in any other wording.
+            extra = "\n\n" + without_foreign_facts(
+                self.reasoning_wording(missing, question, regime, reasoning),
+                self.trusted_text(question, exemptions, regime, [precedent.hit.answer])) if missing else ""
             return render("draft/from_precedent.md", answer=answer, extra=extra).strip()
         wording = self._default_wording(question, disposition, exemptions, regime, reasoning)
         own_answers = [precedent.hit.answer] if precedent is not None and own else []
@@ -1109,6 +1117,12 @@ def _supersedes(newer: SearchHit, older: SearchHit) -> bool:
         return False
     a, b = _terms(newer.question), _terms(older.question)
     return bool(a and b) and len(a & b) / len(a | b) >= 0.7
+
+
+# A name in quotation marks ('Awaiting Inspection') or a business's name ("Elm Balti", "Fenwick Ltd").
+_CASE_NAME = re.compile(r"^['\u2018\u201c\"]|['\u2019\u201d\"]$|\b(?:ltd|limited|plc|llp|cafe|café|restaurant|bar|"
+                        r"takeaway|balti|kitchen|grill|hotel|pub|inn|shop|stores?|garage|salon|nursery|academy)\.?$",
+                        re.IGNORECASE)
 
 
 def _adapt(answer: str, their_authority: str, our_authority: str) -> str:

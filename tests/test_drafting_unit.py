@@ -1070,3 +1070,15 @@ def test_reasoning_that_says_release_would_not_be_in_the_public_interest_is_kept
     keep = _reasoning("Disclosing the harbour plans would prejudice crime prevention, and it would not be in the "
                       "public interest to disclose them.", 0.6, OUR_NAME)
     assert drafter.reasoning_for("s31(1)(a)", "Copies of the harbour plans.", Regime.FOIA, {"s31": [keep]})
+
+
+def test_a_reused_own_answer_about_another_case_keeps_its_shape_not_its_dates_or_business_names(
+        drafter: Drafter) -> None:
+    question = "Please provide reports of food hygiene inspections of the premises."
+    old = hit("f", 0.93, "disclosed", question=question, authority=OUR_NAME,
+              answer="The premises came under new ownership on 15/11/2023 and is 'Awaiting Inspection'. "
+                     "Visit report: Elm Balti, food hygiene inspection.")
+    wording = drafter.draft(question, [cand(old)], Regime.FOIA).options[0].wording
+    assert "came under new ownership on [date]" in wording
+    assert "Awaiting Inspection" not in wording
+    assert "Elm Balti" not in wording
