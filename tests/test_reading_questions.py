@@ -847,3 +847,14 @@ def test_a_list_lead_that_breaks_down_the_ask_before_it_is_one_question_with_it(
 )
 def test_asks_that_look_like_notes_or_leads_are_still_asked(text: str, count: int) -> None:
     assert len(read_questions(text).questions(split_parts=False)) == count
+
+
+def test_a_summary_restated_in_detail_below_is_not_a_question_of_its_own() -> None:
+    text = ("I would like to know the parking budget for the last three years and whether permit fees funded it.\n"
+            "To assist you, I have outlined below the specific details I am seeking:\n"
+            "1. Total parking budget for each year\n2. Were permit fees the sole source of funding?")
+    assert read_questions(text).questions() == ["Total parking budget for each year",
+                                                "Were permit fees the sole source of funding?"]
+    also = ("Please provide the total parking budget for 2023.\nI would also like the following details:\n"
+            "1. How many permits were issued?\n2. How many were refused?")
+    assert len(read_questions(also).questions()) == 3

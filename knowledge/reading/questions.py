@@ -875,6 +875,14 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # educated in:" and its list: the list breaks down the ask before it, one question.
             stem = f"{roots.pop().text} {text}"
             continue
+        if _introduces(text) and next_item and not pending_stem and roots and followed_question and \
+                roots[-1].kind is ItemKind.PROSE and not roots[-1].children and _DETAILS_BELOW.search(text) and \
+                sum(line.kind in (ItemKind.NUMBERED, ItemKind.LETTERED) for line in lines[index:]) >= 2:
+            # "I would like to know the total budget and whether fees funded it." then "To assist you, I have set
+            # out below the specific details I am seeking:" and a numbered list: the list restates the summary.
+            left_out.append(roots.pop().text)
+            left_out.append(text)
+            continue
         if _introduces(text) and next_item:
             if pending_stem:
                 left_out.append(pending_stem)
@@ -1467,6 +1475,8 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
+_DETAILS_BELOW = re.compile(r"(?i)^(?:to (?:assist|help) you\b[^.?!:]{0,60}|more specifically,?|specifically,?|"
+                            r"in (?:more )?detail,?)\b[^.?!]{0,60}\b(?:below|as follows|the following)\b[^.?!]{0,60}:?\s*$")
 _REFERS_BACK = re.compile(r"(?i)\b(?:in|for|of|within) (?:each|every) (?:(?:such )?(?:group|category|cohort)|of "
                           r"(?:these|those|them|the above))\b|\b(?:of|for) (?:these|those|them|the above)"
                           r"(?: (?:children|pupils|people|cases|staff|groups))?\s*(?:,|:|$)")
