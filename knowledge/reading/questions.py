@@ -1475,8 +1475,9 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
-_DETAILS_BELOW = re.compile(r"(?i)^(?:to (?:assist|help) you\b[^.?!:]{0,60}|more specifically,?|specifically,?|"
-                            r"in (?:more )?detail,?)\b[^.?!]{0,60}\b(?:below|as follows|the following)\b[^.?!]{0,60}:?\s*$")
+_DETAILS_BELOW = re.compile(r"(?i)^(?:to (?:assist|help) you\b[^.?!:]{0,60}|(?:more )?specifically,?|"
+                            r"in (?:more )?detail,?)\b[^.?!]{0,60}\b(?:below|as follows|the following)\b"
+                            r"[^.?!]{0,60}:?\s*$")
 _REFERS_BACK = re.compile(r"(?i)\b(?:in|for|of|within) (?:each|every) (?:(?:such )?(?:group|category|cohort)|of "
                           r"(?:these|those|them|the above))\b|\b(?:of|for) (?:these|those|them|the above)"
                           r"(?: (?:children|pupils|people|cases|staff|groups))?\s*(?:,|:|$)")
