@@ -495,7 +495,7 @@ class Drafter:
             # A past answer's dates, quoted names and business names are about its own case (another premises,
             # another visit): only those this question states stay; its figures are marked by _adapt, years kept.
             answer = _adapt(without_foreign_facts(precedent.hit.answer, self.trusted_text(question, exemptions, regime),
-                                                  kinds=("date", "name"), names=_CASE_NAME),
+                                                  kinds=("date", "name"), names=names_a_case),
                             precedent.hit.authority, self.policy.authority)
             # The reasoning added for a section the past answer did not cite comes from other letters: their
             # facts (a rating, a date, a name in another case) stay out, as in any other wording.
@@ -1119,10 +1119,31 @@ def _supersedes(newer: SearchHit, older: SearchHit) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.7
 
 
-# A name in quotation marks ('Awaiting Inspection') or a business's name ("Elm Balti", "Fenwick Ltd").
-_CASE_NAME = re.compile(r"^['\u2018\u201c\"]|['\u2019\u201d\"]$|\b(?:ltd|limited|plc|llp|cafe|café|restaurant|bar|"
-                        r"takeaway|balti|kitchen|grill|hotel|pub|inn|shop|stores?|garage|salon|nursery|academy)\.?$",
-                        re.IGNORECASE)
+_BUSINESS = re.compile(r"(?i)\b(?:ltd|limited|plc|llp|cafe|café|restaurant|bar|takeaway|balti|kitchen|grill|hotel|"
+                       r"pub|inn|shop|stores?|garage|salon|nursery|academy)\.?(?:'s)?$")
+_PERSON_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|dr|pc|sgt|inspector|officer|councillor|cllr|by|owner,?|"
+                            r"manager,?)\.?\s*$")
+_OURS_BEFORE = re.compile(r"(?i)\b(?:the council's|our|the authority's)\s*$")
+_STREET_AFTER = re.compile(r"^\s*(?:road|street|lane|avenue|square|close|drive|way|place)\b", re.IGNORECASE)
+_STREET = re.compile(r"(?i)\b(?:road|street|lane|avenue|square|close|drive)$")
+_TITLE_WORD = re.compile(r"(?i)\b(?:plan|policy|code|strategy|scheme|guidance|practice|charter|standards?)\W*$")
+
+
+def names_a_case(text: str, name: str) -> bool:
+    """Whether a name in a past answer is about that answer's own case: a business ("Elm Balti", "Fenwick Ltd"),
+    a person ("inspected by Sarah Jones", "Mr Patel"), a street, or a status in quotation marks ('Awaiting
+    Inspection'); not the council's own services ("the Council's One Stop Shop") or a document's title."""
+    for match in re.finditer(re.escape(name), text):
+        before, after = text[max(0, match.start() - 25): match.start()], text[match.end(): match.end() + 12]
+        if _OURS_BEFORE.search(before) or _TITLE_WORD.search(name.rstrip("'\u2019")) or re.match(
+                r"(?i)(?:the )?(?:council|authority)'s\b", name):
+            continue
+        quoted = before.endswith(("'", "\u2018", '"', "\u201c")) and (
+            name.endswith(("'", "\u2019")) or after.startswith(("'", "\u2019", '"', "\u201d")))
+        if quoted or _BUSINESS.search(name) or _PERSON_BEFORE.search(before) or _STREET_AFTER.match(after) or \
+                _STREET.search(name):
+            return True
+    return False
 
 
 def _adapt(answer: str, their_authority: str, our_authority: str) -> str:

@@ -10,7 +10,7 @@ caseworker to fill ([figure], [date], [name]).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # Words that start with a capital in letters without naming anything particular.
@@ -109,23 +109,19 @@ def foreign_facts(text: str, allowed: Iterable[str]) -> list[Fact]:
 
 
 def without_foreign_facts(text: str, allowed: Iterable[str], kinds: Iterable[str] = ("figure", "date", "name"),
-                          names: re.Pattern[str] | None = None) -> str:
+                          names: Callable[[str, str], bool] | None = None) -> str:
     """The text with each foreign fact replaced by a placeholder for the caseworker to fill: only facts of the
-    given kinds, and only names that `names` matches where it is given."""
+    given kinds, and only names for which `names(text, name)` holds where it is given."""
     out = text
     wanted = set(kinds)
     chosen = [fact for fact in foreign_facts(text, list(allowed)) if fact.kind in wanted and (
-        fact.kind != "name" or names is None or names.search(_quoted(text, fact.literal or fact.text)))]
+        fact.kind != "name" or names is None or names(text, fact.literal or fact.text))]
     for fact in sorted(chosen, key=lambda f: -len(f.literal or f.text)):
+        words = fact.literal or fact.text
+        words = words.rstrip("'\u2019") or words  # a closing quotation mark stays: '[name]'
         placeholder = {"figure": "[figure]", "date": "[date]", "name": "[name]"}[fact.kind]
-        out = re.sub(rf"(?<![\w\[]){re.escape(fact.literal or fact.text)}(?![\w\]])", placeholder, out)
+        out = re.sub(rf"(?<![\w\[]){re.escape(words)}(?![\w\]])", placeholder, out)
     return out
-
-
-def _quoted(text: str, literal: str) -> str:
-    """The name with the quotation marks around it in the text, if any ('Awaiting Inspection')."""
-    match = re.search(rf"['\u2018\u201c\"]?{re.escape(literal)}['\u2019\u201d\"]?", text)
-    return match.group(0) if match else literal
 
 
 def _normal(text: str) -> str:

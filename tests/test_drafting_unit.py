@@ -20,8 +20,10 @@ from bot.drafting import (
     in_request_context,
     is_own_precedent,
     map_exemptions,
+    names_a_case,
     restate_question,
 )
+from bot.facts import without_foreign_facts
 from bot.models import Cue, CueKind, WarningKind
 from knowledge.embeddings import SentenceEmbeddings
 from knowledge.exemptions import ExemptionLibrary, load_library
@@ -1080,5 +1082,17 @@ def test_a_reused_own_answer_about_another_case_keeps_its_shape_not_its_dates_or
                      "Visit report: Elm Balti, food hygiene inspection.")
     wording = drafter.draft(question, [cand(old)], Regime.FOIA).options[0].wording
     assert "came under new ownership on [date]" in wording
-    assert "Awaiting Inspection" not in wording
+    assert "'[name]'" in wording
     assert "Elm Balti" not in wording
+
+
+def test_a_reused_answer_keeps_the_councils_own_services_and_titles_but_not_the_people_of_its_case() -> None:
+    allowed = ["Please provide reports of food hygiene inspections of the premises.", OUR_NAME]
+    text = ("Inspected by Sarah Jones; the owner, Mr John Patel, was advised at 12 Elm Road. Fenwick Ltd's manager "
+            "attended. Businesses register with the Council's One Stop Shop. Our 'Food Law Enforcement Plan' is "
+            "published. Minutes of the Governors' meetings are kept.")
+    kept = without_foreign_facts(text, allowed, kinds=("date", "name"), names=names_a_case)
+    for name in ("Sarah Jones", "John Patel", "Elm Road", "Fenwick"):
+        assert name not in kept
+    for words in ("Council's One Stop Shop", "'Food Law Enforcement Plan'", "Governors' meetings"):
+        assert words in kept

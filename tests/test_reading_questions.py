@@ -815,6 +815,10 @@ def test_a_list_lead_that_breaks_down_the_ask_before_it_is_one_question_with_it(
     text = ("Please provide the number of pupils with an EHCP in Ashcombe, primary and secondary separately.\n"
             "I would like the number in each group currently educated in:\n- A mainstream school\n- A special school")
     assert len(read_questions(text).questions(split_parts=False)) == 1
+    own_measure = ("Please provide the number of fly-tipping incidents reported in 2023.\n"
+                   "Please tell me the cost of clearing them for each of these:\n- Household waste\n- Rubble")
+    assert read_questions(own_measure).questions()[0] == (
+        "Please provide the number of fly-tipping incidents reported in 2023.")
     fresh = ("Please provide the number of pupils with an EHCP in Ashcombe.\n"
              "I would also like to know the following:\n- How many appeals were lodged?\n- How many were upheld?")
     assert len(read_questions(fresh).questions()) == 3
@@ -852,9 +856,14 @@ def test_asks_that_look_like_notes_or_leads_are_still_asked(text: str, count: in
 def test_a_summary_restated_in_detail_below_is_not_a_question_of_its_own() -> None:
     text = ("I would like to know the parking budget for the last three years and whether permit fees funded it.\n"
             "To assist you, I have outlined below the specific details I am seeking:\n"
-            "1. Total parking budget for each year\n2. Were permit fees the sole source of funding?")
-    assert read_questions(text).questions() == ["Total parking budget for each year",
+            "1. Total parking budget for each of the last three years\n2. Were permit fees the sole source of "
+            "funding?")
+    assert read_questions(text).questions() == ["Total parking budget for each of the last three years",
                                                 "Were permit fees the sole source of funding?"]
+    further = ("How many parking fines did Ashcombe issue in 2023?\n"
+               "To assist you, I have set out below some further questions:\n1. How many were cancelled?\n"
+               "2. How many went to appeal?")
+    assert len(read_questions(further).questions()) == 3
     also = ("Please provide the total parking budget for 2023.\nI would also like the following details:\n"
             "1. How many permits were issued?\n2. How many were refused?")
     assert len(read_questions(also).questions()) == 3

@@ -21,7 +21,16 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from knowledge.reading.text import CELL, LIST_MARKER, cells_marked, normalise, reflow, sentences_of
+from knowledge.reading.text import (
+    CELL,
+    LIST_MARKER,
+    cells_marked,
+    containment,
+    content_words,
+    normalise,
+    reflow,
+    sentences_of,
+)
 
 
 class ItemKind(StrEnum):
@@ -869,15 +878,16 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             left_out.append(text)  # "Please provide the following answer and data requests below." then the asks
             continue
         if _introduces(text) and next_item and not pending_stem and roots and followed_question and \
-                roots[-1].kind is ItemKind.PROSE and not roots[-1].children and \
-                len(sentences_of(text)) == 1 and _REFERS_BACK.search(text):
+                roots[-1].kind is ItemKind.PROSE and not roots[-1].children and "?" not in text and \
+                len(sentences_of(text)) == 1 and _REFERS_BACK.search(text) and not _FULL_QUESTION.match(text) and \
+                _same_measure(roots[-1].text, text):
             # "Please provide the numbers of pupils with an EHCP." then "I would like the number in each group
             # educated in:" and its list: the list breaks down the ask before it, one question.
             stem = f"{roots.pop().text} {text}"
             continue
         if _introduces(text) and next_item and not pending_stem and roots and followed_question and \
                 roots[-1].kind is ItemKind.PROSE and not roots[-1].children and _DETAILS_BELOW.search(text) and \
-                sum(line.kind in (ItemKind.NUMBERED, ItemKind.LETTERED) for line in lines[index:]) >= 2:
+                not roots[-1].text.rstrip().endswith("?") and _restated_below(roots[-1].text, lines, index):
             # "I would like to know the total budget and whether fees funded it." then "To assist you, I have set
             # out below the specific details I am seeking:" and a numbered list: the list restates the summary.
             left_out.append(roots.pop().text)
@@ -1475,12 +1485,30 @@ _FULL_QUESTION = re.compile(r"(?i)^(?:then )?(?:how|what|which|when|where|who|wh
                             r"were|does|do|did|can|could|will|would|please)\b")
 
 
-_DETAILS_BELOW = re.compile(r"(?i)^(?:to (?:assist|help) you\b[^.?!:]{0,60}|(?:more )?specifically,?|"
-                            r"in (?:more )?detail,?)\b[^.?!]{0,60}\b(?:below|as follows|the following)\b"
-                            r"[^.?!]{0,60}:?\s*$")
+_DETAILS_BELOW = re.compile(r"(?i)^(?!.*\b(?:also|further|additional|other|in addition|in relation|about)\b)"
+                            r"(?:to (?:assist|help) you\b[^.?!:]{0,60}|(?:more )?specifically,?|in (?:more )?detail,?)"
+                            r"\b[^.?!]{0,60}\b(?:below|as follows|the following)\b[^.?!]{0,60}\b"
+                            r"(?:details|information) (?:i am|i'm|we are|we're) (?:seeking|requesting|looking for)\W*$")
+_MEASURE = re.compile(r"(?i)\b(number|total|cost|spend|budget|amount|figure|count|percentage|value|fine|appeal|"
+                      r"complaint|staff|payment)s?\b")
+
+
+def _same_measure(ask: str, lead: str) -> bool:
+    """The lead breaks down what the ask before it measures ("the numbers of pupils" then "the number in each
+    group"), not another measure of its own ("the cost of placements for each group")."""
+    asked = {match.lower() for match in _MEASURE.findall(ask)}
+    led = {match.lower() for match in _MEASURE.findall(lead)}
+    return bool(led) and led <= asked
+
+
+def _restated_below(summary: str, lines: list[_Line], index: int) -> bool:
+    """A numbered list follows that says again, in detail, what the summary asked (most of its words)."""
+    listed = " ".join(line.text for line in lines[index:] if line.text)
+    if sum(line.kind in (ItemKind.NUMBERED, ItemKind.LETTERED) for line in lines[index:]) < 2:
+        return False
+    return containment(content_words(summary), content_words(listed)) >= 0.5
 _REFERS_BACK = re.compile(r"(?i)\b(?:in|for|of|within) (?:each|every) (?:(?:such )?(?:group|category|cohort)|of "
-                          r"(?:these|those|them|the above))\b|\b(?:of|for) (?:these|those|them|the above)"
-                          r"(?: (?:children|pupils|people|cases|staff|groups))?\s*(?:,|:|$)")
+                          r"(?:these|those|them|the above))\b")
 _QUALIFIES_LAST = re.compile(r"(?i)^(?:please (?:also )?include|please (?:provide|give|supply|send) (?:a )?separate "
                              r"(?:\w+ ){1,2}for each)\b")
 _ALSO_INCLUDE = re.compile(r"(?i)^(?:please (?:also )?include|(?:and )?including)\b")
