@@ -867,3 +867,11 @@ def test_a_summary_restated_in_detail_below_is_not_a_question_of_its_own() -> No
     also = ("Please provide the total parking budget for 2023.\nI would also like the following details:\n"
             "1. How many permits were issued?\n2. How many were refused?")
     assert len(read_questions(also).questions()) == 3
+
+
+def test_could_you_include_and_its_fields_after_a_question_say_what_its_answer_holds() -> None:
+    text = ("Would it be possible to publish the fleet details of the grounds maintenance trucks on the next open "
+            "data update?\nAs with the vans, could you include\nFleet Number\nMake & Model\nUser (Parks, Rangers)")
+    questions = read_questions(text).questions(split_parts=False)
+    assert len(questions) == 1
+    assert "Make & Model" in questions[0]

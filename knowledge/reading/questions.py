@@ -968,11 +968,14 @@ def _qualifiers_joined(items: list[RequestItem]) -> list[RequestItem]:
     question: what its answer should hold, not a question of its own."""
     out: list[RequestItem] = []
     for item in items:
+        fields = all(part.kind in (ItemKind.LINE, ItemKind.DIMENSION) and not _asks_itself(part.text)
+                     for part in item.parts)
         if out and out[-1].kind is ItemKind.PROSE and item.kind in (ItemKind.PROSE, ItemKind.LINE) and \
-                not item.parts and not item.stem and \
+                fields and not item.stem and \
                 _QUALIFIES_LAST.match(item.text) and "?" not in item.text and not _SPECIFIC_ASK.search(item.text) \
                 and len(item.text.split()) <= 40:
-            out[-1] = replace(out[-1], text=f"{out[-1].text} {item.text}".strip())
+            # "As per what you do with vehicles, could you include" then "Fleet Number", "Make & Model": fields.
+            out[-1] = replace(out[-1], text=f"{out[-1].text} {item.question}".strip())
             continue
         out.append(item)
     return out
@@ -1510,7 +1513,8 @@ def _restated_below(summary: str, lines: list[_Line], index: int) -> bool:
 _REFERS_BACK = re.compile(r"(?i)\b(?:in|for|of|within) (?:each|every) (?:(?:such )?(?:group|category|cohort)|of "
                           r"(?:these|those|them|the above))\b")
 _QUALIFIES_LAST = re.compile(r"(?i)^(?:please (?:also )?include|please (?:provide|give|supply|send) (?:a )?separate "
-                             r"(?:\w+ ){1,2}for each)\b")
+                             r"(?:\w+ ){1,2}for each|(?:as (?:per|with) [^.?!,]{1,40}, )?(?:could|can|would) you "
+                             r"(?:also )?include(?=\W*$))")
 _ALSO_INCLUDE = re.compile(r"(?i)^(?:please (?:also )?include|(?:and )?including)\b")
 
 
