@@ -304,6 +304,17 @@ def test_a_correction_sent_in_place_of_an_earlier_reply_keeps_its_answers() -> N
     assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
 
 
+def test_a_reply_that_says_the_one_before_was_wrong_replaces_it() -> None:
+    wrong = ("Dear Kim,\nThe council does not respond to unsolicited requests about procurement.\nYours sincerely,\n"
+             "Trees Team")
+    right = ("Dear Kim,\nWe apologise for the response we sent on 3 May 2024, which was wrong. We are replacing it "
+             "today with the following:\n1. The council felled 298 street trees in 2023.\n2. The names are withheld "
+             "under section 40(2).\n3. The policy is published on our website.\nYours sincerely,\nTrees Team")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-05-03", wrong),
+                          ("incoming", "2024-06-01", right))
+    assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
+
+
 def test_an_hours_estimate_called_manifestly_unreasonable_refuses_on_cost() -> None:
     from knowledge.models import Regime
     question = "The total number of bridge closures in 2024."

@@ -155,7 +155,11 @@ _WITHDRAWAL_SENTENCE = re.compile(r"[^.!?\n]*\b(?:in error|disregard|incomplete|
 _WITHDRAWS_PREVIOUS = re.compile(
     r"(?i)\b(?:(?:was|were|been) sent (?:to you )?in error|please (?:disregard|ignore) (?:the|our|my) (?:previous|"
     r"earlier|last) (?:response|reply|e-?mail|message|letter)|(?:response|reply|e-?mail|letter) (?:was|is) "
-    r"(?:incomplete|withdrawn)\b)")
+    r"(?:incomplete|withdrawn)\b|"
+    # "We apologise for the response we sent on 27 August, which was wrong. We are replacing it today with ..."
+    r"(?:response|reply|e-?mail|letter) (?:we|i) sent (?:to )?(?:you )?(?:on [^.!?]{1,30}?)?,? which was (?:wrong|"
+    r"incorrect|inaccurate)\b|(?:replaces|supersedes) (?:our|the|my) (?:previous|earlier|original) (?:response|reply|"
+    r"letter)\b)")
 
 
 # "Could I ask instead for the same information but just for the last two years?": the request as narrowed
