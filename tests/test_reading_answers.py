@@ -366,6 +366,17 @@ def test_refuse_collection_and_postcodes_in_a_blanket_answer_are_no_refusal() ->
     assert "unable" not in answers[0][0]
 
 
+def test_a_blanket_sentence_naming_two_items_answers_those_two_and_a_late_reply_apology_refuses_nothing() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. How much did Ashcombe spend on barristers' fees in 2023?\n"
+           "2. How much did Ashcombe spend on agency solicitors' fees in 2023?\n"
+           "3. How much did Ashcombe spend on advocates' fees in 2023?\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nHere is the spend on agency solicitors' fees for tribunal hearings.\n2023 - £86,890.35\n"
+             "We do not hold information on the spend on barristers' fees or advocates' fees.\n"
+             "We have breached section 10 of the Act by replying late, for which we apologise.")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-03-29", reply))
+    assert [a[1] for a in answers] == [D.NOT_HELD, D.DISCLOSED, D.NOT_HELD]
+
+
 def test_a_blanket_refusal_keeps_its_reasoning_whole() -> None:
     reply = ("Dear Kim,\nThe information you have requested is exempt under section 12, as finding it would exceed "
              "the cost limit. We do not record the length of each hearing in a form that allows a report.")

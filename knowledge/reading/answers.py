@@ -296,7 +296,9 @@ _EXCEPTION = re.compile(
 
 
 # The rest of a blanket answer refuses too. Not "refuse collection", not a postcode ("S10 2HH"), not a cost given.
-_REFUSING = re.compile(r"\bexempt|\bsection\s+\d|\bs\.?\s?\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
+# Sections 1, 10, 16, 17, 45, 46 and 50 are duties, time limits and codes ("we have breached section 10").
+_REFUSING = re.compile(r"\bexempt|\bsection\s+(?!(?:1|10|16|17|45|46|50)\b)\d|"
+                       r"\bs\.?\s?\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
                        r"(?:cost|appropriate|fees?) limit|cost (?:more than|over|in excess of) £|\b(?:18|24) hours|"
                        r"withh[eo]ld|refus(?:al|ed|ing)\b|refuse (?:to|your|this)\b|vexatious", re.IGNORECASE)
 # "We do not hold the information you have asked for": the sentence is about the whole request, whichever
@@ -325,13 +327,15 @@ def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: 
             spread[word] = spread.get(word, 0) + 1
     exceptions: dict[int, list[str]] = {}
     kept: list[str] = []
-    # Sentences over the body's lines: a reply may still be wrapped where its sentences run on.
-    for sentence in sentences_of(" ".join(body.split())):
-        owner = _sole_owner(sentence, stems, spread) if _EXCEPTION.search(sentence) and (
-            not _SPEAKS_FOR_ALL.search(sentence) or _QUESTION_NUMBER.search(sentence)) else None
-        if owner is None:
+    # Sentences over the body's lines: a reply may still be wrapped where its sentences run on, but a line that
+    # ends on a figure ("2023 - £138,638.86") ends its sentence.
+    flat = re.sub(r"(?<=\d)[ \t]*\n(?=[ \t]*[A-Z][a-z])", ". ", body)
+    for sentence in sentences_of(" ".join(flat.split())):
+        owners = _owners(sentence, stems, spread) if _EXCEPTION.search(sentence) and (
+            not _SPEAKS_FOR_ALL.search(sentence) or _QUESTION_NUMBER.search(sentence)) else []
+        if not owners:
             kept.append(sentence)
-        else:
+        for owner in owners:
             exceptions.setdefault(owner, []).append(sentence)
     rest = " ".join(kept)
     if not exceptions or len(exceptions) == len(targets) or not re.search(r"[A-Za-z]{3}", rest) or \
@@ -350,14 +354,22 @@ def _without(body: str, sentences: list[str]) -> str:
     return "\n".join(line.strip() for line in body.splitlines() if line.strip())
 
 
-def _sole_owner(sentence: str, stems: dict[int, set[str]], spread: dict[str, int]) -> int | None:
-    """The one item whose distinctive words the sentence names, weighting a word by how few items share it."""
+def _owners(sentence: str, stems: dict[int, set[str]], spread: dict[str, int]) -> list[int]:
+    """The items whose distinctive words the sentence names, weighting a word by how few items share it: one
+    clearly ahead of the rest, or a few named together ("barristers' fees or advocates' fees") well ahead of
+    the others, never all."""
     cue_words = {stem(w) for match in _EXCEPTION.finditer(sentence) for w in content_words(match.group(0))}
     said = {stem(w) for w in content_words(sentence)} - cue_words - _GENERIC
     scores = sorted(((sum(1 / spread[w] for w in wanted & said), index) for index, wanted in stems.items()),
                     reverse=True)
     (best, owner), (second, _) = scores[0], scores[1]
-    return owner if best >= 1.0 and best >= 1.5 * second else None
+    if best >= 1.0 and best >= 1.5 * second:
+        return [owner]
+    named = [(score, index) for score, index in scores if score >= 1.0]
+    rest = [score for score, _ in scores[len(named):]]
+    if 2 <= len(named) < len(scores) and rest and rest[0] < 0.5 * named[-1][0]:
+        return sorted(index for _, index in named)
+    return []
 
 
 _QUESTION_NUMBER = re.compile(r"(?i)\bquestions?\s?(\d{1,2})\b(?!\s*of\b)")
