@@ -315,6 +315,23 @@ def test_a_reply_that_says_the_one_before_was_wrong_replaces_it() -> None:
     assert [a[1] for a in answers] == [D.DISCLOSED, D.EXEMPT_WITHHELD, D.S21_ACCESSIBLE]
 
 
+def test_a_short_correction_or_a_quoted_complaint_does_not_wipe_out_the_answers_before_it() -> None:
+    first = ("Dear Kim,\n1. The council felled 312 street trees in 2023.\n2. The names are withheld under section "
+             "40(2).\n3. The policy is published on our website.\nYours sincerely,\nTrees Team")
+    short = ("Dear Kim,\nWe apologise for the response we sent on 3 May, which was wrong. The council felled 298 "
+             "street trees in 2023.\nYours sincerely,\nTrees Team")
+    answers = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-05-03", first),
+                          ("incoming", "2024-05-09", short))
+    assert "298" in answers[0][0]
+    assert answers[0][1] is D.DISCLOSED
+    complaint = ("Dear Kim,\nYou have said that the response we sent on 3 May, which was incorrect in your view, "
+                 "left out names. I uphold the decision to withhold the names under section 40(2).\n"
+                 "Yours sincerely,\nTrees Team")
+    upheld = read_thread(("outgoing", "2024-01-02", ASK), ("incoming", "2024-05-03", first),
+                         ("incoming", "2024-06-09", complaint))
+    assert upheld[2][1] is D.S21_ACCESSIBLE
+
+
 def test_an_hours_estimate_called_manifestly_unreasonable_refuses_on_cost() -> None:
     from knowledge.models import Regime
     question = "The total number of bridge closures in 2024."
@@ -375,6 +392,16 @@ def test_a_blanket_sentence_naming_two_items_answers_those_two_and_a_late_reply_
              "We have breached section 10 of the Act by replying late, for which we apologise.")
     answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-03-29", reply))
     assert [a[1] for a in answers] == [D.NOT_HELD, D.DISCLOSED, D.NOT_HELD]
+
+
+def test_a_sentence_that_sets_one_item_against_another_does_not_answer_both() -> None:
+    ask = ("Dear council,\nPlease provide:\n1. How much did Ashcombe spend on barristers' fees in 2023?\n"
+           "2. How much did Ashcombe spend on agency solicitors' fees in 2023?\n"
+           "3. How much did Ashcombe spend on advocates' fees in 2023?\nYours faithfully,\nKim")
+    reply = ("Dear Kim,\nPlease see the attached spreadsheet of legal spend.\nWe do not record advocates' fees "
+             "separately from barristers' fees; they are included in the figures attached.")
+    answers = read_thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-03-29", reply))
+    assert answers[0][1] is not D.NOT_HELD
 
 
 def test_a_blanket_refusal_keeps_its_reasoning_whole() -> None:

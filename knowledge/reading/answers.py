@@ -151,15 +151,17 @@ def answers_for(items: list[RequestItem], messages: list[Message],
 
 
 # "This email is incomplete and was sent to you in error. Please disregard this response."
-_WITHDRAWAL_SENTENCE = re.compile(r"[^.!?\n]*\b(?:in error|disregard|incomplete|withdrawn)\b[^.!?\n]*[.!?]?")
+_WITHDRAWAL_SENTENCE = re.compile(r"[^.!?\n]*\b(?:in error|disregard|incomplete|withdrawn|which was (?:wrong|incorrect|"
+                                  r"inaccurate)|replaces|supersedes)\b[^.!?\n]*[.!?]?")
 _WITHDRAWS_PREVIOUS = re.compile(
     r"(?i)\b(?:(?:was|were|been) sent (?:to you )?in error|please (?:disregard|ignore) (?:the|our|my) (?:previous|"
     r"earlier|last) (?:response|reply|e-?mail|message|letter)|(?:response|reply|e-?mail|letter) (?:was|is) "
     r"(?:incomplete|withdrawn)\b|"
-    # "We apologise for the response we sent on 27 August, which was wrong. We are replacing it today with ..."
+    # "We apologise for the response we sent on 27 August, which was wrong." "This letter replaces our previous
+    # response." Not "the figure in the response we sent, which was wrong, should read ...", nor a part replaced.
     r"(?:response|reply|e-?mail|letter) (?:we|i) sent (?:to )?(?:you )?(?:on [^.!?]{1,30}?)?,? which was (?:wrong|"
-    r"incorrect|inaccurate)\b|(?:replaces|supersedes) (?:our|the|my) (?:previous|earlier|original) (?:response|reply|"
-    r"letter)\b)")
+    r"incorrect|inaccurate)\s*[.!]?\s*$|^(?:this|our) (?:letter|response|reply|e-?mail) (?:replaces|supersedes) "
+    r"(?:our|the|my) (?:previous|earlier|original) (?:response|reply|letter)\s*[.!]?\s*$)")
 
 
 # "Could I ask instead for the same information but just for the last two years?": the request as narrowed
@@ -191,7 +193,8 @@ def _not_withdrawn(replies: list[Message]) -> list[Message]:
     kept: list[Message] = []
     for position, reply in enumerate(replies):
         following = replies[position + 1] if position + 1 < len(replies) else None
-        if _withdraws_previous(reply) and len(_WITHDRAWAL_SENTENCE.sub(" ", reply.text).split()) < 25:
+        rest = _WITHDRAWAL_SENTENCE.sub(" ", reply.text)
+        if _withdraws_previous(reply) and len(rest.split()) < 25 and not re.search(r"\d", rest):
             continue  # the withdrawal notice itself, answering nothing
         if following is not None and _withdraws_previous(following):
             continue
@@ -202,7 +205,8 @@ def _not_withdrawn(replies: list[Message]) -> list[Message]:
 def _withdraws_previous(reply: Message) -> bool:
     """Whether a reply withdraws the one before ("sent to you in error"), not an e-mail disclaimer ("If this
     e-mail has been sent to you in error, ...")."""
-    return any(not re.search(r"(?i)\b(?:if|where|should)\b", sentence[: match.start()])
+    return any(not re.search(r"(?i)\b(?:if|where|should)\b|\byou (?:say|consider|believe|have said|complain|feel)|"
+                             r"\bin your view\b", sentence[: match.start()])
                for sentence in re.split(r"(?<=[.!?])\s+", reply.text)
                if (match := _WITHDRAWS_PREVIOUS.search(sentence)))
 
@@ -298,7 +302,7 @@ _EXCEPTION = re.compile(
 # The rest of a blanket answer refuses too. Not "refuse collection", not a postcode ("S10 2HH"), not a cost given.
 # Sections 1, 10, 16, 17, 45, 46 and 50 are duties, time limits and codes ("we have breached section 10").
 _REFUSING = re.compile(r"\bexempt|\bsection\s+(?!(?:1|10|16|17|45|46|50)\b)\d|"
-                       r"\bs\.?\s?\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
+                       r"\bs\.?\s?(?!(?:10|16|17|45|46|50)\b)\d{2}\b(?!\s?\d[a-z]{2}\b)|\breg(?:ulation)?\.?\s+\d|"
                        r"(?:cost|appropriate|fees?) limit|cost (?:more than|over|in excess of) £|\b(?:18|24) hours|"
                        r"withh[eo]ld|refus(?:al|ed|ing)\b|refuse (?:to|your|this)\b|vexatious", re.IGNORECASE)
 # "We do not hold the information you have asked for": the sentence is about the whole request, whichever
@@ -349,7 +353,11 @@ def _blanket_exceptions(questions: list[RequestItem], targets: list[int], body: 
 def _without(body: str, sentences: list[str]) -> str:
     """The body, its lines kept, less the given sentences (matched across line breaks)."""
     for sentence in sentences:
-        pattern = r"\s+".join(re.escape(word) for word in sentence.split())
+        words = sentence.split()
+        if not words:
+            continue
+        # A full stop put after a figure at a line's end is not in the body ("2023 - £86,890.35").
+        pattern = r"\s+".join([*(re.escape(word) for word in words[:-1]), re.escape(words[-1].rstrip(".")) + r"\.?"])
         body = re.sub(pattern, "", body, count=1)
     return "\n".join(line.strip() for line in body.splitlines() if line.strip())
 
@@ -367,7 +375,9 @@ def _owners(sentence: str, stems: dict[int, set[str]], spread: dict[str, int]) -
         return [owner]
     named = [(score, index) for score, index in scores if score >= 1.0]
     rest = [score for score, _ in scores[len(named):]]
-    if 2 <= len(named) < len(scores) and rest and rest[0] < 0.5 * named[-1][0]:
+    joined = re.search(r"(?i)\b(?:or|and|nor)\b", sentence) and not re.search(
+        r"(?i)\b(?:separately from|included in|as part of|apart from|other than|in the figures?)\b", sentence)
+    if joined and 2 <= len(named) < len(scores) and rest and rest[0] < 0.5 * named[-1][0]:
         return sorted(index for _, index in named)
     return []
 
