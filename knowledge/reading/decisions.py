@@ -146,9 +146,9 @@ def _nothing_made(text: str, question: str) -> re.Match[str] | None:
     return match if asked & said else None
 
 
-_NOT_THE_THING = {"please", "provi", "provid", "copies", "copy", "there", "these", "those", "that", "this", "with",
-                  "have", "been", "were", "from", "your", "which", "when", "where", "details", "detail", "actual",
-                  "agreed", "made", "list", "dates", "date"}
+# Words of the asking and of the answer's form, not of the thing asked for (compared on their first six letters).
+_NOT_THE_THING = {word[:6] for word in "please provide copies copy there these those that this with have been were "
+                  "from your which when where details actual agreed made list dates date".split()}
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|dates?|schedules?|evaluations?)\b")
