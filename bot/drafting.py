@@ -1124,8 +1124,9 @@ _BUSINESS = re.compile(r"(?i)\b(?:ltd|limited|plc|llp|cafe|café|restaurant|bar|
 _PERSON_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|dr|pc|sgt|inspector|officer|councillor|cllr|by|owner,?|"
                             r"manager,?)\.?\s*$")
 _OURS_BEFORE = re.compile(r"(?i)\b(?:the council's|our|the authority's)\s*$")
-_STREET_AFTER = re.compile(r"^\s*(?:road|street|lane|avenue|square|close|drive|way|place)\b", re.IGNORECASE)
-_STREET = re.compile(r"(?i)\b(?:road|street|lane|avenue|square|close|drive)$")
+_STREET_WORDS = r"(?:road|street|lane|avenue|square|close|drive)"
+_STREET_AFTER = re.compile(rf"(?i)^\s*(?:{_STREET_WORDS}|way|place)\b")
+_STREET = re.compile(rf"(?i)\b{_STREET_WORDS}$")
 _TITLE_WORD = re.compile(r"(?i)\b(?:plan|policy|code|strategy|scheme|guidance|practice|charter|standards?)\W*$")
 
 

@@ -1529,10 +1529,10 @@ def _continues_item(node: _Node, text: str) -> bool:
     return bool(text[:1].islower()) and not node.children and not node.text.endswith((".", "?"))
 
 
+_FOLLOWING_BELOW = re.compile(r"(?i)\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
 _POINTS_TO_LIST = re.compile(r"(?i)\b(?:(?:in|by|under) the (?:points|questions|headings|list|items) (?:below|that "
                              r"follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$|"
-                             r"\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
-_FOLLOWING_BELOW = re.compile(r"(?i)\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
+                             + _FOLLOWING_BELOW.pattern.removeprefix("(?i)"))
 _MEANS = re.compile(r"(?i)\b(?:i|we) (?:mean|am referring to|are referring to)\b|\b(?:when|where) (?:referring|"
                     r"i refer|we refer) to\b[^.?!]{0,80}\b(?:i|we) (?:mean|include)\b")
 
