@@ -158,6 +158,8 @@ def test_questions_each_followed_by_their_answers_at_any_depth() -> None:
         ("Please provide the dates when the new crossings were installed.",
          "There was no schedule for installation as no designs were agreed.", D.NOT_HELD),
         ("How many crossing designs were agreed?", "No crossing designs were agreed.", D.DISCLOSED),
+        ("What date does your lease with the current provider end?", "N/A", D.DISCLOSED),
+        ("Please provide the inspection schedule for the depot.", "None", D.NOT_HELD),
         ("Please provide the minutes of the closure meeting.",
          "The minutes are attached. No final decision was made at that meeting.", D.DISCLOSED),
         ("Please provide the bridge inspection dates.",

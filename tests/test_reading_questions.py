@@ -875,3 +875,46 @@ def test_could_you_include_and_its_fields_after_a_question_say_what_its_answer_h
     questions = read_questions(text).questions(split_parts=False)
     assert len(questions) == 1
     assert "Make & Model" in questions[0]
+
+
+def test_a_term_defined_under_the_entries_and_notes_on_order_and_links_ask_nothing() -> None:
+    text = ("I would like to request the following information:\n"
+            "The names of all insurers the council has used in the last three years.\n"
+            "The policies held with each of those insurers in the same period.\n"
+            "Insurer refers to: a company that underwrites risk and pays claims, including brokers acting for it.\n"
+            "Please provide the requested information in the order listed above.\n"
+            "If any of this information is already publicly available, please provide a link to where I can find "
+            "it.")
+    assert read_questions(text).questions() == [
+        "The names of all insurers the council has used in the last three years.",
+        "The policies held with each of those insurers in the same period."]
+    asks = "Insurer refers to a company that pays claims; please list the insurers you used in 2023."
+    assert len(read_questions(asks).questions()) == 1
+
+
+def test_a_line_naming_the_subject_before_an_in_particular_lead_is_no_question() -> None:
+    text = ("I would like information about the council's park ranger posts for our annual survey.\n"
+            "In particular, please supply me with information relating to the following questions:\n"
+            "1. How many rangers does the council employ?\n2. How many of them work weekends?")
+    questions = read_questions(text).questions()
+    assert len(questions) == 2
+    assert not any("annual survey" in question for question in questions)
+    asked = ("How many rangers did the council employ in 2020?\nIn particular, please tell me the following:\n"
+             "1. How many rangers does the council employ now?\n2. How many of them work weekends?")
+    assert len(read_questions(asked).questions()) == 3
+
+
+def test_an_ask_about_this_area_between_two_numbers_belongs_to_the_number_before() -> None:
+    text = ("1. How many tree officers does the council employ?\n"
+            "2. Does the council have an officer who works on hedgerow surveys?\n"
+            "Please list any roles that work in this area, with their hours.\n"
+            "3. How many hedgerow surveys were made in 2023?")
+    questions = read_questions(text).questions()
+    assert len(questions) == 3
+    assert "this area" in questions[1]
+    last = ("1. How many tree officers does the council employ?\n2. Does the council survey hedgerows?\n"
+            "Please list any roles that work in this area.")
+    assert len(read_questions(last).questions()) == 3
+    quoted = ("1. How many tree officers does the council employ?\n"
+              "\u201cWe await this area's survey results\u201d - email, 3 May\n2. How many surveys were made?")
+    assert len(read_questions(quoted).questions()) == 2

@@ -151,7 +151,10 @@ _NOT_THE_THING = {word[:6] for word in "please provide copies copy there these t
                   "from your which when where details actual agreed made list dates date".split()}
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
-    r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|dates?|schedules?|evaluations?)\b")
+    r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|schedules?|evaluations?)\b")
+# Asked for dates, only a sentence that says none was made is not held: a bare "N/A" to "What date
+# does your contract end?" says there is no contract, an answer.
+_DATES_ASKED = re.compile(r"(?i)\bdates?\b")
 _LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to "
                          r"(?:the |any |your )?(?:page|web|site|document|publication|report|policy|information)|"
                          r"web ?pages? (?:address|link))\b")
@@ -318,11 +321,13 @@ def classify_disposition(
     if _OWN_DATA.search(text):
         return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
     not_held = _NOT_HELD.search(text)
-    if not_held is None and question and _DOCUMENT_ASKED.search(question) and not _QUANTITY_ASKED.search(question) \
-            and not _YES_NO.match(question):
+    if not_held is None and question and not _QUANTITY_ASKED.search(question) and not _YES_NO.match(question):
         # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
         # held; asked how many, or whether any, the same words are an answer (a zero, a no).
-        not_held = _nothing_made(text, question) or _BARE_NONE.match(text)
+        if _DOCUMENT_ASKED.search(question):
+            not_held = _nothing_made(text, question) or _BARE_NONE.match(text)
+        elif _DATES_ASKED.search(question):
+            not_held = _nothing_made(text, question)
     if not_held is None and question and _FOLLOW_UP.match(question) and not _QUANTITY_ASKED.search(question):
         # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held
         # (asked how many, "None" is a zero).

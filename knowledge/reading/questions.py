@@ -278,6 +278,12 @@ _PROCEDURAL = re.compile(
     r"(?:would|will|might|could) take too long|answer what you can|"
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
+    # "Please provide the requested information in the order listed above": the order of the answers
+    r"\b(?:in|following) the order (?:of priority|(?:listed|given|set out|shown|specified|asked) (?:above|below))|"
+    # "If any of this information is already publicly available, please provide a link to it": a pointer welcome
+    r"\bif (?:any (?:of )?|some (?:of )?|part (?:of )?)?(?:this|the|that|my requested|the requested) "
+    r"(?:information|data) is (?:already )?(?:publicly available|published|in the public domain|"
+    r"available (?:online|on your website))|"
     r"^(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to "
     r"(?:me|us|my|our|\[|this|the (?:above |following )?(?:e-?mail )?address)|"
     r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not"
@@ -800,6 +806,13 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             # "Tender reference: 59992", "86/00783/FUL", "11 Elm Square from 1985-1986": what the item is about
             roots[-1].text = f"{roots[-1].text} {text}".strip()
             continue
+        if roots and after_item and roots[-1].kind is ItemKind.NUMBERED and _ASKS_BACK.match(text) and \
+                not _is_procedural(text) and not _quotes(text) and not _introduces(text) and \
+                _before_next_number(roots[-1], lines, index):
+            # "2. Does the council have a retrofit officer?" then "Please list any roles that work in this area."
+            # then "3. ...": an ask about the numbered question's subject, before the next number, belongs to it.
+            roots[-1].text = f"{roots[-1].text} {text}".strip()
+            continue
         if _introduces(text) and _next_is_item(lines, index) and _describes_what_follows(text):
             # "The role may be defined as having any of the following responsibilities:" then its duties, "By
             # 'incident' we mean any of the following:", "We are conducting research into:" then its topics:
@@ -832,6 +845,9 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
                 index < len(lines) and lines[index].kind is not None and not _EXAMPLE_LEAD.match(text) and \
                 not (roots and roots[-1].kind is ItemKind.LINE and stem_used):
             left_out.append(text)  # "Supporting Families" then "1. ...": a section heading, shown, not lost
+            continue
+        if stem and stem_used and roots and _only_defines(text):
+            left_out.append(text)  # "Banking provider refers to: an institution that ..." under the entries
             continue
         if stem and _is_item_line(text) and not _asks_itself(text) and not _CONDITIONAL.match(text) and \
                 not _ANAPHORA.match(text) and not _introduces(text) and \
@@ -893,6 +909,12 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             left_out.append(roots.pop().text)
             left_out.append(text)
             continue
+        if _introduces(text) and next_item and not pending_stem and roots and roots[-1].kind is ItemKind.PROSE and \
+                not roots[-1].children and _just_before(roots[-1], lines, index) and \
+                all(_names_subject_only(sentence) for sentence in sentences_of(roots[-1].text) or [roots[-1].text]):
+            # "I would like information about your staff in climate roles." then "In particular, please supply
+            # information relating to the following questions:" and the list: the list asks, the line names it.
+            left_out.append(roots.pop().text)
         if _introduces(text) and next_item:
             if pending_stem:
                 left_out.append(pending_stem)
@@ -990,7 +1012,10 @@ _ENQUIRING_ABOUT = re.compile(r"(?i)^(?:the )?(?:business|premises|property|prop
 
 _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:defined|described|understood|"
                       r"characterised) as\b|\bby\b[^.?!]{1,60}\b(?:I|we) mean\b|\bfor the purposes? of (?:this|my|the) "
-                      r"(?:request|question)s?\b[^.?!]{0,60}\b(?:includes?|means?|covers?)\b|^notes?\s*:")
+                      r"(?:request|question)s?\b[^.?!]{0,60}\b(?:includes?|means?|covers?)\b|^notes?\s*:|"
+                      # "Banking provider refers to: an institution that ...": a term of up to four words defined
+                      r"^(?:the (?:term|word|phrase) )?[\"'‘“]?(?!(?:please|could|can|would|what|how|which|who)\b)"
+                      r"[a-z][\w-]*(?: [\w-]+){0,3}[\"'’”]? (?:refers to|means|is defined as|shall mean)\b")
 
 
 _CONTEXT_LEAD = re.compile(r"(?i)^(?:i|we) (?:am|are) (?:currently )?(?:conducting|carrying out|undertaking|doing|"
@@ -1559,6 +1584,35 @@ def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
     return "?" not in text and all(sentence in leads or ((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
                                                          not _ASKS_TOO.search(sentence))
                                    for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
+
+
+_ASKS_BACK = re.compile(r"(?i)^(?:please|could you|can you|would you)\b(?:\W+\w+){0,7}?\W+(?:this|these|those|such)"
+                        r" (?:area|roles?|posts?|staff|services?|schemes?|work|team|projects?|contracts?|cases)\b")
+
+
+def _just_before(node: _Node, lines: list[_Line], index: int) -> bool:
+    """The node is the paragraph right before the line read (`index` is past it), blank lines aside."""
+    previous = next((line.text for line in reversed(lines[: index - 1]) if line.text), "")
+    return bool(previous) and node.text.endswith(previous)
+
+
+def _before_next_number(node: _Node, lines: list[_Line], index: int) -> bool:
+    """The next marked line is the number after the node's ("2" then "3" or "3a"; "1b" then "1c" or "2")."""
+    following = next((line for line in lines[index:] if line.kind is not None), None)
+    number = re.match(r"(\d{1,2})([a-z]?)$", node.label)
+    if following is None or following.kind is not ItemKind.NUMBERED or number is None:
+        return False
+    after = int(number.group(1)) + 1
+    successors = {str(after), f"{after}a"}
+    if number.group(2):
+        successors.add(f"{number.group(1)}{chr(ord(number.group(2)) + 1)}")
+    return following.label in successors
+
+
+def _only_defines(text: str) -> bool:
+    """Each sentence says what a word means and none asks ("Banking provider refers to: an institution ...")."""
+    return "?" not in text and all((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
+                                   not _ASKS_TOO.search(sentence) for sentence in sentences_of(text) or [text])
 
 
 def _asking_list_follows(lines: list[_Line], index: int) -> bool:
