@@ -918,3 +918,17 @@ def test_an_ask_about_this_area_between_two_numbers_belongs_to_the_number_before
     quoted = ("1. How many tree officers does the council employ?\n"
               "\u201cWe await this area's survey results\u201d - email, 3 May\n2. How many surveys were made?")
     assert len(read_questions(quoted).questions()) == 2
+
+
+def test_the_options_a_yes_answer_might_include_are_choices_of_that_question() -> None:
+    text = ("1. Does the council run any community composting sites?\n"
+            "If yes, please list them and give their yearly tonnage. Options might include:\n"
+            "- Garden waste bays\n- Food waste digesters\n- Other (please specify)\n"
+            "2. How many staff run the composting service?")
+    questions = read_questions(text).questions()
+    assert len(questions) == 2
+    assert "Food waste digesters" in questions[0]
+    asks = ("1. Does the council run any community composting sites?\n"
+            "If yes, please give the following:\n- How many tonnes did each site take in 2023?\n"
+            "- Who manages each site?\n2. How many staff run the composting service?")
+    assert len(read_questions(asks).questions()) == 4

@@ -869,6 +869,8 @@ def _build(lines: list[_Line]) -> tuple[list[RequestItem], list[str]]:
             continue
         if roots and after_item and _attaches_to_previous(text):
             roots[-1].text = f"{roots[-1].text} {text}".strip()
+            if _OPTIONS_INCLUDE.search(text) and _next_is_item(lines, index):
+                stack = [roots[-1]]  # "If yes, please list them. Options might include:" then its options
             continue
         if stem and not stem_used and (_introduces(text) or (
                 not _asks_itself(text) and _next_is_item(lines, index) and not _is_item_line(text))):
@@ -1124,6 +1126,8 @@ def _labels_answer_to(question: str, text: str) -> bool:
         return True  # "... for the years:" then "- 2022", "- 2023"
     if _CHOICE_PROMPT.search(question) and 0 < len(label.split()) <= 20:
         return True  # "Please select one option:" then "a) Sent for recycling", "b) Other, please specify"
+    if _OPTIONS_INCLUDE.search(question) and 0 < len(label.split()) <= 8 and not _asks_itself(label):
+        return True  # "If yes, please list them. Options might include:" then "- Solar panels", "- Other"
     if _WHICH_OF_THE_FOLLOWING.search(question) and 0 < len(label.split()) <= 8 and not _asks_itself(label):
         return True  # "which of the following do you require of each animal" then "o Name", "o Breed"
     if _WHICH_KINDS.search(question) and 0 < len(label.split()) <= 14 and not _FULL_QUESTION.match(label) and \
@@ -1135,6 +1139,9 @@ def _labels_answer_to(question: str, text: str) -> bool:
 
 
 _WHICH_KINDS = re.compile(r"(?i)\bwhich (?:categories|types|kinds|groups|classes) of\b[^.?!]{0,120}\?\s*$")
+_OPTIONS_INCLUDE = re.compile(r"(?i)\b(?:options|examples|answers|choices|types|kinds|these|they|this|it) "
+                              r"(?:(?:might|may|could|can|would|should|will|do|does) )?(?:include|includes|be|cover)"
+                              r"\s*:\s*$")
 _WHICH_OF_THE_FOLLOWING = re.compile(r"(?i)\bwhich (?:one )?of the following\b[^.?!]{0,120}[:?]?\s*$")
 _FORMAT_LEAD = re.compile(r"(?i)\b(?:in|using|with|under) (?:the following|these|this) (?:format|layout|headings|"
                           r"columns|fields|template)\s*:\s*$")
