@@ -349,6 +349,21 @@ def test_an_hours_estimate_called_manifestly_unreasonable_refuses_on_cost() -> N
         Disposition.PARTIALLY_DISCLOSED
 
 
+def test_a_part_refused_on_the_cost_limit_relies_on_it_with_or_without_the_section_named() -> None:
+    from knowledge.models import Regime
+    from knowledge.reading.decisions import exemptions_relied_on
+    partial = Disposition.PARTIALLY_DISCLOSED
+    counted = ("The number of fly-tipping reports in 2023 was 2,310. Recording the street of each report would "
+               "take over 100 hours, which would exceed the cost limit of 18 hours.")
+    assert exemptions_relied_on(counted, partial, Regime.FOIA, []) == ["s12"]
+    assert exemptions_relied_on(counted, partial, Regime.EIR, []) == ["reg 12(4)(b)"]
+    named = counted + " Names of the reporting officers are withheld under section 40(2)."
+    assert sorted(exemptions_relied_on(named, partial, Regime.FOIA, [])) == ["s12", "s40(2)"]
+    advised = ("The number of reports in 2023 was 2,310; the officers' names are withheld under section 40(2). "
+               "If you narrow your request to one ward it may fall within the cost limit.")
+    assert exemptions_relied_on(advised, partial, Regime.FOIA, []) == ["s40(2)"]
+
+
 HEADINGS_ASK = ("Dear council,\nFor each of the last three years, please provide a table under these headings:\n"
                 "1. Date of each parking appeal hearing\n2. Number of appeals heard\n"
                 "3. Length of each hearing\n4. Number of appeals lodged by a limited company\nYours faithfully,\nKim")

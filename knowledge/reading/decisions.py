@@ -296,9 +296,7 @@ def classify_disposition(
     cited = [c for c in find_citations(text, regime) if not _not_applied_near(text, c)]
     keys = {section_key(label) for label in cited}
     cost = _COST.search(text)
-    costly = bool(cost) and ("s12" in keys or bool(re.search(
-        r"exceed|excessive|manifestly unreasonable", text, re.I))) and not _mentions_only_as_advice(
-        text, cost.start() if cost else 0)
+    costly = _refused_on_cost(text, keys)
     ncnd_cited = any(label.lower() in _ncnd_provisions() for label in cited)
     if (NCND_WORDING.search(text) or ncnd_cited) and not re.search(
             r"(?i)(?:will|can|are able to) confirm (?:that|whether)", text):
@@ -551,6 +549,15 @@ def _first_disclosure_signal(text: str) -> int | None:
     return match.start() if match else None
 
 
+def _refused_on_cost(text: str, keys: set[str]) -> bool:
+    """The answer refuses (all or part) because finding the information would cost too much: "exceeds the
+    cost limit of 18 hours", with or without s12 named; not the advice to narrow a request to stay within it."""
+    cost = _COST.search(text)
+    return bool(cost) and ("s12" in keys or bool(re.search(
+        r"exceed|excessive|manifestly unreasonable", text, re.I))) and not _mentions_only_as_advice(
+        text, cost.start() if cost else 0)
+
+
 def _mentions_only_as_advice(text: str, position: int) -> bool:
     window = text[max(0, position - 200) : position].lower()
     return bool(re.search(r"(?:narrow|refine|reduce)[^.]*$|advice and assistance[^.]*$", window))
@@ -597,6 +604,12 @@ def exemptions_relied_on(
         if not any(section_key(label) == procedural for label in kept) and _ACCESSIBLE.search(answer):
             kept.insert(0, procedural or "s21")
         return _most_specific(kept)
+    if disposition is Disposition.PARTIALLY_DISCLOSED and not any(
+            section_key(label) in ("s12", "reg 12(4)(b)") for label in kept) and _refused_on_cost(
+            " ".join(answer.split()), {section_key(label) for label in cited}):
+        # "The number reported was 1,896; the make and model would exceed the cost limit": the part refused
+        # rests on the cost limit whether or not the reply names the section.
+        kept.append("reg 12(4)(b)" if regime is Regime.EIR else "s12")
     if procedural and not any(section_key(label) == procedural for label in kept):
         if regime is Regime.EIR and disposition in (Disposition.S12_COST, Disposition.S14_VEXATIOUS_OR_REPEATED):
             procedural = "reg 12(4)(b)"
