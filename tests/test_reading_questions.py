@@ -932,3 +932,12 @@ def test_the_options_a_yes_answer_might_include_are_choices_of_that_question() -
             "If yes, please give the following:\n- How many tonnes did each site take in 2023?\n"
             "- Who manages each site?\n2. How many staff run the composting service?")
     assert len(read_questions(asks).questions()) == 4
+
+
+def test_a_line_pointing_to_the_questions_below_asks_nothing_when_a_lead_that_asks_introduces_them() -> None:
+    text = ("Concerning allotments, please can you help supply data for the questions below.\n"
+            "For plots let between 2010 and 2015 please can you supply the following:\n"
+            "a) all rents unpaid\nb) all plots vacant\nc) any deposits returned to tenants")
+    questions = read_questions(text).questions()
+    assert len(questions) == 3
+    assert not any("Concerning allotments" in question for question in questions)

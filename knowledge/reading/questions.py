@@ -1562,8 +1562,8 @@ def _continues_item(node: _Node, text: str) -> bool:
 
 
 _FOLLOWING_BELOW = re.compile(r"(?i)\bthe following\b[^.?!]{0,40}\b(?:requests?|questions|points|items) below\W*$")
-_POINTS_TO_LIST = re.compile(r"(?i)\b(?:(?:in|by|under) the (?:points|questions|headings|list|items) (?:below|that "
-                             r"follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$|"
+_POINTS_TO_LIST = re.compile(r"(?i)\b(?:(?:in|by|under|for|to) the (?:points|questions|headings|list|items) "
+                             r"(?:below|that follow)|(?:set out|listed|detailed|broken down) below|as follows)\W*$|"
                              + _FOLLOWING_BELOW.pattern.removeprefix("(?i)"))
 _MEANS = re.compile(r"(?i)\b(?:i|we) (?:mean|am referring to|are referring to)\b|\b(?:when|where) (?:referring|"
                     r"i refer|we refer) to\b[^.?!]{0,80}\b(?:i|we) (?:mean|include)\b")
@@ -1625,8 +1625,13 @@ def _only_defines(text: str) -> bool:
 def _asking_list_follows(lines: list[_Line], index: int) -> bool:
     """Whether a list whose entries ask for themselves comes next, past any notes between."""
     listed = [line.text for line in lines[index:] if line.kind in (ItemKind.NUMBERED, ItemKind.LETTERED)]
-    return len(listed) >= 2 and all(
-        _asks_itself(text) or _REQUESTED_THING.match(text) for text in listed[:3])
+    first = next((position for position in range(index, len(lines)) if lines[position].kind is not None), None)
+    lead = next((line.text for line in reversed(lines[index:first]) if line.text), "") if first else ""
+    # "For agreements signed in 2010, please supply the following:" then "a) all monies unspent": a lead that
+    # asks makes its entries asks, whatever their words.
+    led = bool(lead) and lead.endswith(":") and _introduces(lead) and _asks_itself(lead)
+    return len(listed) >= 2 and (led or all(
+        _asks_itself(text) or _REQUESTED_THING.match(text) for text in listed[:3]))
 
 
 def _next_paragraph_asks(lines: list[_Line], index: int) -> bool:
