@@ -593,3 +593,22 @@ def test_only_a_request_narrowed_after_a_refusal_is_answered_anew() -> None:
         messages = thread_messages(thread(("outgoing", "2024-01-02", ask), ("incoming", "2024-01-29", first),
                                           ("outgoing", "2024-02-01", narrowed), ("incoming", "2024-02-20", later)))
         assert len(_after_narrowing(messages)) == expected
+
+
+
+def test_a_paragraph_opening_on_its_topic_answers_the_question_it_names() -> None:
+    from knowledge.reading.answers import locate
+    from knowledge.reading.questions import read_questions
+    questions = read_questions(
+        "Please provide copies of all correspondence and meeting notes with Elm Park Primary School about the noise "
+        "levels from the nearby depot, and any actions agreed with the school.\n"
+        "Please also provide any general guidance, procedures or policy documents setting out how the council's "
+        "environmental health service works with local schools, nurseries and colleges across the borough when "
+        "residents or staff raise noise complaints (I am not interested in schemes that do not apply to Elm Park)."
+    ).flat()
+    reply = ["We do not hold any correspondence or meeting notes with Elm Park Primary School about depot noise.",
+             "With regards to general guidance on noise complaints, officers follow the Noise Protocol.",
+             "It sets a response time of five working days."]
+    assert locate(questions, reply) == [reply[0], "\n".join(reply[1:])]
+    unnamed = [reply[0], "Officers follow the Noise Protocol, with a response time of five working days."]
+    assert locate(questions, unnamed) == [None, None]  # no paragraph of its own for the second question

@@ -703,13 +703,37 @@ def _by_topic(questions: list[RequestItem], lines: list[str]) -> list[str | None
         line_words = {stem(w) for w in content_words(line)}
         scores = [len(line_words & wanted) / max(1, len(wanted)) for wanted in words]
         best = max(range(len(questions)), key=lambda i: (scores[i], -i))
-        if scores[best] >= 0.3 and best >= current:
+        named = _topic_named(line, words)
+        if named is not None and named >= current:
+            current = named  # "With regards to general policy on air quality, ...": the paragraph names its question
+        elif scores[best] >= 0.3 and best >= current:
             current = best
         if current >= 0:
             assigned.setdefault(current, []).append(line)
     if len(assigned) < len(questions):
         return [None for _ in questions]
     return ["\n".join(assigned[i]) for i in range(len(questions))]
+
+
+# "With regards to general policy ...," "Regarding the costs of the scheme:": a paragraph that opens on its topic.
+_TOPIC_OPENING = re.compile(r"(?i)^(?:with (?:regards?|respect|reference) to|regarding|"
+                            r"in (?:regards?|relation|respect) to|as regards|turning to|"
+                            r"in response to your (?:question|request) (?:about|on|for))\s+"
+                            r"([^,:;.]{3,80})[,:;.]")
+
+
+def _topic_named(line: str, words: list[set[str]]) -> int | None:
+    """The question a paragraph's opening topic names: most of the topic's words are that question's, and
+    more of them than any other question's."""
+    opening = _TOPIC_OPENING.match(line)
+    if opening is None:
+        return None
+    topic = {stem(w) for w in content_words(opening.group(1))}
+    if len(topic) < 2:
+        return None
+    shares = sorted(((len(topic & wanted) / len(topic), index) for index, wanted in enumerate(words)), reverse=True)
+    (first, index), runner_up = shares[0], shares[1][0] if len(shares) > 1 else 0.0
+    return index if first >= 0.5 and first > runner_up else None
 
 
 def _by_number(questions: list[RequestItem], lines: list[str]) -> list[_Span | None]:
