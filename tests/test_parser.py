@@ -583,9 +583,15 @@ The conference cost £3,150. We have given advice under section 16 about related
     "No information is held.", "No records are held by the council.",
     "Files about the Millbrook scheme were closed and destroyed long ago.",
     "No information relating to the scheme has been retained.",
-    "The works have not started, so this question cannot be answered."])
+    "The works have not started, so this question cannot be answered.",
+    "The council is currently investigating if/how it can break down the footfall data by ward."])
 def test_answer_starting_with_no_information_is_not_held(answer: str) -> None:
     assert classify_disposition(answer) is D.NOT_HELD
+
+
+def test_an_investigation_that_is_not_about_producing_the_data_is_no_not_held() -> None:
+    answer = "There were 14 complaints. We are investigating whether we can recover the costs from the contractor."
+    assert classify_disposition(answer, question="How many complaints were made in 2023?") is D.DISCLOSED
 
 
 def test_own_personal_data_under_section_40_1_is_other() -> None:

@@ -612,3 +612,23 @@ def test_a_paragraph_opening_on_its_topic_answers_the_question_it_names() -> Non
     assert locate(questions, reply) == [reply[0], "\n".join(reply[1:])]
     unnamed = [reply[0], "Officers follow the Noise Protocol, with a response time of five working days."]
     assert locate(questions, unnamed) == [None, None]  # no paragraph of its own for the second question
+
+
+def test_a_wrapped_sentence_ending_on_another_question_number_does_not_cut_the_answer() -> None:
+    from knowledge.reading.answers import locate
+    from knowledge.reading.questions import read_questions
+    questions = read_questions("1. How many wardens did the council employ in 2023?\n"
+                               "2. How many patrols did the wardens carry out in 2023?\n"
+                               "3. How many fines did the wardens issue in 2023?").flat()
+    reply = ["1. How many wardens did the council employ in 2023?", "12",
+             "2. How many patrols did the wardens carry out in 2023?",
+             "These figures include school patrols, so they will not compare with the fines given in answer to",
+             "question 3.", "2023 - 1,410",
+             "3. How many fines did the wardens issue in 2023?", "310"]
+    located = locate(questions, reply)
+    assert "1,410" in (located[1] or "")
+    assert located[2] == "310"
+    numbered = ["1. How many wardens did the council employ in 2023?", "12",
+                "2. How many patrols did the wardens carry out in 2023?", "1,410.",
+                "question 3: please see the attached list of fines."]
+    assert "attached list" not in (locate(questions, numbered)[1] or "")

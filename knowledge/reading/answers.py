@@ -656,7 +656,8 @@ def _segments(found: list[_Span | None], lines: list[str], asked: str = "") -> l
         stop = found[order[position + 1][1]].start if position + 1 < len(order) else len(lines)  # type: ignore[union-attr]
         body_lines: list[str] = []
         for line in lines[span.end : stop]:
-            if body_lines and (_DOCUMENT_LEVEL.match(line) or _names_other_questions(line, index)) and not (
+            if body_lines and (_DOCUMENT_LEVEL.match(line) or (_names_other_questions(line, index) and not
+                                                                _ends_mid_sentence(body_lines[-1], line))) and not (
                     _RESPONSE_HEADING.match(line) and not any(part.strip() for part in body_lines)):
                 break
             body_lines.append(line)
@@ -675,6 +676,12 @@ def _segments(found: list[_Span | None], lines: list[str], asked: str = "") -> l
             out[waiting] = out[index]
         pending = []
     return out
+
+
+def _ends_mid_sentence(previous: str, line: str) -> bool:
+    """The line goes on the sentence before ("... will not compare with the complaints received in answer to" /
+    "question 4."): the previous line stops on a word and this one starts in lower case."""
+    return bool(re.search(r"[a-z,]$", previous.rstrip())) and bool(re.match(r"[a-z]", line.lstrip()))
 
 
 def _names_other_questions(line: str, index: int) -> bool:

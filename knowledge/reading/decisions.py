@@ -100,6 +100,9 @@ _NOT_HELD = re.compile(
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
+    # "The council is currently investigating if/how it can break down the data by ward": not yet held.
+    r"\b(?:investigating|exploring|looking into) (?:if|whether|how)(?:/how)? (?:it|we|the council) (?:can|could) "
+    r"(?:break|produce|collect|record|capture|report|measure)\b|"
     # "The information you require is held by the local water authorities": another body holds it.
     r"(?:information|data|records?) (?:(?:that )?you (?:require|requested|have requested|are (?:seeking|requesting|"
     r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the )?(?:council|authority|"
