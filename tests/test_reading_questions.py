@@ -941,3 +941,18 @@ def test_a_line_pointing_to_the_questions_below_asks_nothing_when_a_lead_that_as
     questions = read_questions(text).questions()
     assert len(questions) == 3
     assert not any("Concerning allotments" in question for question in questions)
+
+
+def test_a_percentage_entry_a_starred_footnote_and_a_conditional_link_welcome() -> None:
+    text = ("Please provide the following for the year 2023/24:\n"
+            "%age of planning appeals upheld\n"
+            "Number of appeals decided\n"
+            "Number of appeals withdrawn*\n"
+            "*Whilst withdrawn appeals are not reported nationally, the council would record them on its system.\n"
+            "If the annual return has already been made and the information is already published on your "
+            "website, please provide a link to the page.")
+    questions = read_questions(text).questions()
+    assert len(questions) == 3
+    assert questions[0].endswith("%age of planning appeals upheld")
+    starred = "Please list:\n* Parks with play areas\n* Parks with toilets"
+    assert len(read_questions(starred).questions()) == 2  # a bullet written "*" with no starred entry above

@@ -281,7 +281,8 @@ _PROCEDURAL = re.compile(
     # "Please provide the requested information in the order listed above": the order of the answers
     r"\b(?:in|following) the order (?:of priority|(?:listed|given|set out|shown|specified|asked) (?:above|below))|"
     # "If any of this information is already publicly available, please provide a link to it": a pointer welcome
-    r"\bif (?:any (?:of )?|some (?:of )?|part (?:of )?)?(?:this|the|that|my requested|the requested) "
+    r"\bif (?:[^.,;?]{0,80}? and )?(?:any (?:of )?|some (?:of )?|part (?:of )?)?"
+    r"(?:this|the|that|my requested|the requested) "
     r"(?:information|data) is (?:already )?(?:publicly available|published|in the public domain|"
     r"available (?:online|on your website))|"
     r"^(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to "
@@ -618,6 +619,11 @@ def _mark(lines: list[str]) -> list[_Line]:
         kind, label, rest = _marker(line, previous_letter)
         if kind is ItemKind.LETTERED:
             previous_letter = label
+        if kind is ItemKind.BULLET and re.match(r"\*\w", line) and any(
+                earlier.text.rstrip().endswith("*") for earlier in marked):
+            # "Number of invoices paid late*" then "*Whilst this is not required ...": the footnote to the
+            # starred entry, prose about it, not an entry of the list.
+            kind, label = None, ""
         if kind is None and waiting is not None:
             marked[waiting] = _Line(line, marked[waiting].kind, marked[waiting].label)
             marked.append(_Line("", None))
@@ -1451,7 +1457,7 @@ def _procedural_sentence(sentence: str) -> bool:
 
 def _is_item_line(text: str) -> bool:
     """A line shaped like a list entry: one phrase or sentence, starting like an entry, not cut mid-sentence."""
-    return not re.search(r"[.!]\s+[A-Z]", text) and len(text.split()) <= 40 and bool(re.match(r"[A-Z0-9£]", text)) \
+    return not re.search(r"[.!]\s+[A-Z]", text) and len(text.split()) <= 40 and bool(re.match(r"[A-Z0-9£%]", text)) \
         and not _MID_SENTENCE.search(text) and not re.search(r"(?i)\b(?:that|which|with|within|by|to|at)\s*$", text)
 
 
