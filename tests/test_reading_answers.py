@@ -632,3 +632,17 @@ def test_a_wrapped_sentence_ending_on_another_question_number_does_not_cut_the_a
                 "2. How many patrols did the wardens carry out in 2023?", "1,410.",
                 "question 3: please see the attached list of fines."]
     assert "attached list" not in (locate(questions, numbered)[1] or "")
+
+
+def test_the_questions_own_bracketed_example_after_its_mark_is_no_answer() -> None:
+    from knowledge.reading.answers import locate
+    from knowledge.reading.questions import read_questions
+    questions = read_questions(
+        "1. How long does a family wait for a school place? (for example a family that has moved to the area).\n"
+        "2. How many families waited more than a month?").flat()
+    reply = ["1. How long does a family wait for a school place? (for example a family that has moved to the "
+             "area).", "See attachment", "2. How many families waited more than a month?", "14"]
+    assert locate(questions, reply)[0] == "See attachment"
+    answered = ["1. How long does a family wait for a school place? (usually two weeks for a family)", "",
+                "2. How many families waited more than a month?", "14"]
+    assert "usually two weeks" in (locate(questions, answered)[0] or "")

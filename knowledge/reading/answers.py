@@ -572,7 +572,10 @@ def _after_question(line: str, question_words: set[str]) -> str:
     if "?" in line:
         head, _, tail = line.rpartition("?")
         if {stem(w) for w in content_words(head)} & stems:
-            return tail.strip(" -:\u2013|")
+            after = {stem(w) for w in content_words(tail)}
+            # "... at the school? (for example a family that has moved to the area)": the question's own words.
+            copied = tail.lstrip().startswith("(") and len(after) >= 3 and after <= stems
+            return "" if copied else tail.strip(" -:\u2013|")
     tokens = list(re.finditer(r"[A-Za-z0-9£][\w'£.,/%()-]*", line))
     present = {stem(w) for token in tokens for w in content_words(token.group(0))} & stems
     seen: set[str] = set()
