@@ -646,3 +646,24 @@ def test_the_questions_own_bracketed_example_after_its_mark_is_no_answer() -> No
     answered = ["1. How long does a family wait for a school place? (usually two weeks for a family)", "",
                 "2. How many families waited more than a month?", "14"]
     assert "usually two weeks" in (locate(questions, answered)[0] or "")
+
+
+def test_a_reply_naming_a_part_of_a_numbered_question_answers_that_part() -> None:
+    from knowledge.reading.answers import locate
+    from knowledge.reading.questions import read_questions
+    questions = read_questions(
+        "1. How many dog fouling fines were issued in each of the last three years?\n"
+        "2. Within that breakdown, can you tell me:\n"
+        "a. How many were issued in the Elmhurst ward area?\n"
+        "b. How many were issued in Riverside?\n"
+        "c. How many were paid on time?").flat()
+    assert [item.parent_label for item in questions] == ["", "2", "2", "2"]
+    reply = ["With regards to question 1 and point 2 for point c, the figures are published on our website.",
+             "With regards to the ward area, we do not hold fines by ward."]
+    located = locate(questions, reply)
+    assert located[0] == reply[0]
+    assert located[3] == reply[0]
+    assert located[1] == reply[1]
+    assert located[2] is None
+    by_number = ["With regards to question 2, we do not hold fines by ward or payment date."]
+    assert locate(questions, by_number) == [None, *by_number * 3]

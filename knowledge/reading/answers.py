@@ -779,18 +779,54 @@ def _label_of(item: RequestItem, position: int) -> str:
 
 
 def _by_reference(questions: list[RequestItem], lines: list[str]) -> list[str | None]:
-    """Paragraphs that name the questions they answer ("With regard to question 3 ...")."""
+    """Paragraphs that name the questions they answer ("With regard to question 3 ...", "point 2 for point c").
+
+    A paragraph opening on a topic that names one question ("With regards to the area, ...") turns to it.
+    """
     assigned: dict[int, list[str]] = {}
     current: list[int] = []
+    words = [{stem(w) for w in content_words(item.question)} for item in questions]
     for line in lines:
-        numbers = _referenced(line[:160], len(questions))
-        if numbers:
-            current = numbers
-        for number in current:
-            assigned.setdefault(number - 1, []).append(line)
+        indices = _referenced_questions(line[:160], questions)
+        named = None if indices else _topic_named(line, words)
+        if indices:
+            current = indices
+        elif named is not None and current:
+            current = [named]
+        for index in current:
+            assigned.setdefault(index, []).append(line)
     if not assigned:
         return [None for _ in questions]
     return ["\n".join(assigned[i]) if i in assigned else None for i in range(len(questions))]
+
+
+# "question 2(c)", "Q2c", "point 2 for point c": a part of a numbered question.
+_PART_AFTER_NUMBER = re.compile(r"(?i)(?:\s?\(([a-h])\)|([a-h])\b(?!\.\w)|"
+                                r",? for (?:point|part|question) \(?([a-h])\b\)?)")
+
+
+def _referenced_questions(text: str, questions: list[RequestItem]) -> list[int]:
+    """The positions of the questions a line names. Where parts were split out of numbered questions, numbers
+    name the questions by their markers ("question 2" is each part of 2, "2(c)" its part c); otherwise by
+    their order."""
+    if not any(item.parent_label for item in questions):
+        return [number - 1 for number in _referenced(text, len(questions))]
+    numbered: dict[str, list[int]] = {}
+    for index, item in enumerate(questions):
+        marker = item.parent_label if item.parent_label.isdigit() else (
+            item.label if item.kind is ItemKind.NUMBERED and item.label.isdigit() else "")
+        if marker:
+            numbered.setdefault(marker, []).append(index)
+    found: list[int] = []
+    for match in _QUESTION_REFERENCE.finditer(text):
+        part = _PART_AFTER_NUMBER.match(text, match.end()) if not match.group(2) else None
+        letter = next((group.lower() for group in part.groups() if group), "") if part else ""
+        for number in _referenced(match.group(0), 99):
+            indices = numbered.get(str(number), [])
+            if letter:
+                indices = [i for i in indices if questions[i].label.lower() == letter]
+            found.extend(indices)
+    return sorted(set(found))
 
 
 def _referenced(text: str, count: int) -> list[int]:

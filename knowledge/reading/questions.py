@@ -67,6 +67,8 @@ class RequestItem:
     parts: tuple[RequestItem, ...] = ()
     parts_are_questions: bool = False
     """Whether each part asks something of its own (a question each) or belongs with the item."""
+    parent_label: str = ""
+    """For a part split out as a question of its own, its item's marker ("2" for part c of question 2)."""
 
     @property
     def question(self) -> str:
@@ -94,6 +96,7 @@ class RequestItem:
                 continue
             heading = not _asks_itself(self.text) or _introduces(self.text)
             for piece in part.split() if part.parts_are_questions else [part]:
+                piece = replace(piece, parent_label=piece.parent_label or self.label)
                 if generic:
                     out.append(piece)
                 elif heading or _needs_lead(piece.text):
