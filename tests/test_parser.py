@@ -833,3 +833,16 @@ def test_the_authoritys_word_on_the_regime_outweighs_the_requesters() -> None:
     assert detect_regime(request + "\n" + reply) is Regime.EIR
     cost = "Under regulation 5(2) of the Fees Regulations we may aggregate requests (section 12(4))."
     assert detect_regime(cost) is Regime.FOIA
+
+
+def test_details_of_things_the_authority_has_none_of_are_not_held() -> None:
+    none = "Elmshire Council does not have any electric gritters."
+    assert classify_disposition(none, question="Name of the supplier of your electric gritters.") is D.NOT_HELD
+    assert classify_disposition(none, question="(If leased) the year each electric gritter was leased.") is \
+        D.NOT_HELD
+    # Asked for the list, how many, or whether: "none" is the answer.
+    assert classify_disposition(none, question="A full list of the electric gritters you own.") is D.DISCLOSED
+    assert classify_disposition(none, question="How many electric gritters do you own?") is D.DISCLOSED
+    assert classify_disposition(none, question="Do you own any electric gritters?") is D.DISCLOSED
+    # The answer is about something else than what was asked.
+    assert classify_disposition(none, question="Name of the supplier of your road salt.") is D.DISCLOSED

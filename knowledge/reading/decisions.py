@@ -149,6 +149,25 @@ def _nothing_made(text: str, question: str) -> re.Match[str] | None:
     return match if asked & said else None
 
 
+# "The council does not have any Mercedes vehicles.": nothing of the kind the question asks about exists.
+_NONE_OF_THE_KIND = re.compile(r"(?i)\b(?:does|do|did)(?: not|n't) (?:currently )?(?:have|own|operate|run|lease|hire|"
+                               r"use|employ) any ([^.;]{3,80})")
+_ASKS_WHETHER = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_LIST_ASKED = re.compile(r"(?i)\b(?:lists?|which|what (?:types?|kinds?|models?))\b")
+
+
+def _none_of_the_kind(text: str, question: str) -> re.Match[str] | None:
+    """The answer opens by saying the authority has none of the things the question asks about, and gives
+    nothing else; the things are named in the question."""
+    first = (re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1) or [""])[0]
+    match = _NONE_OF_THE_KIND.search(first)
+    if match is None or _GIVEN_TOO.search(text) or len(text.split()) > 2 * len(first.split()) + 10:
+        return None
+    things = {word[:6] for word in re.findall(r"[a-z]{4,}", match.group(1).lower())} - _NOT_THE_THING
+    asked = {word[:6] for word in re.findall(r"[a-z]{4,}", question.lower())} - _NOT_THE_THING
+    return match if things & asked else None
+
+
 # Words of the asking and of the answer's form, not of the thing asked for (compared on their first six letters).
 _NOT_THE_THING = {word[:6] for word in "please provide copies copy there these those that this with have been were "
                   "from your which when where details actual agreed made list dates date".split()}
@@ -329,6 +348,11 @@ def classify_disposition(
             not_held = _nothing_made(text, question) or _BARE_NONE.match(text)
         elif _DATES_ASKED.search(question):
             not_held = _nothing_made(text, question)
+    if not_held is None and question and not _QUANTITY_ASKED.search(question) and \
+            not _ASKS_WHETHER.match(question) and not _LIST_ASKED.search(question):
+        # "The council does not have any electric gritters." to "Lease start and end dates" or "Name of the
+        # supplier": details of things that do not exist are not held (to "a list of ..." it is a nil list).
+        not_held = _none_of_the_kind(text, question)
     if not_held is None and question and _FOLLOW_UP.match(question) and not _QUANTITY_ASKED.search(question):
         # "If yes, how is it recorded?" answered "N/A": the condition failed, so nothing of the kind is held
         # (asked how many, "None" is a zero).
