@@ -846,3 +846,6 @@ def test_details_of_things_the_authority_has_none_of_are_not_held() -> None:
     assert classify_disposition(none, question="Do you own any electric gritters?") is D.DISCLOSED
     # The answer is about something else than what was asked.
     assert classify_disposition(none, question="Name of the supplier of your road salt.") is D.DISCLOSED
+    policy = "The council does not have a policy that says gritting stops at midnight. Each night is judged alone."
+    assert classify_disposition(policy, question="A copy of the policy which states that gritting stops at "
+                                                 "midnight.") is D.NOT_HELD

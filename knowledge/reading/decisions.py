@@ -151,9 +151,9 @@ def _nothing_made(text: str, question: str) -> re.Match[str] | None:
 
 # "The council does not have any Mercedes vehicles.": nothing of the kind the question asks about exists.
 _NONE_OF_THE_KIND = re.compile(r"(?i)\b(?:does|do|did)(?: not|n't) (?:currently )?(?:have|own|operate|run|lease|hire|"
-                               r"use|employ) any ([^.;]{3,80})")
+                               r"use|employ) (?:any|an?) ([^.;]{3,80})")
 _ASKS_WHETHER = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
-_LIST_ASKED = re.compile(r"(?i)\b(?:lists?|which|what (?:types?|kinds?|models?))\b")
+_LIST_ASKED = re.compile(r"(?i)\blists?\b|^\W*(?:\d+[.)]\s*)?which\b|\bwhat (?:types?|kinds?|models?)\b")
 
 
 def _none_of_the_kind(text: str, question: str) -> re.Match[str] | None:
