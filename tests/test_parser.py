@@ -849,3 +849,12 @@ def test_details_of_things_the_authority_has_none_of_are_not_held() -> None:
     policy = "The council does not have a policy that says gritting stops at midnight. Each night is judged alone."
     assert classify_disposition(policy, question="A copy of the policy which states that gritting stops at "
                                                  "midnight.") is D.NOT_HELD
+
+
+def test_a_year_with_no_data_beside_years_with_figures_is_a_partial_release() -> None:
+    question = "How many bulky waste collections were made in 2019/20, 2020/21 and 2021/22?"
+    answer = "19/20 = Not available as we changed booking systems in 2019. 20/21 = 4,120 21/22 = 4,388"
+    assert classify_disposition(answer, question=question) is D.PARTIALLY_DISCLOSED
+    assert classify_disposition("2019 - no data. 2020 - no data.", question=question) is D.NOT_HELD
+    assert classify_disposition("The officer is not available on Fridays; 12 visits were made in 2023.",
+                                question="How many visits were made in 2023?") is D.DISCLOSED

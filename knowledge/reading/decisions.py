@@ -100,6 +100,8 @@ _NOT_HELD = re.compile(
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
+    # "2020 No data", "18/19 = Not available as we changed systems": a period with nothing held.
+    r"(?:\b(?:19|20)\d\d(?:/\d\d)?|\b\d\d/\d\d)\s*[-:=]?\s*(?:not available|no data)\b|"
     # "The council is currently investigating if/how it can break down the data by ward": not yet held.
     r"\b(?:investigating|exploring|looking into) (?:if|whether|how)(?:/how)? (?:it|we|the council) (?:can|could) "
     r"(?:break|produce|collect|record|capture|report|measure)\b|"
