@@ -956,3 +956,10 @@ def test_a_percentage_entry_a_starred_footnote_and_a_conditional_link_welcome() 
     assert questions[0].endswith("%age of planning appeals upheld")
     starred = "Please list:\n* Parks with play areas\n* Parks with toilets"
     assert len(read_questions(starred).questions()) == 2  # a bullet written "*" with no starred entry above
+
+
+def test_asking_for_the_data_electronically_is_how_to_answer_not_a_question() -> None:
+    text = ("- The number of library visits in 2023\n- The number of library loans in 2023\n"
+            "Please provide such data electronically. If possible, please provide it as a spreadsheet.")
+    assert len(read_questions(text).questions()) == 2
+    assert len(read_questions("Please provide the minutes of meetings held electronically in 2023.").questions()) == 1

@@ -322,7 +322,8 @@ _PROCEDURAL = re.compile(
     re.IGNORECASE,
 )
 _FORMAT = re.compile(
-    r"\b(?:electronic(?! mail| communications?| records?| documents?)|excel|csv|spreadsheet|machine[- ]readable|"
+    r"\b(?:electronic(?! mail| communications?| records?| documents?)|electronically|excel|csv|spreadsheet|"
+    r"machine[- ]readable|"
     r"xlsx?|pdf format|word format|digital format|"
     r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
     re.IGNORECASE,
