@@ -667,3 +667,60 @@ def test_a_reply_naming_a_part_of_a_numbered_question_answers_that_part() -> Non
     assert located[2] is None
     by_number = ["With regards to question 2, we do not hold fines by ward or payment date."]
     assert locate(questions, by_number) == [None, *by_number * 3]
+
+
+def test_review_misfires_of_the_answer_rules_stay_fixed() -> None:
+    from knowledge.models import Regime
+    from knowledge.reading.answers import locate
+    from knowledge.reading.decisions import exemptions_relied_on
+    from knowledge.reading.questions import read_questions
+    shelters = read_questions("1. How many bus shelters does the council maintain?\n"
+                              "2. How many bus shelters were repaired in 2023?\n"
+                              "3. Please provide any information held about the bus shelter advertising contract."
+                              ).flat()
+    reply = ["Regarding your request for information, please see our response below.",
+             "1. How many bus shelters does the council maintain?", "340",
+             "2. How many bus shelters were repaired in 2023?", "52",
+             "3. Please provide any information held about the bus shelter advertising contract.",
+             "The contract is attached."]
+    assert locate(shelters, reply) == ["340", "52", "The contract is attached."]
+    carers = read_questions("1. What support does the council offer to carers? (e.g. respite breaks, assessments)\n"
+                            "2. How many carers' assessments were completed in 2023?").flat()
+    answered = ["1. What support does the council offer to carers? (respite breaks and carers' assessments)",
+                "2. How many carers' assessments were completed in 2023?", "1,204"]
+    assert locate(carers, answered)[0] == "(respite breaks and carers' assessments)"
+    noise = read_questions("1. How many noise complaints were received in 2023?\n"
+                           "2. How many abatement notices were served?\n3. How many prosecutions followed?").flat()
+    cut = ["Question 1", "1,204", "Question 2", "38 notices were served",
+           "in relation to question 3 the information is not held", "Question 3", "See above"]
+    assert locate(noise, cut)[1] == "38 notices were served"
+    partial = Disposition.PARTIALLY_DISCLOSED
+    note = ("We hold 3 incident reports, copies attached with names redacted under section 40(2). Please note that "
+            "requests which exceed the appropriate limit of £450 may be refused.")
+    assert exemptions_relied_on(note, partial, Regime.FOIA, []) == ["s40(2)"]
+    within = ("There were 4,812 encounters in 2023; names are withheld under section 40(2). The appropriate limit is "
+              "£450; this request did not exceed it.")
+    assert exemptions_relied_on(within, partial, Regime.FOIA, []) == ["s40(2)"]
+
+
+def test_review_misfires_of_the_outcome_rules_stay_fixed() -> None:
+    breaches = "How many data breaches were reported to the ICO in 2021, 2022 and 2023?"
+    assert classify_disposition("2021: no data breaches were reported. 2022: 2. 2023: 1.", question=breaches) is \
+        D.DISCLOSED
+    assert classify_disposition("2022: 3,295. 2023: not available", question=breaches) is D.PARTIALLY_DISCLOSED
+    assert classify_disposition("2,310 incidents were recorded in 2023. The council is exploring whether it can "
+                                "report these by ward next year.", question="How many incidents in 2023?") is \
+        D.DISCLOSED
+    for question, answer in [
+            ("The name of the supplier of your body-worn cameras.",
+             "The force does not have a single supplier; cameras are bought from two firms."),
+            ("Please provide the job title of the officer responsible for air quality.",
+             "The council does not have a dedicated air quality officer. Air quality is the responsibility of the "
+             "Environmental Protection Manager."),
+            ("Please provide the date the tree policy was last reviewed.",
+             "The council does not have a formal review date for the policy, however it was last updated in 2021."),
+            ("Please explain why the council does not employ any dog wardens.",
+             "The council does not employ any dog wardens as the service is run by a contractor.")]:
+        assert classify_disposition(answer, question=question) is D.DISCLOSED, question
+    assert classify_disposition("None", question="Please provide the dates of any meetings with Elm Developments "
+                                                 "in 2023.") is D.NOT_HELD

@@ -963,3 +963,27 @@ def test_asking_for_the_data_electronically_is_how_to_answer_not_a_question() ->
             "Please provide such data electronically. If possible, please provide it as a spreadsheet.")
     assert len(read_questions(text).questions()) == 2
     assert len(read_questions("Please provide the minutes of meetings held electronically in 2023.").questions()) == 1
+
+
+def test_review_misfires_of_the_splitting_rules_stay_fixed() -> None:
+    kept = ["Please provide all the data held electronically on missed bin collections in 2023.",
+            "Please list the resurfacing schemes planned for 2024/25, in the order of priority.",
+            "I would like the number of fixed penalty notices issued for littering in 2023, or a link if the data "
+            "is already published.",
+            "Please confirm if the data is publicly available and where."]
+    for text in kept:
+        assert read_questions(text).questions() == [text], text
+    monthly = "1. The number of fines in 2023.\n2. If the data is published monthly, the figure for each month."
+    assert len(read_questions(monthly).questions()) == 2
+    leads = ("This request refers to the following:\n1. The number of HMO licences issued in 2023.\n"
+             "2. The number of HMO licences refused in 2023.")
+    assert len(read_questions(leads).questions()) == 2
+    asking = ("Please tell me how many food inspections the council carried out in 2023, and respond to the "
+              "questions below.\nFor premises rated 0 or 1, please can you supply the following:\n"
+              "a) the number re-inspected\nb) the number closed")
+    assert len(read_questions(asking).questions()) == 3
+    starred = "Number of complaints received*\n*Number of complaints upheld\n*Number referred to the Ombudsman"
+    assert len(read_questions(starred).questions()) == 3
+    also = ("1. Does the council have a climate team?\n"
+            "Please also tell me the annual budget for this team.\n2. Has the council declared an emergency?")
+    assert len(read_questions(also).questions()) == 3

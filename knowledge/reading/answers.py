@@ -560,21 +560,20 @@ def _span_with_answer(item: RequestItem, lines: list[str], start: int, end: int)
         first = content_words(LIST_MARKER.sub("", lines[start], count=1))
         if not first or stem(first[0]) not in stems:
             return None
-    tail = _after_question(last, question_words)
+    tail = _after_question(last, question_words, item.question)
     if len(extra) > max(8, len(question_words)) and not tail:
         return None  # the words occur inside a longer sentence about something else
     return _Span(start, end, tail)
 
 
-def _after_question(line: str, question_words: set[str]) -> str:
+def _after_question(line: str, question_words: set[str], asked: str = "") -> str:
     """What follows the question on its line: after its "?", or after the point where all its words have come."""
     stems = {stem(word) for word in question_words}
     if "?" in line:
         head, _, tail = line.rpartition("?")
         if {stem(w) for w in content_words(head)} & stems:
-            after = {stem(w) for w in content_words(tail)}
             # "... at the school? (for example a family that has moved to the area)": the question's own words.
-            copied = tail.lstrip().startswith("(") and len(after) >= 3 and after <= stems
+            copied = tail.lstrip().startswith("(") and wholly_copied(tail, asked)
             return "" if copied else tail.strip(" -:\u2013|")
     tokens = list(re.finditer(r"[A-Za-z0-9£][\w'£.,/%()-]*", line))
     present = {stem(w) for token in tokens for w in content_words(token.group(0))} & stems
@@ -683,8 +682,10 @@ def _segments(found: list[_Span | None], lines: list[str], asked: str = "") -> l
 
 def _ends_mid_sentence(previous: str, line: str) -> bool:
     """The line goes on the sentence before ("... will not compare with the complaints received in answer to" /
-    "question 4."): the previous line stops on a word and this one starts in lower case."""
-    return bool(re.search(r"[a-z,]$", previous.rstrip())) and bool(re.match(r"[a-z]", line.lstrip()))
+    "question 4."): the previous line stops on a word that cannot end a sentence and this one starts in lower
+    case."""
+    return bool(re.search(r"(?i)(?:,|\b(?:to|in|of|for|with|and|or|the|a|an|from|on|at|by|under|see|per))$",
+                          previous.rstrip())) and bool(re.match(r"[a-z]", line.lstrip()))
 
 
 def _names_other_questions(line: str, index: int) -> bool:
@@ -732,15 +733,19 @@ _TOPIC_OPENING = re.compile(r"(?i)^(?:with (?:regards?|respect|reference) to|reg
                             r"([^,:;.]{3,80})[,:;.]")
 
 
+_REQUEST_WORDS = {stem(word) for word in "request requests requested requesting information data freedom foi eir "
+                  "response enquiry enquiries query queries question questions letter email recent".split()}
+
+
 def _topic_named(line: str, words: list[set[str]]) -> int | None:
     """The question a paragraph's opening topic names: most of the topic's words are that question's, and
     more of them than any other question's."""
     opening = _TOPIC_OPENING.match(line)
     if opening is None:
         return None
-    topic = {stem(w) for w in content_words(opening.group(1))}
+    topic = {stem(w) for w in content_words(opening.group(1))} - _REQUEST_WORDS
     if len(topic) < 2:
-        return None
+        return None  # "Regarding your request for information, ...": the reply's opening, no topic
     shares = sorted(((len(topic & wanted) / len(topic), index) for index, wanted in enumerate(words)), reverse=True)
     (first, index), runner_up = shares[0], shares[1][0] if len(shares) > 1 else 0.0
     return index if first >= 0.5 and first > runner_up else None
@@ -820,13 +825,24 @@ def _referenced_questions(text: str, questions: list[RequestItem]) -> list[int]:
     found: list[int] = []
     for match in _QUESTION_REFERENCE.finditer(text):
         part = _PART_AFTER_NUMBER.match(text, match.end()) if not match.group(2) else None
-        letter = next((group.lower() for group in part.groups() if group), "") if part else ""
-        for number in _referenced(match.group(0), 99):
-            indices = numbered.get(str(number), [])
-            if letter:
-                indices = [i for i in indices if questions[i].label.lower() == letter]
-            found.extend(indices)
+        if part is None:
+            for number in _referenced(match.group(0), 99):
+                found.extend(numbered.get(str(number), []))
+            continue
+        named = [(match.group(1), next(group.lower() for group in part.groups() if group))]
+        for more in _MORE_PARTS.finditer(text, part.end()):  # "question 1(a) and 1(b)", "3(a), (b) and (c)"
+            if more.start() != part.end():
+                break
+            named.append((more.group(1) or match.group(1), more.group(2).lower()))
+            part = more
+        for marker, letter in named:
+            indices = numbered.get(str(int(marker)), [])
+            # "question 3(a)" where 3's parts were not split out: the whole of question 3
+            found.extend([i for i in indices if questions[i].label.lower() == letter] or indices)
     return sorted(set(found))
+
+
+_MORE_PARTS = re.compile(r"(?i)\s*(?:,|and|&)\s*(?:(\d{1,2})\s?)?\(([a-h])\)")
 
 
 def _referenced(text: str, count: int) -> list[int]:

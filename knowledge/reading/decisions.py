@@ -100,11 +100,6 @@ _NOT_HELD = re.compile(
     r"nothing (?:is )?held|we have no (?:information|record|data)|12\(4\)\(a\)|section 17 notice|"
     r"(?:does|do)\s+not\s+exist|no such (?:information|data|records?|documents?)|"
     r"\b(?:this|the) question cannot (?:yet |currently |at this (?:time|stage) )?be answered|"
-    # "2020 No data", "18/19 = Not available as we changed systems": a period with nothing held.
-    r"(?:\b(?:19|20)\d\d(?:/\d\d)?|\b\d\d/\d\d)\s*[-:=]?\s*(?:not available|no data)\b|"
-    # "The council is currently investigating if/how it can break down the data by ward": not yet held.
-    r"\b(?:investigating|exploring|looking into) (?:if|whether|how)(?:/how)? (?:it|we|the council) (?:can|could) "
-    r"(?:break|produce|collect|record|capture|report|measure)\b|"
     # "The information you require is held by the local water authorities": another body holds it.
     r"(?:information|data|records?) (?:(?:that )?you (?:require|requested|have requested|are (?:seeking|requesting|"
     r"asking for)|seek|asked for)|requested) (?:is|are|would be) held by (?!(?:the )?(?:council|authority|"
@@ -151,20 +146,50 @@ def _nothing_made(text: str, question: str) -> re.Match[str] | None:
     return match if asked & said else None
 
 
+# "The council is currently investigating if/how it can break down the data by ward": not yet held (after figures
+# given, a note on what may come).
+_NOT_YET_HELD = re.compile(r"(?i)\b(?:investigating|exploring|looking into) (?:if|whether|how)(?:/how)? (?:it|we|the "
+                           r"council) (?:can|could) (?:break|produce|collect|record|capture|report|measure)\b")
+# "2020 No data", "18/19 = Not available as we changed systems": a period with nothing held (not "2021: no data
+# breaches were reported", a zero).
+_PERIOD_NOT_HELD = re.compile(r"(?i)(?:\b(?:19|20)\d\d(?:/\d\d)?|\b\d\d/\d\d)\s*[-:=]?\s*(?:not available|no data)"
+                              r"(?=\s*(?:$|[.,;:)\n]|-|\u2013|as\b|because\b|due\b|until\b|\d))")
+
+
+def _period_gaps(text: str) -> Disposition | None:
+    """Periods answered "no data" or "not available": beside periods with figures a partial release, alone not
+    held."""
+    if not _PERIOD_NOT_HELD.search(text):
+        return None
+    rest = _PERIOD_NOT_HELD.sub(" ", text)
+    return Disposition.PARTIALLY_DISCLOSED if _FIGURE.search(_scrub(rest)) else Disposition.NOT_HELD
+
+
 # "The council does not have any Mercedes vehicles.": nothing of the kind the question asks about exists.
 _NONE_OF_THE_KIND = re.compile(r"(?i)\b(?:does|do|did)(?: not|n't) (?:currently )?(?:have|own|operate|run|lease|hire|"
                                r"use|employ) (?:any|an?) ([^.;]{3,80})")
 _ASKS_WHETHER = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_DOCUMENT_NAMED = re.compile(r"(?i)^(?:formal |written |specific |such )?(?:polic(?:y|ies)|documents?|reports?|"
+                             r"plans?|strateg(?:y|ies)|minutes|assessments?|procedures?|guidance)\b")
+_WHY_ASKED = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:why|please explain|explain|"
+                        r"what (?:is|are|was|were) the reasons?)\b")
 _LIST_ASKED = re.compile(r"(?i)\blists?\b|^\W*(?:\d+[.)]\s*)?which\b|\bwhat (?:types?|kinds?|models?)\b")
 
 
 def _none_of_the_kind(text: str, question: str) -> re.Match[str] | None:
     """The answer opens by saying the authority has none of the things the question asks about, and gives
     nothing else; the things are named in the question."""
-    first = (re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1) or [""])[0]
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    first = sentences[0] if sentences else ""
     match = _NONE_OF_THE_KIND.search(first)
-    if match is None or _GIVEN_TOO.search(text) or len(text.split()) > 2 * len(first.split()) + 10:
+    # Only that sentence, with no "; they are bought from ...", "other than ...", "however it was updated ...": a
+    # second sentence or clause usually gives what was asked ("Air quality is the Environmental Manager's job").
+    if match is None or _GIVEN_TOO.search(text) or _WHY_ASKED.match(question) or re.search(
+            r"(?i);|\b(?:however|but|other than|except|instead|apart from|although|though|whereas)\b", first):
         return None
+    document = _DOCUMENT_NAMED.search(match.group(1))
+    if len(sentences) > 1 and not (document and re.search(rf"(?i)\b{document.group(0)}", question)):
+        return None  # asked for a copy of the policy, "we do not have a policy that ..." may go on to explain
     things = {word[:6] for word in re.findall(r"[a-z]{4,}", match.group(1).lower())} - _NOT_THE_THING
     asked = {word[:6] for word in re.findall(r"[a-z]{4,}", question.lower())} - _NOT_THE_THING
     return match if things & asked else None
@@ -176,8 +201,8 @@ _NOT_THE_THING = {word[:6] for word in "please provide copies copy there these t
 _DOCUMENT_ASKED = re.compile(
     r"(?i)\b(?:cop(?:y|ies)|lists?|details|documents?|records?|reports?|assessments?|minutes|correspondence|"
     r"emails?|letters?|polic(?:y|ies)|plans?|strateg(?:y|ies)|data|schedules?|evaluations?)\b")
-# Asked for dates, only a sentence that says none was made is not held: a bare "N/A" to "What date
-# does your contract end?" says there is no contract, an answer.
+# Asked for dates, a sentence that says none was made, or a bare "None", is not held: a bare "N/A" to "What
+# date does your contract end?" says there is no contract, an answer.
 _DATES_ASKED = re.compile(r"(?i)\bdates?\b")
 _LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to "
                          r"(?:the |any |your )?(?:page|web|site|document|publication|report|policy|information)|"
@@ -188,6 +213,7 @@ _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|t
 _ALONE = r"\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)"
 _NOT_APPLICABLE = re.compile(rf"(?i)^\W*(?:n/?a|not applicable){_ALONE}")
 _BARE_NONE = re.compile(rf"(?i)^\W*(?:none|n/?a|nil|not applicable){_ALONE}")
+_BARE_NIL = re.compile(rf"(?i)^\W*(?:none|nil){_ALONE}")  # to dates of meetings: there were none
 _WITHHELD = re.compile(
     r"withh(?:e|o)ld|withheld|exempt\s+(?:from|under|by)|(?:is|are|been)\s+exempt|"
     r"exemption[s]?\s+(?:applies|apply|has been applied|is engaged)|refus|"
@@ -343,13 +369,15 @@ def classify_disposition(
     if _OWN_DATA.search(text):
         return Disposition.OTHER  # the requester's own data: a subject access request, not FOI
     not_held = _NOT_HELD.search(text)
+    if not_held is None and not _FIGURE.search(_scrub(text)):
+        not_held = _NOT_YET_HELD.search(text)
     if not_held is None and question and not _QUANTITY_ASKED.search(question) and not _YES_NO.match(question):
         # "There has been no impact assessment made", "None": asked for a document or a list, nothing is
         # held; asked how many, or whether any, the same words are an answer (a zero, a no).
         if _DOCUMENT_ASKED.search(question):
             not_held = _nothing_made(text, question) or _BARE_NONE.match(text)
         elif _DATES_ASKED.search(question):
-            not_held = _nothing_made(text, question)
+            not_held = _nothing_made(text, question) or _BARE_NIL.match(text)
     if not_held is None and question and not _QUANTITY_ASKED.search(question) and \
             not _ASKS_WHETHER.match(question) and not _LIST_ASKED.search(question):
         # "The council does not have any electric gritters." to "Lease start and end dates" or "Name of the
@@ -381,6 +409,8 @@ def classify_disposition(
         if not_held and not_held.start() < withheld.start():
             return Disposition.NOT_HELD
         return Disposition.EXEMPT_WITHHELD
+    if not not_held and (gaps := _period_gaps(text)) is not None:
+        return gaps
     if not_held:
         before = text[: not_held.start()]
         disclosed_before = has_figures and _FIGURE.search(_scrub(before)) is not None and len(before.split()) > 3
@@ -578,6 +608,22 @@ def _first_disclosure_signal(text: str) -> int | None:
     return match.start() if match else None
 
 
+# "... would exceed the cost limit of 18 hours", "exceeds the appropriate limit": the limit invoked (not "the
+# appropriate limit is £450; this request did not exceed it", nor "spend exceeded £2m").
+_COST_REFUSAL = re.compile(r"(?i)(?<!not )(?<!n't )\b(?:exceed(?:s|ed)?|be in excess of|go (?:over|beyond)) "
+                           r"(?:the )?(?:(?:cost|appropriate|fees?|time) limit|£\s?(?:450|600)\b|(?:18|24) hours)|"
+                           r"manifestly unreasonable")
+
+
+def _invokes_cost_limit(text: str) -> bool:
+    """A sentence of the answer says this request goes over the limit; not a general note ("requests which exceed
+    the appropriate limit may be refused") nor one saying it did not."""
+    return any(_COST_REFUSAL.search(sentence) and not re.search(
+        r"(?i)\b(?:may|can|could|might) be refused|requests? (?:which|that) exceed|\bif (?:a|the|your|any|this) "
+        r"request|\b(?:did|does|do|would|will) not\b|\bwithin\b", sentence)
+        for sentence in re.split(r"(?<=[.!?;])\s+", " ".join(text.split())))
+
+
 def _refused_on_cost(text: str, keys: set[str]) -> bool:
     """The answer refuses (all or part) because finding the information would cost too much: "exceeds the
     cost limit of 18 hours", with or without s12 named; not the advice to narrow a request to stay within it."""
@@ -634,8 +680,8 @@ def exemptions_relied_on(
             kept.insert(0, procedural or "s21")
         return _most_specific(kept)
     if disposition is Disposition.PARTIALLY_DISCLOSED and not any(
-            section_key(label) in ("s12", "reg 12(4)(b)") for label in kept) and _refused_on_cost(
-            " ".join(answer.split()), {section_key(label) for label in cited}):
+            section_key(label) in ("s12", "reg 12(4)(b)") for label in kept) and _invokes_cost_limit(answer) and \
+            _refused_on_cost(" ".join(answer.split()), {section_key(label) for label in cited}):
         # "The number reported was 1,896; the make and model would exceed the cost limit": the part refused
         # rests on the cost limit whether or not the reply names the section.
         kept.append("reg 12(4)(b)" if regime is Regime.EIR else "s12")

@@ -282,12 +282,16 @@ _PROCEDURAL = re.compile(
     r"(?:please )?see (?:the |my |our )?questions below|please mark (?:the |your )?(?:multiple choice )?answers|"
     r"if it is not possible to (?:include|provide|answer|supply) (?:all|everything|any)|"
     # "Please provide the requested information in the order listed above": the order of the answers
-    r"\b(?:in|following) the order (?:of priority|(?:listed|given|set out|shown|specified|asked) (?:above|below))|"
+    r"\b(?:in|following) the order (?:listed|given|set out|shown|specified|asked) (?:above|below)|"
+    # "Please provide such data electronically.": how to send it, nothing more
+    r"^(?:please )?(?:provide|send|supply)(?: (?:such|this|the|that|all|any))?(?: (?:data|information|figures|it|"
+    r"them))? (?:electronically|in (?:an )?electronic (?:form|format))(?=\W*$)|"
     # "If any of this information is already publicly available, please provide a link to it": a pointer welcome
-    r"\bif (?:[^.,;?]{0,80}? and )?(?:any (?:of )?|some (?:of )?|part (?:of )?)?"
+    r"^(?:and |also,? )?if (?:[^.,;?]{0,80}? and )?(?:any (?:of )?|some (?:of )?|part (?:of )?)?"
     r"(?:this|the|that|my requested|the requested) "
     r"(?:information|data) is (?:already )?(?:publicly available|published|in the public domain|"
-    r"available (?:online|on your website))|"
+    r"available (?:online|on your website))[^.?]*\b(?:links?|url|web ?page|web address|reference|direct me|"
+    r"point me|where)\b|"
     r"^(?:please )?(?:send|e-?mail|forward|address) (?:the|this|your|any) (?:information|response|reply|data) to "
     r"(?:me|us|my|our|\[|this|the (?:above |following )?(?:e-?mail )?address)|"
     r"if (?:the |this |that )?(?:information|data|figures?)(?:/(?:information|data|figures?))? (?:is|are) not"
@@ -322,8 +326,7 @@ _PROCEDURAL = re.compile(
     re.IGNORECASE,
 )
 _FORMAT = re.compile(
-    r"\b(?:electronic(?! mail| communications?| records?| documents?)|electronically|excel|csv|spreadsheet|"
-    r"machine[- ]readable|"
+    r"\b(?:electronic(?! mail| communications?| records?| documents?)|excel|csv|spreadsheet|machine[- ]readable|"
     r"xlsx?|pdf format|word format|digital format|"
     r"format(?:ted)?|by (?:e-?mail|post|return)|open government licence|re-?use|(?:as|in) a table|tabular)\b",
     re.IGNORECASE,
@@ -624,7 +627,8 @@ def _mark(lines: list[str]) -> list[_Line]:
         if kind is ItemKind.LETTERED:
             previous_letter = label
         if kind is ItemKind.BULLET and re.match(r"\*\w", line) and any(
-                earlier.text.rstrip().endswith("*") for earlier in marked):
+                earlier.text.rstrip().endswith("*") for earlier in marked) and len(line.split()) >= 8 and re.search(
+                r"(?i)\b(?:is|are|means|defined|refers|would|should|includes?|whilst|although)\b", line):
             # "Number of invoices paid late*" then "*Whilst this is not required ...": the footnote to the
             # starred entry, prose about it, not an entry of the list.
             kind, label = None, ""
@@ -1026,7 +1030,9 @@ _DEFINES = re.compile(r"(?i)\b(?:(?:may|can|could|would|should) be|is|are) (?:de
                       r"characterised) as\b|\bby\b[^.?!]{1,60}\b(?:I|we) mean\b|\bfor the purposes? of (?:this|my|the) "
                       r"(?:request|question)s?\b[^.?!]{0,60}\b(?:includes?|means?|covers?)\b|^notes?\s*:|"
                       # "Banking provider refers to: an institution that ...": a term of up to four words defined
-                      r"^(?:the (?:term|word|phrase) )?[\"'‘“]?(?!(?:please|could|can|would|what|how|which|who)\b)"
+                      r"^(?:the (?:term|word|phrase) )?[\"'‘“]?(?!(?:please|could|can|would|what|how|which|who|this|"
+                      r"that|my|our|the|your) (?:request|question|enquiry|letter|e-?mail)s?\b)"
+                      r"(?!(?:please|could|can|would|what|how|which|who)\b)"
                       r"[a-z][\w-]*(?: [\w-]+){0,3}[\"'’”]? (?:refers to|means|is defined as|shall mean)\b")
 
 
@@ -1149,9 +1155,9 @@ def _labels_answer_to(question: str, text: str) -> bool:
 
 
 _WHICH_KINDS = re.compile(r"(?i)\bwhich (?:categories|types|kinds|groups|classes) of\b[^.?!]{0,120}\?\s*$")
-_OPTIONS_INCLUDE = re.compile(r"(?i)\b(?:options|examples|answers|choices|types|kinds|these|they|this|it) "
-                              r"(?:(?:might|may|could|can|would|should|will|do|does) )?(?:include|includes|be|cover)"
-                              r"\s*:\s*$")
+# "Options might include:", "Examples could be:": the choices a yes may take (not "This should include:", fields).
+_OPTIONS_INCLUDE = re.compile(r"(?i)\b(?:options|examples|answers|choices|types|kinds) "
+                              r"(?:(?:might|may|could|can|would) )?(?:include|be)\s*:\s*$")
 _WHICH_OF_THE_FOLLOWING = re.compile(r"(?i)\bwhich (?:one )?of the following\b[^.?!]{0,120}[:?]?\s*$")
 _FORMAT_LEAD = re.compile(r"(?i)\b(?:in|using|with|under) (?:the following|these|this) (?:format|layout|headings|"
                           r"columns|fields|template)\s*:\s*$")
@@ -1596,15 +1602,21 @@ def _only_defines_or_leads(text: str, lines: list[_Line], index: int) -> bool:
     to the asking list that follows ("... as broken down in the points below.")."""
     sentences = sentences_of(text) or [text]
     # "We are particularly interested in understanding the following from Trading Standards." leads too.
-    leads = [sentence for sentence in sentences if _POINTS_TO_LIST.search(sentence) or (
+    # A sentence that asks for something itself ("Please tell me how many inspections were made, and answer the
+    # questions below") is a question, not only a lead.
+    leads = [sentence for sentence in sentences if (_POINTS_TO_LIST.search(sentence) and not _SPECIFIC_ASK.search(
+        sentence) and not _CONCRETE_ASK.search(sentence) and not re.search(
+        r"(?i)\bthe (?:total |annual )?(?:number|spend|cost|amount|value|budget)\b", sentence)) or (
         _FOLLOWING_LEAD.search(sentence) and _introduces(sentence) and not _SCOPED.search(sentence))]
     return "?" not in text and all(sentence in leads or ((_MEANS.search(sentence) or _DEFINES.search(sentence)) and
                                                          not _ASKS_TOO.search(sentence))
                                    for sentence in sentences) and (not leads or _asking_list_follows(lines, index))
 
 
-_ASKS_BACK = re.compile(r"(?i)^(?:please|could you|can you|would you)\b(?:\W+\w+){0,7}?\W+(?:this|these|those|such)"
-                        r" (?:area|roles?|posts?|staff|services?|schemes?|work|team|projects?|contracts?|cases)\b")
+# "Please list any roles that work in this area" (not "Please also tell me ...", a further question).
+_ASKS_BACK = re.compile(r"(?i)^(?:please|could you|can you|would you)\b(?! also\b)(?:\W+\w+){0,7}?\W+"
+                        r"(?:this|these|those|such) (?:area|roles?|posts?|staff|services?|schemes?|work|team|projects?|"
+                        r"contracts?|cases)\b")
 
 
 def _just_before(node: _Node, lines: list[_Line], index: int) -> bool:
