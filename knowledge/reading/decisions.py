@@ -168,7 +168,8 @@ def _period_gaps(text: str) -> Disposition | None:
 # "The council does not have any Mercedes vehicles.": nothing of the kind the question asks about exists.
 _NONE_OF_THE_KIND = re.compile(r"(?i)\b(?:does|do|did)(?: not|n't) (?:currently )?(?:have|own|operate|run|lease|hire|"
                                r"use|employ) (?:any|an?) ([^.;]{3,80})")
-_ASKS_WHETHER = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_AUXILIARIES = "are|is|do|does|did|has|have|was|were|can|could|will|would"
+_ASKS_WHETHER = re.compile(rf"(?i)^\W*(?:\d+[.)]\s*)?(?:{_AUXILIARIES})\b")  # "Do you have ...?", not "If so, ..."
 _DOCUMENT_NAMED = re.compile(r"(?i)^(?:formal |written |specific |such )?(?:polic(?:y|ies)|documents?|reports?|"
                              r"plans?|strateg(?:y|ies)|minutes|assessments?|procedures?|guidance)\b")
 _WHY_ASKED = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:why|please explain|explain|"
@@ -207,7 +208,7 @@ _DATES_ASKED = re.compile(r"(?i)\bdates?\b")
 _LINK_ASKED = re.compile(r"(?i)\b(?:urls?|web ?(?:site )?address(?:es)?|hyperlinks?|(?:a |the )?links? to "
                          r"(?:the |any |your )?(?:page|web|site|document|publication|report|policy|information)|"
                          r"web ?pages? (?:address|link))\b")
-_YES_NO = re.compile(r"(?i)^\W*(?:\d+[.)]\s*)?(?:if|are|is|do|does|did|has|have|was|were|can|could|will|would)\b")
+_YES_NO = re.compile(rf"(?i)^\W*(?:\d+[.)]\s*)?(?:if|{_AUXILIARIES})\b")
 _FOLLOW_UP = re.compile(r"(?i)^(?:and )?if (?:so|yes|applicable|you do|it does|they do|there (?:is|are))\b")
 # The whole answer is the word, or the word and a pointer ("N/A - see Q2").
 _ALONE = r"\b(?=\W*$|\W*[-–,;:]\s*(?:see|please see|as)\b)"
