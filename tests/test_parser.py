@@ -858,3 +858,17 @@ def test_a_year_with_no_data_beside_years_with_figures_is_a_partial_release() ->
     assert classify_disposition("2019 - no data. 2020 - no data.", question=question) is D.NOT_HELD
     assert classify_disposition("The officer is not available on Fridays; 12 visits were made in 2023.",
                                 question="How many visits were made in 2023?") is D.DISCLOSED
+
+
+def test_a_complaint_upheld_in_part_and_the_section_39_route_decide_nothing() -> None:
+    from knowledge.models import Regime
+    question = "Please supply the drawings of the new bus gate."
+    late = ("We apologise for the delay. We partially uphold your complaint because we replied late. Environmental "
+            "information is exempt under section 39 of the Freedom of Information Act 2000, so we dealt with your "
+            "request under the EIR. We are attaching the drawings.")
+    assert classify_disposition(late, Regime.EIR, question=question) is D.DISCLOSED
+    withheld = ("The drawings are exempt under section 39 as environmental information; the contractor's drawings "
+                "are withheld under regulation 12(5)(e) of the EIR.")
+    assert classify_disposition(withheld, Regime.EIR, question=question) is D.EXEMPT_WITHHELD
+    redacted = "We partially uphold your complaint. Some drawings were redacted under regulation 13."
+    assert classify_disposition(redacted, Regime.EIR, question=question) is D.PARTIALLY_DISCLOSED

@@ -330,6 +330,23 @@ _PROCEDURAL_BY_DISPOSITION = {
     Disposition.S21_ACCESSIBLE: "s21",
 }
 
+# "We partially uphold your complaint because we replied late": the review of the handling, not of the answer.
+_HANDLING_UPHELD = re.compile(r"(?i)\b(?:partially|partly) uphold\b|\buph(?:o|e)ld (?:your|the|this) (?:complaint|"
+                              r"review|appeal) in part\b")
+# "Environmental information is exempt under section 39 of the Act, so we dealt with it under the EIR": the route.
+_EIR_ROUTE = re.compile(r"(?i)\b(?:section|s\.?)\s?39\b")
+
+
+def _without_handling_remarks(text: str) -> str:
+    """The answer without sentences about how the request was handled: a complaint about the delay upheld in part,
+    section 39 sending environmental information to the EIR."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    kept = [sentence for sentence in sentences if not _HANDLING_UPHELD.search(sentence) and not (
+        _EIR_ROUTE.search(sentence) and re.search(r"(?i)environment|\bEIR\b", sentence)
+        and not re.search(r"(?i)\b(?:section|s\.?)\s?(?!39\b)\d{1,2}\b|regulation 1[23]", sentence))]
+    return " ".join(kept) if kept else text
+
+
 def classify_disposition(
     answer: str, regime: Regime = Regime.FOIA, context_ncnd: bool = False, document_cites: bool = False,
     question: str = "",
@@ -341,7 +358,7 @@ def classify_disposition(
     With the `question`, a count of what is held ("we hold 27 emails") before a withholding is
     not a disclosure unless a number was what the question asked for.
     """
-    text = " ".join(answer.split())
+    text = _without_handling_remarks(" ".join(answer.split()))
     if not text:
         return Disposition.OTHER
     cited = [c for c in find_citations(text, regime) if not _not_applied_near(text, c)]
