@@ -141,9 +141,7 @@ def _nothing_made(text: str, question: str) -> re.Match[str] | None:
     match = _NONE_MADE.search(first)
     if match is None or _GIVEN_TOO.search(text):
         return None
-    asked = {word[:6] for word in re.findall(r"[a-z]{4,}", question.lower())} - _NOT_THE_THING
-    said = {word[:6] for word in re.findall(r"[a-z]{4,}", first.lower())} - _NOT_THE_THING
-    return match if asked & said else None
+    return match if _thing_words(question) & _thing_words(first) else None
 
 
 # "The council is currently investigating if/how it can break down the data by ward": not yet held (after figures
@@ -191,9 +189,12 @@ def _none_of_the_kind(text: str, question: str) -> re.Match[str] | None:
     document = _DOCUMENT_NAMED.search(match.group(1))
     if len(sentences) > 1 and not (document and re.search(rf"(?i)\b{document.group(0)}", question)):
         return None  # asked for a copy of the policy, "we do not have a policy that ..." may go on to explain
-    things = {word[:6] for word in re.findall(r"[a-z]{4,}", match.group(1).lower())} - _NOT_THE_THING
-    asked = {word[:6] for word in re.findall(r"[a-z]{4,}", question.lower())} - _NOT_THE_THING
-    return match if things & asked else None
+    return match if _thing_words(match.group(1)) & _thing_words(question) else None
+
+
+def _thing_words(text: str) -> set[str]:
+    """The words naming things in a text, as their first six letters, without the words of asking and form."""
+    return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower())} - _NOT_THE_THING
 
 
 # Words of the asking and of the answer's form, not of the thing asked for (compared on their first six letters).
